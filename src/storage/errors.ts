@@ -1,0 +1,83 @@
+/**
+ * Typed storage errors, one class per condition. Only the registry maps these
+ * to API Status errors (interpretXError); storage knows nothing of HTTP.
+ */
+
+export abstract class StorageError extends Error {
+  abstract readonly code: StorageErrorCode;
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly revision = 0,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type StorageErrorCode =
+  | 'KeyNotFound'
+  | 'KeyExists'
+  | 'Conflict'
+  | 'Expired'
+  | 'TooLargeResourceVersion'
+  | 'InvalidObj'
+  | 'Unavailable';
+
+export class KeyNotFoundError extends StorageError {
+  readonly code = 'KeyNotFound';
+  constructor(key: string, revision = 0) {
+    super(`key not found: ${key}`, key, revision);
+  }
+}
+
+export class KeyExistsError extends StorageError {
+  readonly code = 'KeyExists';
+  constructor(key: string, revision = 0) {
+    super(`key exists: ${key}`, key, revision);
+  }
+}
+
+/** A precondition (uid, resourceVersion) did not hold; the message says which. */
+export class ConflictError extends StorageError {
+  readonly code = 'Conflict';
+}
+
+/** The revision asked for was compacted: the client must relist (410 Gone). */
+export class ExpiredError extends StorageError {
+  readonly code = 'Expired';
+  constructor(key: string, revision: number, readonly compactedRevision: number) {
+    super(`revision ${revision} has been compacted (oldest available: ${compactedRevision + 1})`, key, revision);
+  }
+}
+
+/** The revision asked for is newer than the newest committed one. */
+export class TooLargeResourceVersionError extends StorageError {
+  readonly code = 'TooLargeResourceVersion';
+  constructor(key: string, revision: number, readonly currentRevision: number) {
+    super(`revision ${revision} is newer than the current revision ${currentRevision}`, key, revision);
+  }
+}
+
+/** The stored value cannot be decoded, or the object to write is not valid for storage. */
+export class InvalidObjError extends StorageError {
+  readonly code = 'InvalidObj';
+}
+
+/** The backend cannot be reached now; the API answers 503 and the client retries. */
+export class UnavailableError extends StorageError {
+  readonly code = 'Unavailable';
+  constructor(message: string, key = '', options?: { cause?: unknown }) {
+    super(message, key);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+export const isStorageError = (err: unknown): err is StorageError => err instanceof StorageError;
+export const isKeyNotFound = (err: unknown): err is KeyNotFoundError => err instanceof KeyNotFoundError;
+export const isKeyExists = (err: unknown): err is KeyExistsError => err instanceof KeyExistsError;
+export const isConflict = (err: unknown): err is ConflictError => err instanceof ConflictError;
+export const isExpired = (err: unknown): err is ExpiredError => err instanceof ExpiredError;
+export const isTooLargeResourceVersion = (err: unknown): err is TooLargeResourceVersionError =>
+  err instanceof TooLargeResourceVersionError;
+export const isUnavailable = (err: unknown): err is UnavailableError => err instanceof UnavailableError;
