@@ -1,0 +1,97 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:https';
+import type { Logger } from '../observability/logger.js';
+import { ensurePKI } from '../pki/bootstrap.js';
+import { writeKubeconfig } from '../pki/kubeconfig.js';
+import type { HealthChecker } from '../server/healthz.js';
+import { createSecureServer, listen } from '../server/secure-serving.js';
+import { createServerChain, type ServerChain } from '../server/server-chain.js';
+import { gracefulShutdown } from '../server/shutdown.js';
+import type { ServerOptions } from './options.js';
+
+export interface RunningServer {
+  chain: ServerChain;
+  server: Server;
+  port: number;
+  /** Set when frontdoor generated the serving certificate and client CA, and so could write it. */
+  kubeconfigPath?: string;
+  /** Graceful shutdown; resolves when the server is closed. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+export interface RunHooks {
+  /** Lets the caller add routes or health checks to the chain before it listens. */
+  extend?: (chain: ServerChain) => void;
+}
+
+/** Everything `frontdoor` does from validated options to a listening server. */
+export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunHooks = {}): Promise<RunningServer> {
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const pki = await ensurePKI({ certDir: opts.certDir, hosts: opts.tlsSANs });
+  if (pki.generated.length > 0) logger.info('generated certificates', { certDir: opts.certDir, files: pki.generated });
+  if (pki.renewed.length > 0) logger.info('renewed certificates that were about to expire', { files: pki.renewed });
+
+  const certPem = await readFile(opts.tlsCertFile ?? pki.files.servingCert, 'utf8');
+  const keyPem = await readFile(opts.tlsPrivateKeyFile ?? pki.files.servingKey, 'utf8');
+  const clientCAPem = await readFile(opts.clientCAFile ?? pki.files.clientCACert, 'utf8');
+
+  let port = opts.securePort;
+  const storageChecks: HealthChecker[] = [{ name: 'storage', check: () => undefined }];
+  const chain = createServerChain({
+    logger,
+    storageChecks,
+    serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
+  });
+  hooks.extend?.(chain);
+
+  const server = createSecureServer(chain.app, { certPem, keyPem, clientCAPem });
+  const address = await listen(server, opts.bindAddress, opts.securePort);
+  port = address.port;
+
+  let kubeconfigPath: string | undefined;
+  if (!opts.tlsCertFile && !opts.clientCAFile) {
+    kubeconfigPath = join(opts.dataDir, 'admin.kubeconfig');
+    await writeKubeconfig(kubeconfigPath, {
+      server: `https://${clientHost(opts.bindAddress)}:${port}`,
+      caCertPem: await readFile(pki.files.caCert, 'utf8'),
+      clientCertPem: await readFile(pki.files.adminCert, 'utf8'),
+      clientKeyPem: await readFile(pki.files.adminKey, 'utf8'),
+    });
+  }
+  logger.info('Serving securely', { address: `${address.address}:${port}`, port });
+  if (kubeconfigPath) logger.info(`ready to use: export KUBECONFIG=${kubeconfigPath}`, { kubeconfig: kubeconfigPath });
+  else logger.info('admin.kubeconfig not written: --tls-cert-file or --client-ca-file replace the generated certificates it needs');
+
+  const hookAbort = new AbortController();
+  void chain.runPostStartHooks(hookAbort.signal);
+
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    chain,
+    server,
+    port,
+    kubeconfigPath,
+    shutdown: () => {
+      shuttingDown ??= (async () => {
+        hookAbort.abort();
+        await gracefulShutdown({
+          server,
+          lifecycle: chain.lifecycle,
+          logger,
+          delayMs: opts.shutdownDelayMs,
+          timeoutMs: opts.shutdownTimeoutMs,
+        });
+      })();
+      return shuttingDown;
+    },
+  };
+}
+
+/** The address a local client dials: a wildcard bind is reached on loopback. */
+function clientHost(bindAddress: string): string {
+  if (bindAddress === '0.0.0.0') return '127.0.0.1';
+  if (bindAddress === '::') return '[::1]';
+  return bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
+}

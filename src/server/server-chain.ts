@@ -1,0 +1,125 @@
+import express, { type Express } from 'express';
+import { createAggregatorServer } from '../aggregator/aggregator-server.js';
+import { createAPIExtensionsServer } from '../apiextensions/apiextensions-server.js';
+import { unionAuthenticator, type Authenticator } from '../auth/authenticator/authenticator.js';
+import { createX509Authenticator } from '../auth/authenticator/x509.js';
+import { unionAuthorizer, type Authorizer } from '../auth/authorizer/authorizer.js';
+import { privilegedGroupsAuthorizer } from '../auth/authorizer/privileged-groups.js';
+import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
+import { SYSTEM_MASTERS } from '../auth/user.js';
+import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
+import { createMasterServer } from '../master/master.js';
+import type { Logger } from '../observability/logger.js';
+import { withAuditID } from './filters/audit-id.js';
+import { withAuthentication } from './filters/authentication.js';
+import { withAuthorization } from './filters/authorization.js';
+import { withDrain } from './filters/drain.js';
+import { withHTTPLog } from './filters/http-log.js';
+import { withPanicRecovery } from './filters/panic-recovery.js';
+import { withRequestInfo } from './filters/request-info.js';
+import type { GenericAPIServer } from './generic-apiserver.js';
+import { installHealthz, logCheck, pingCheck, type HealthChecker } from './healthz.js';
+import { Lifecycle } from './lifecycle.js';
+import { createNotFoundServer } from './not-found.js';
+import { PostStartHookRunner } from './post-start-hooks.js';
+import { versionInfo } from './version.js';
+
+export interface ServerChainOptions {
+  logger: Logger;
+  /** Storage health checks (`etcd`, or `storage` for SQLite): on /healthz, /livez and /readyz. */
+  storageChecks: HealthChecker[];
+  /** host:port that clients use to reach this server. */
+  serverAddress: () => string;
+  authenticator?: Authenticator;
+  authorizer?: Authorizer;
+}
+
+export interface ServerChain {
+  app: Express;
+  aggregator: GenericAPIServer;
+  master: GenericAPIServer;
+  apiextensions: GenericAPIServer;
+  notFound: GenericAPIServer;
+  lifecycle: Lifecycle;
+  /** Runs every post-start hook of the chain; call once the server listens. */
+  runPostStartHooks(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * kube's CreateServerChain: built inside out (notFound ← apiextensions ← master
+ * ← aggregator); a request walks it outside in, behind one filter chain that
+ * runs once. Each server answers what it owns and passes the rest on (`next()`).
+ */
+export function createServerChain(opts: ServerChainOptions): ServerChain {
+  const lifecycle = new Lifecycle();
+  // notFound is built first but must see the readiness of the servers outside it.
+  let outermost: GenericAPIServer | undefined;
+  const notFound = createNotFoundServer(() => outermost?.pendingMuxSignals() ?? ['server chain']);
+  const apiextensions = createAPIExtensionsServer(notFound);
+  const master = createMasterServer(apiextensions, { serverAddress: opts.serverAddress });
+  const aggregator = createAggregatorServer(master);
+  outermost = aggregator;
+
+  const hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger);
+  const shutdownCheck: HealthChecker = {
+    name: 'shutdown',
+    check: () => {
+      if (lifecycle.shutdownInitiated.signaled) throw new Error('process is shutting down');
+    },
+  };
+  const base = () => [pingCheck, logCheck(), ...opts.storageChecks, ...aggregator.healthChecks()];
+  const healthz = () => [...base(), ...hooks.healthChecks()];
+  const readyz = () => [...base(), shutdownCheck, ...hooks.healthChecks()];
+
+  // The non-resource routes of the outermost server (kube installs them on each; the outermost wins).
+  const nonResource = express.Router();
+  nonResource.get('/', (_req, res) => {
+    res.json({ paths: [...new Set(['/', '/version', ...healthPaths(healthz(), readyz()), ...aggregator.listedPaths()])].sort() });
+  });
+  nonResource.get(['/version', '/version/'], (_req, res) => {
+    res.json(versionInfo());
+  });
+  installHealthz(nonResource, 'healthz', healthz);
+  installHealthz(nonResource, 'livez', healthz);
+  installHealthz(nonResource, 'readyz', readyz);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up).
+  app.use(withAuditID());
+  app.use(withRequestInfo(createRequestInfoResolver()));
+  app.use(withDrain(lifecycle));
+  app.use(withHTTPLog(opts.logger));
+  app.use(
+    withAuthentication({
+      authenticator: opts.authenticator ?? unionAuthenticator(createX509Authenticator()),
+      allowAnonymous: isPublicInfoPath,
+      logger: opts.logger,
+    }),
+  );
+  app.use(withAuthorization(opts.authorizer ?? unionAuthorizer(privilegedGroupsAuthorizer([SYSTEM_MASTERS]), publicInfoAuthorizer())));
+  app.use(nonResource);
+  app.use(aggregator.handler);
+  // Panic recovery guards the whole chain, but Express calls error handlers only when registered last.
+  app.use(withPanicRecovery(opts.logger));
+
+  return {
+    app,
+    aggregator,
+    master,
+    apiextensions,
+    notFound,
+    lifecycle,
+    runPostStartHooks: (signal) => hooks.run(signal),
+  };
+}
+
+const healthPaths = (healthz: HealthChecker[], readyz: HealthChecker[]): string[] => [
+  '/healthz',
+  ...healthz.map((c) => `/healthz/${c.name}`),
+  '/livez',
+  ...healthz.map((c) => `/livez/${c.name}`),
+  '/readyz',
+  ...readyz.map((c) => `/readyz/${c.name}`),
+];

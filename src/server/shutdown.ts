@@ -1,0 +1,37 @@
+import type { Server } from 'node:https';
+import type { Logger } from '../observability/logger.js';
+import type { Lifecycle } from './lifecycle.js';
+
+export interface ShutdownOptions {
+  server: Server;
+  lifecycle: Lifecycle;
+  logger: Logger;
+  /** How long /readyz fails before new requests are refused (lets load balancers notice). */
+  delayMs: number;
+  /** How long in-flight requests may still take after that. */
+  timeoutMs: number;
+}
+
+/**
+ * kube's graceful shutdown: /readyz fails at once; after the delay new requests
+ * get 503 and the listener closes; in-flight requests finish (up to the
+ * timeout); then every connection is closed. Resolves when that is done.
+ */
+export async function gracefulShutdown(opts: ShutdownOptions): Promise<void> {
+  const { server, lifecycle, logger } = opts;
+  lifecycle.shutdownInitiated.signal();
+  logger.info('shutdown initiated: /readyz now fails', { delay: `${opts.delayMs}ms` });
+  if (opts.delayMs > 0) await sleep(opts.delayMs);
+
+  lifecycle.startDraining();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  logger.info('not accepting new requests; waiting for in-flight ones', { inFlight: lifecycle.inFlightCount });
+  const drained = await Promise.race([lifecycle.drained.wait().then(() => true), sleep(opts.timeoutMs).then(() => false)]);
+  if (!drained) logger.warn('in-flight requests did not finish in time; closing their connections', { inFlight: lifecycle.inFlightCount });
+  server.closeAllConnections();
+  await closed;
+  logger.info('shutdown complete');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
