@@ -374,7 +374,8 @@ async function handshake(client: { cert: string; key: string }): Promise<{ serve
       rejectUnauthorized: true,
     },
     (socket: TLSSocket) => {
-      if (socket.authorized) serverSawCN = socket.getPeerCertificate().subject.CN;
+      const cn = socket.getPeerCertificate().subject?.CN;
+      if (socket.authorized) serverSawCN = Array.isArray(cn) ? cn.join(',') : cn;
       socket.end('ok');
     },
   );
