@@ -1,6 +1,6 @@
 import { createLogger } from '../observability/logger.js';
 import { OptionsError, parseOptions, type ServerOptions } from './options.js';
-import { runServer, type RunHooks } from './run.js';
+import { runServer, type RunHooks, type RunningServer } from './run.js';
 
 /**
  * `frontdoor`: parse flags, start, and shut down gracefully on SIGTERM/SIGINT.
@@ -23,14 +23,18 @@ export async function main(argv: string[], hooks: RunHooks = {}): Promise<void> 
     throw err;
   }
   const logger = createLogger({ format: opts.logFormat, verbosity: opts.verbosity });
-  let running;
-  try {
-    running = await runServer(opts, logger, hooks);
-  } catch (err) {
-    logger.error('failed to start', { err: err instanceof Error ? err.message : String(err) });
-    process.exit(1);
-  }
+  // Handlers go in before anything listens, so no signal finds the default (kill) behaviour.
+  let running: RunningServer | undefined;
   let signals = 0;
+  let stopRequested = false;
+  const stop = (server: RunningServer) =>
+    server.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('shutdown failed', { err: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      },
+    );
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
@@ -38,14 +42,16 @@ export async function main(argv: string[], hooks: RunHooks = {}): Promise<void> 
       process.exit(1);
     }
     logger.info('received signal, shutting down gracefully', { signal: sig });
-    running.shutdown().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('shutdown failed', { err: err instanceof Error ? err.message : String(err) });
-        process.exit(1);
-      },
-    );
+    stopRequested = true;
+    if (running) void stop(running);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  try {
+    running = await runServer(opts, logger, hooks);
+  } catch (err) {
+    logger.error('failed to start', { err: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  if (stopRequested) void stop(running);
 }

@@ -14,8 +14,8 @@ export interface ShutdownOptions {
 
 /**
  * kube's graceful shutdown: /readyz fails at once; after the delay new requests
- * get 503 and the listener closes; in-flight requests finish (up to the
- * timeout); then every connection is closed. Resolves when that is done.
+ * get 503; in-flight requests finish (up to the timeout); then the listener and
+ * every connection close. Resolves when that is done.
  */
 export async function gracefulShutdown(opts: ShutdownOptions): Promise<void> {
   const { server, lifecycle, logger } = opts;
@@ -23,12 +23,14 @@ export async function gracefulShutdown(opts: ShutdownOptions): Promise<void> {
   logger.info('shutdown initiated: /readyz now fails', { delay: `${opts.delayMs}ms` });
   if (opts.delayMs > 0) await sleep(opts.delayMs);
 
+  // The listener stays open while draining so that every new request, on a new
+  // connection or a kept-alive one, gets a 503 with Retry-After rather than a
+  // refused or reset connection (kube's --shutdown-send-retry-after).
   lifecycle.startDraining();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
   logger.info('not accepting new requests; waiting for in-flight ones', { inFlight: lifecycle.inFlightCount });
   const drained = await Promise.race([lifecycle.drained.wait().then(() => true), sleep(opts.timeoutMs).then(() => false)]);
   if (!drained) logger.warn('in-flight requests did not finish in time; closing their connections', { inFlight: lifecycle.inFlightCount });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await closed;
   logger.info('shutdown complete');
