@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs that is missing (Debian's etcd
+# for the storage tests), compiles with tsc, and runs every test file on node's
+# test runner against the compiled output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's etcd-server and etcd-client (the storage tests run a real etcd)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server etcd-client >/dev/null
+fi
+
+if [ ! -d node_modules ]; then
+  npm install --no-audit --no-fund
+fi
+
+rm -rf dist
+npx tsc -p .
+
+mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+if [ "$#" -gt 0 ]; then
+  # `npm test -- storage` runs only the files whose path contains "storage"
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -F -e "$1")
+fi
+exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { OptionsError, parseOptions } from '../../src/cli/options.js';
+
+describe('parseOptions', () => {
+  it('applies kube-apiserver-like defaults for a zero-config start', () => {
+    const o = parseOptions([]);
+    assert.equal(o.securePort, 6443);
+    assert.equal(o.bindAddress, '127.0.0.1');
+    assert.match(o.dataDir, /\/data$/);
+    assert.equal(o.certDir, `${o.dataDir}/pki`);
+    assert.equal(o.logFormat, 'text');
+    assert.equal(o.verbosity, 0);
+    assert.deepEqual(o.etcdServers, []);
+    assert.equal(o.etcdPrefix, '/registry');
+    assert.equal(o.compactionIntervalMs, 300_000);
+  });
+
+  it('accepts -v, --v=N, repeated and comma-separated lists', () => {
+    assert.equal(parseOptions(['-v', '4']).verbosity, 4);
+    assert.equal(parseOptions(['--v=2']).verbosity, 2);
+    assert.deepEqual(parseOptions(['--tls-sans', 'a.example,10.0.0.1', '--tls-sans=b.example']).tlsSANs, ['a.example', '10.0.0.1', 'b.example']);
+    assert.deepEqual(parseOptions(['--etcd-servers', 'http://127.0.0.1:2379,https://10.0.0.2:2379']).etcdServers, ['http://127.0.0.1:2379', 'https://10.0.0.2:2379']);
+  });
+
+  it("takes kube's --etcd-compaction-interval as another name for --compaction-interval", () => {
+    assert.equal(parseOptions(['--etcd-compaction-interval', '1m']).compactionIntervalMs, 60_000);
+    assert.equal(parseOptions(['--compaction-interval', '0']).compactionIntervalMs, 0);
+  });
+
+  it('refuses bad values with OptionsError', () => {
+    for (const argv of [['--etcd-servers', 'localhost:2379'], ['--etcd-prefix', 'registry'], ['--v', '-1'], ['extra-arg']]) {
+      assert.throws(() => parseOptions(argv), OptionsError, argv.join(' '));
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import express from 'express';
+import { GenericAPIServer } from '../../src/server/generic-apiserver.js';
+
+async function serve(app: express.Express, fn: (get: (path: string) => Promise<string>) => Promise<void>) {
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+  try {
+    await fn(get);
+  } finally {
+    server.close();
+  }
+}
+
+describe('GenericAPIServer delegation', () => {
+  it('answers its own paths and passes the rest to its delegate, in chain order', async () => {
+    const last = new GenericAPIServer('last');
+    last.routes.use((_req, res) => void res.send('last'));
+    const middle = new GenericAPIServer('middle', last);
+    middle.routes.get('/middle', (_req, res) => void res.send('middle'));
+    const first = new GenericAPIServer('first', middle);
+    first.routes.get('/first', (_req, res) => void res.send('first'));
+    const app = express();
+    app.use(first.handler);
+    await serve(app, async (get) => {
+      assert.equal(await get('/first'), 'first');
+      assert.equal(await get('/middle'), 'middle');
+      assert.equal(await get('/other'), 'last');
+      // a route added while serving still comes before the delegate
+      first.routes.get('/other', (_req, res) => void res.send('first, added later'));
+      assert.equal(await get('/other'), 'first, added later');
+    });
+  });
+
+  it('collects hooks, checks, paths, groups and readiness signals along the chain', () => {
+    const inner = new GenericAPIServer('inner');
+    inner.addPostStartHook('inner-hook', () => undefined);
+    inner.addHealthChecks({ name: 'inner-check', check: () => undefined });
+    inner.addListedPaths('/inner');
+    inner.addAPIGroup({ name: 'inner.example', versions: ['v1'], preferredVersion: 'v1' });
+    let ready = false;
+    inner.addMuxCompleteSignal('InnerSynced', () => ready);
+    const outer = new GenericAPIServer('outer', inner);
+    outer.addPostStartHook('outer-hook', () => undefined);
+    outer.addListedPaths('/outer');
+    assert.deepEqual([...outer.postStartHooks().keys()].sort(), ['inner-hook', 'outer-hook']);
+    assert.deepEqual(outer.healthChecks().map((c) => c.name), ['inner-check']);
+    assert.deepEqual(outer.listedPaths(), ['/inner', '/outer']);
+    assert.deepEqual(outer.apiGroups().map((g) => g.name), ['inner.example']);
+    assert.deepEqual(outer.pendingMuxSignals(), ['InnerSynced']);
+    ready = true;
+    assert.deepEqual(outer.pendingMuxSignals(), []);
+    assert.throws(() => outer.addPostStartHook('inner-hook', () => undefined), /already registered/);
+  });
+});
