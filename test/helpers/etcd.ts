@@ -1,0 +1,141 @@
+/**
+ * A throwaway etcd for tests: Debian's etcd binary on free 127.0.0.1 ports with
+ * its data in a fresh temp folder, stopped by pid. One per test file (started in
+ * `before`, stopped in `after`); tests isolate themselves with key prefixes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
+export const ETCDCTL_BINARY = process.env.ETCDCTL_BINARY ?? '/usr/bin/etcdctl';
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface EtcdServer {
+  /** The client URL, `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** The pid of the running process (changes on restart). */
+  readonly pid: number;
+  readonly dataDir: string;
+  /** Stops the process (SIGTERM, then SIGKILL) and removes the data dir. Final. */
+  stop(): Promise<void>;
+  /** Stops the process if it runs (keeping the data), then starts it again on the same ports and data dir. */
+  restart(): Promise<void>;
+  /** Sends a signal (default SIGKILL: a crash) and waits for the exit; the data dir stays for restart(). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A port nothing listens on now: bind port 0, read it, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
+    });
+  });
+}
+
+export async function startEtcd(): Promise<EtcdServer> {
+  if (!existsSync(ETCD_BINARY)) {
+    throw new Error(`etcd binary not found at ${ETCD_BINARY}: run \`apt-get install -y etcd-server etcd-client\` (or set ETCD_BINARY)`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'frontdoor-etcd-'));
+  const clientPort = await freePort();
+  let peerPort = await freePort();
+  while (peerPort === clientPort) peerPort = await freePort();
+  const name = `frontdoor-test-${process.pid}-${clientPort}`;
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peerUrl = `http://127.0.0.1:${peerPort}`;
+  const args = [
+    '--name', name,
+    '--data-dir', join(dataDir, 'member-data'),
+    '--listen-client-urls', endpoint,
+    '--advertise-client-urls', endpoint,
+    '--listen-peer-urls', peerUrl,
+    '--initial-advertise-peer-urls', peerUrl,
+    '--initial-cluster', `${name}=${peerUrl}`,
+    '--initial-cluster-state', 'new',
+    '--initial-cluster-token', name,
+    // Tests write little: a small quota keeps a runaway test from filling the disk.
+    '--quota-backend-bytes', String(256 * 1024 * 1024),
+    '--log-level', 'error',
+  ];
+
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const launch = async (): Promise<void> => {
+    output = '';
+    const proc = spawn(ETCD_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    const keep = (chunk: Buffer): void => {
+      // Only the tail matters, for the error message if it never becomes ready.
+      output = (output + chunk.toString()).slice(-4000);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    await waitReady(proc);
+  };
+
+  const waitReady = async (proc: ChildProcess): Promise<void> => {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(`etcd exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${output}`);
+      }
+      try {
+        const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+        const body = (await res.json()) as { health?: string };
+        if (res.ok && body.health === 'true') return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await terminate('SIGKILL');
+    throw new Error(`etcd did not become healthy within ${READY_TIMEOUT_MS} ms:\n${output}`);
+  };
+
+  const terminate = async (signal: NodeJS.Signals): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill(signal);
+    if (signal !== 'SIGKILL') {
+      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    } else {
+      await exited;
+    }
+  };
+
+  await launch();
+
+  return {
+    endpoint,
+    dataDir,
+    get pid(): number {
+      return child?.pid ?? 0;
+    },
+    async stop() {
+      await terminate('SIGTERM');
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await terminate('SIGTERM');
+      await launch();
+    },
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      await terminate(signal);
+    },
+  };
+}
