@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -136,6 +136,65 @@ export async function startEtcd(): Promise<EtcdServer> {
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       await terminate(signal);
+    },
+  };
+}
+
+export interface TcpProxy {
+  /** `http://127.0.0.1:<port>`: use it as an etcd endpoint. */
+  readonly endpoint: string;
+  /** Drops every connection and refuses new ones until resume(): an outage seen by one client only. */
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay to `target` (an http://host:port URL) on a free loopback port, so
+ * a test can cut one client off from etcd while others keep talking to it.
+ */
+export async function startTcpProxy(target: string): Promise<TcpProxy> {
+  const url = new URL(target);
+  const sockets = new Set<Socket>();
+  let paused = false;
+  const server = createServer((client) => {
+    if (paused) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(url.port), url.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const dropAll = (): void => {
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    pause() {
+      paused = true;
+      dropAll();
+    },
+    resume() {
+      paused = false;
+    },
+    async close() {
+      dropAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
