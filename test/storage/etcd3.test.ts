@@ -13,6 +13,7 @@ import {
   isKeyExists,
   isKeyNotFound,
   isTooLargeResourceVersion,
+  isUnavailable,
   InvalidObjError,
 } from '../../src/storage/errors.js';
 import type { StoredObject, WatchEvent, Watcher } from '../../src/storage/interfaces.js';
@@ -276,6 +277,16 @@ describe('etcd3 storage: etcd specifics', () => {
   });
 
   it('check() resolves against a live etcd', async () => {
+    await freshStorage().check();
+  });
+
+  it('close() ends its watches and refuses later calls, leaving a shared client open', async () => {
+    const storage = freshStorage();
+    const w = storage.watch('/pods', { recursive: true });
+    await storage.close();
+    assert.deepEqual(await take(w, 1), [], 'the watch ended');
+    await assert.rejects(storage.get('/pods/default/a'), isUnavailable);
+    await assert.rejects(storage.check(), isUnavailable);
     await freshStorage().check();
   });
 });

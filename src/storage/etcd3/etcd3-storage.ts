@@ -31,6 +31,7 @@ import type {
   WatchOptions,
   Watcher,
 } from '../interfaces.js';
+import { WatchChannel } from '../watch-channel.js';
 import { createEtcd3Client, type Etcd3ClientOptions } from './client.js';
 import { checkPreconditions, decodeObject, encodeObject, jsonEqual, withoutResourceVersion } from './codec.js';
 import { isCompactedError, isFutureRevisionError, isRequestTooLargeError, mapEtcdError, unavailable } from './errors.js';
@@ -72,6 +73,7 @@ export class Etcd3Storage implements StorageBackend {
   /** The newest revision any response has shown (see fromNowStart). */
   private lastObserved = 0;
   private closed = false;
+  private readonly watchers = new Set<Watcher>();
 
   /** Uses an existing client (many prefixes may share one); close() then leaves the client open. */
   constructor(
@@ -157,9 +159,15 @@ export class Etcd3Storage implements StorageBackend {
   }
 
   watch(key: string, opts: WatchOptions = {}): Watcher {
+    if (this.closed) {
+      const ended = new WatchChannel();
+      ended.push({ type: 'ERROR', object: {}, revision: 0, error: closedError(key) });
+      ended.close();
+      return ended;
+    }
     const recursive = opts.recursive ?? false;
     const observed = this.lastObserved;
-    return watchEtcd({
+    const watcher: Watcher = watchEtcd({
       client: this.client,
       key,
       etcdKey: recursive ? etcdDir(this.prefix, key) : etcdKey(this.prefix, key),
@@ -171,7 +179,10 @@ export class Etcd3Storage implements StorageBackend {
         return this.fromNowStart(observed, current);
       },
       onCompacted: (revision) => this.learnCompacted(revision),
+      onEnd: () => this.watchers.delete(watcher),
     });
+    this.watchers.add(watcher);
+    return watcher;
   }
 
   async count(prefix: string): Promise<number> {
@@ -186,6 +197,7 @@ export class Etcd3Storage implements StorageBackend {
   }
 
   async compact(revision: number): Promise<void> {
+    if (this.closed) throw closedError('');
     try {
       await this.client.kv.compact({ revision }, this.callOptions());
       this.learnCompacted(revision);
@@ -202,7 +214,7 @@ export class Etcd3Storage implements StorageBackend {
   }
 
   async check(): Promise<void> {
-    if (this.closed) throw new UnavailableError('etcd storage is closed');
+    if (this.closed) throw closedError('');
     const timeout = Math.min(this.requestTimeoutMs, HEALTH_CHECK_TIMEOUT_MS);
     try {
       await this.client.kv.range({ key: Buffer.from(this.prefix || '/'), count_only: true }, { deadline: Date.now() + timeout });
@@ -211,9 +223,11 @@ export class Etcd3Storage implements StorageBackend {
     }
   }
 
+  /** Ends this storage's watches and refuses further calls; closes the client only if it made it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const watcher of [...this.watchers]) watcher.stop();
     if (this.ownsClient) this.client.close();
   }
 
@@ -254,6 +268,7 @@ export class Etcd3Storage implements StorageBackend {
 
   /** One etcd range; `revision` is what was asked for (0: latest), for the revision errors. */
   private async range(key: string, req: IRangeRequest, revision: number): Promise<IRangeResponse> {
+    if (this.closed) throw closedError(key);
     try {
       const resp = await this.client.kv.range(req, this.callOptions());
       this.observe(resp.header);
@@ -272,6 +287,7 @@ export class Etcd3Storage implements StorageBackend {
   }
 
   private async txn(key: string, req: ITxnRequest): Promise<ITxnResponse> {
+    if (this.closed) throw closedError(key);
     try {
       const resp = await this.client.kv.txn(req, this.callOptions());
       this.observe(resp.header);
@@ -284,3 +300,5 @@ export class Etcd3Storage implements StorageBackend {
     }
   }
 }
+
+const closedError = (key: string): UnavailableError => new UnavailableError('etcd storage is closed', key);

@@ -8,12 +8,12 @@
  * reconnect are therefore exactly the missed ones, or an ERROR with
  * ExpiredError when etcd has compacted them away: never a silent gap.
  */
-import type { Etcd3, IEvent, IKeyValue, IWatchResponse } from 'etcd3';
+import { ClientClosedError, type Etcd3, type IEvent, type IKeyValue, type IWatchResponse } from 'etcd3';
 import { ExpiredError, InvalidObjError } from '../errors.js';
 import type { Predicate, StoredObject, WatchEvent, Watcher } from '../interfaces.js';
 import { WatchChannel } from '../watch-channel.js';
 import { decodeObject } from './codec.js';
-import { isUnavailableError } from './errors.js';
+import { isUnavailableError, unavailable } from './errors.js';
 import { prefixRangeEnd } from './keys.js';
 
 export interface EtcdWatchOptions {
@@ -30,6 +30,8 @@ export interface EtcdWatchOptions {
   nowRevision(): Promise<number>;
   /** Told the compaction revision etcd reports when it refuses a start revision. */
   onCompacted(revision: number): void;
+  /** Called once when the watch ends, whatever the reason. */
+  onEnd?(): void;
 }
 
 const INITIAL_BACKOFF_MS = 50;
@@ -133,6 +135,8 @@ class EtcdWatch {
       },
       (err: unknown) => {
         if (generation !== this.generation || this.stopped) return;
+        // A closed client never comes back: end the watch instead of retrying forever.
+        if (err instanceof ClientClosedError) return this.fail(unavailable(err, this.opts.key));
         if (!isUnavailableError(err)) return this.fail(err);
         this.reconnectLater();
       },
@@ -228,6 +232,7 @@ class EtcdWatch {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.dropStream();
+    this.opts.onEnd?.();
   }
 }
 
