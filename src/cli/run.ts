@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import { ensurePKI } from '../pki/bootstrap.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import type { HealthChecker } from '../server/healthz.js';
+import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
 import { createSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
 import { gracefulShutdown } from '../server/shutdown.js';
@@ -14,6 +15,7 @@ import type { ServerOptions } from './options.js';
 export interface RunningServer {
   chain: ServerChain;
   server: Server;
+  storage: OpenedBackend;
   port: number;
   /** Set when frontdoor generated the serving certificate and client CA, and so could write it. */
   kubeconfigPath?: string;
@@ -37,8 +39,18 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const keyPem = await readFile(opts.tlsPrivateKeyFile ?? pki.files.servingKey, 'utf8');
   const clientCAPem = await readFile(opts.clientCAFile ?? pki.files.clientCACert, 'utf8');
 
+  const storage = await openBackend({
+    etcdServers: opts.etcdServers,
+    etcdPrefix: opts.etcdPrefix,
+    etcdTLS: { caFile: opts.etcdCAFile, certFile: opts.etcdCertFile, keyFile: opts.etcdKeyFile },
+    dataDir: opts.dataDir,
+    compactionIntervalMs: opts.compactionIntervalMs,
+    onCompactionError: (err) => logger.warn('compaction failed', { err: err instanceof Error ? err.message : String(err) }),
+  });
+  logger.info('storage opened', { backend: storage.description });
+
   let port = opts.securePort;
-  const storageChecks: HealthChecker[] = [{ name: 'storage', check: () => undefined }];
+  const storageChecks: HealthChecker[] = [{ name: storage.checkName, check: () => storage.backend.check() }];
   const chain = createServerChain({
     logger,
     storageChecks,
@@ -71,6 +83,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   return {
     chain,
     server,
+    storage,
     port,
     kubeconfigPath,
     shutdown: () => {
@@ -83,6 +96,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
           delayMs: opts.shutdownDelayMs,
           timeoutMs: opts.shutdownTimeoutMs,
         });
+        await storage.close();
       })();
       return shuttingDown;
     },

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { startCompactor } from './compactor.js';
+import { Etcd3Storage } from './etcd3/etcd3-storage.js';
+import type { StorageBackend } from './interfaces.js';
+import { SqliteStorage } from './sqlite/sqlite-storage.js';
+
+export interface BackendOptions {
+  /** etcd URLs; empty means the embedded SQLite database in dataDir. */
+  etcdServers: string[];
+  etcdPrefix: string;
+  etcdTLS?: { caFile?: string; certFile?: string; keyFile?: string };
+  dataDir: string;
+  compactionIntervalMs: number;
+  onCompactionError: (err: unknown) => void;
+}
+
+export interface OpenedBackend {
+  backend: StorageBackend;
+  /** The readiness check's name: kube's `etcd`, or `storage` for the embedded database. */
+  checkName: 'etcd' | 'storage';
+  /** Where the objects are, for the log. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Chooses and opens the backend the flags ask for, with its compaction running. */
+export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> {
+  if (opts.etcdServers.length > 0) {
+    const backend = await Etcd3Storage.connect({ endpoints: opts.etcdServers, prefix: opts.etcdPrefix, tls: opts.etcdTLS });
+    const stop = startCompactor({ backend, intervalMs: opts.compactionIntervalMs, onError: opts.onCompactionError });
+    return {
+      backend,
+      checkName: 'etcd',
+      description: `etcd ${opts.etcdServers.join(',')} under ${opts.etcdPrefix}`,
+      close: async () => {
+        stop();
+        await backend.close();
+      },
+    };
+  }
+  const path = join(opts.dataDir, 'state.db');
+  // SQLite compacts by its own policy (keeps the newest 1000 revisions and the last 5 minutes).
+  const backend = SqliteStorage.open({ path, prefix: opts.etcdPrefix, compactionIntervalMs: opts.compactionIntervalMs });
+  return { backend, checkName: 'storage', description: `SQLite ${path}`, close: () => backend.close() };
+}
