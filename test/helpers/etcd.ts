@@ -5,7 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +28,10 @@ export interface EtcdServer {
   stop(): Promise<void>;
   /** Stops the process if it runs (keeping the data), then starts it again on the same ports and data dir. */
   restart(): Promise<void>;
-  /** Sends a signal (default SIGKILL: a crash) and waits for the exit; the data dir stays for restart(). */
+  /**
+   * Sends a signal (default SIGKILL: a crash) and waits for the exit; the data
+   * dir stays for restart(). SIGSTOP and SIGCONT freeze and thaw it instead.
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -43,7 +48,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEtcd(): Promise<EtcdServer> {
+export interface EtcdTLS {
+  /** The server's certificate and key (with a SAN for 127.0.0.1). */
+  certFile: string;
+  keyFile: string;
+  /** Clients must present a certificate signed by this CA. */
+  clientCAFile: string;
+  /** A client certificate the harness uses for its own health checks. */
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+export async function startEtcd(opts: { tls?: EtcdTLS } = {}): Promise<EtcdServer> {
   if (!existsSync(ETCD_BINARY)) {
     throw new Error(`etcd binary not found at ${ETCD_BINARY}: run \`apt-get install -y etcd-server etcd-client\` (or set ETCD_BINARY)`);
   }
@@ -52,7 +68,8 @@ export async function startEtcd(): Promise<EtcdServer> {
   let peerPort = await freePort();
   while (peerPort === clientPort) peerPort = await freePort();
   const name = `frontdoor-test-${process.pid}-${clientPort}`;
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const tls = opts.tls;
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   const args = [
     '--name', name,
@@ -68,6 +85,12 @@ export async function startEtcd(): Promise<EtcdServer> {
     '--quota-backend-bytes', String(256 * 1024 * 1024),
     '--log-level', 'error',
   ];
+  if (tls) {
+    args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile, '--trusted-ca-file', tls.clientCAFile, '--client-cert-auth');
+  }
+  const healthOptions = tls
+    ? { ca: await readFile(tls.clientCAFile), cert: await readFile(tls.clientCertFile), key: await readFile(tls.clientKeyFile) }
+    : {};
 
   let child: ChildProcess | undefined;
   let output = '';
@@ -91,24 +114,33 @@ export async function startEtcd(): Promise<EtcdServer> {
       if (proc.exitCode !== null || proc.signalCode !== null) {
         throw new Error(`etcd exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${output}`);
       }
-      try {
-        const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
-        const body = (await res.json()) as { health?: string };
-        if (res.ok && body.health === 'true') return;
-      } catch {
-        // not listening yet
-      }
+      if (await healthy()) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     await terminate('SIGKILL');
     throw new Error(`etcd did not become healthy within ${READY_TIMEOUT_MS} ms:\n${output}`);
   };
 
+  /** GET /health answers {"health":"true"} once the member serves. */
+  const healthy = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const req = (tls ? httpsGet : httpGet)(`${endpoint}/health`, { ...healthOptions, timeout: 1000 }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(res.statusCode === 200 && body.includes('"health":"true"')));
+        res.on('error', () => resolve(false));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+
   const terminate = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.kill(signal);
+    // A frozen member (SIGSTOP) handles SIGTERM only once thawed.
+    if (signal !== 'SIGKILL') proc.kill('SIGCONT');
     if (signal !== 'SIGKILL') {
       const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
       await exited;
@@ -135,6 +167,11 @@ export async function startEtcd(): Promise<EtcdServer> {
       await launch();
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      // SIGSTOP/SIGCONT freeze and thaw it (a hung member); they end nothing, so there is no exit to wait for.
+      if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+        child?.kill(signal);
+        return;
+      }
       await terminate(signal);
     },
   };

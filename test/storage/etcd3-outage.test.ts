@@ -154,4 +154,20 @@ describe('etcd3 storage across an etcd outage', () => {
     assert.ok(isExpired(events[1]?.error), `expected ExpiredError, got ${String(events[1]?.error)}`);
     assert.equal(await watching.compactedRevision(), rv(s3), 'the watch taught the storage the compaction revision');
   });
+
+  it('a hung etcd (SIGSTOP) fails requests at the deadline with UnavailableError instead of hanging', async (t) => {
+    const storage = await Etcd3Storage.connect({ endpoints: [etcd.endpoint], requestTimeoutMs: 1000 });
+    t.after(() => storage.close());
+    await storage.create('/pods/default/frozen', pod('frozen'));
+    await etcd.kill('SIGSTOP');
+    try {
+      await assert.rejects(storage.get('/pods/default/frozen'), isUnavailable);
+      await assert.rejects(storage.guaranteedUpdate('/pods/default/frozen', (cur) => ({ ...cur, v: 2 })), isUnavailable);
+      await assert.rejects(storage.check(), isUnavailable);
+    } finally {
+      await etcd.kill('SIGCONT');
+    }
+    await waitUntilServing(storage);
+    assert.equal((await storage.get('/pods/default/frozen')).metadata?.name, 'frozen');
+  });
 });

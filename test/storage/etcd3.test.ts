@@ -5,8 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Etcd3 } from 'etcd3';
+import forge from 'node-forge';
+import { issueCertificate, type CertificateUsage, type Issuer } from '../../src/pki/issue.js';
+import { generateRSAKeyPair } from '../../src/pki/keys.js';
 import {
   isConflict,
   isExpired,
@@ -19,7 +25,7 @@ import {
 import type { StoredObject, WatchEvent, Watcher } from '../../src/storage/interfaces.js';
 import { createEtcd3Client } from '../../src/storage/etcd3/client.js';
 import { Etcd3Storage } from '../../src/storage/etcd3/etcd3-storage.js';
-import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { startEtcd, type EtcdServer, type EtcdTLS } from '../helpers/etcd.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
@@ -288,5 +294,66 @@ describe('etcd3 storage: etcd specifics', () => {
     await assert.rejects(storage.get('/pods/default/a'), isUnavailable);
     await assert.rejects(storage.check(), isUnavailable);
     await freshStorage().check();
+  });
+});
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, as PEM files in `dir`. */
+async function writeTestPKI(dir: string): Promise<EtcdTLS & { caFile: string }> {
+  const now = new Date();
+  const issue = async (name: string, usage: CertificateUsage, issuer?: Issuer) => {
+    const keys = await generateRSAKeyPair();
+    const cert = issueCertificate({
+      subject: { commonName: name },
+      publicKey: keys.publicKey,
+      usage,
+      issuer,
+      selfSigningKey: issuer ? undefined : keys.privateKey,
+      ipAddresses: usage === 'server' ? ['127.0.0.1'] : undefined,
+      now,
+      days: 1,
+    });
+    const certFile = join(dir, `${name}.crt`);
+    const keyFile = join(dir, `${name}.key`);
+    await writeFile(certFile, forge.pki.certificateToPem(cert));
+    await writeFile(keyFile, forge.pki.privateKeyToPem(keys.privateKey));
+    return { certFile, keyFile, issuer: { cert: forge.pki.certificateFromPem(forge.pki.certificateToPem(cert)), key: keys.privateKey } };
+  };
+  const ca = await issue('etcd-ca', 'ca');
+  const server = await issue('etcd-server', 'server', ca.issuer);
+  const client = await issue('etcd-client', 'client', ca.issuer);
+  return {
+    caFile: ca.certFile,
+    certFile: server.certFile,
+    keyFile: server.keyFile,
+    clientCAFile: ca.certFile,
+    clientCertFile: client.certFile,
+    clientKeyFile: client.keyFile,
+  };
+}
+
+describe('etcd3 storage over TLS with a client certificate', () => {
+  it('connects with caFile/certFile/keyFile, and is refused without a client certificate', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'frontdoor-etcd-tls-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const pki = await writeTestPKI(dir);
+    const secure = await startEtcd({ tls: pki });
+    t.after(() => secure.stop());
+    assert.match(secure.endpoint, /^https:/);
+
+    const storage = await Etcd3Storage.connect({
+      endpoints: [secure.endpoint],
+      tls: { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile },
+    });
+    t.after(() => storage.close());
+    await storage.check();
+    const created = await storage.create('/pods/default/tls', pod('tls'));
+    const w = storage.watch('/pods', { recursive: true, revision: rv(created) - 1 });
+    const [event] = await take(w, 1);
+    assert.equal(event?.object.metadata?.name, 'tls');
+    w.stop();
+
+    const anonymous = await Etcd3Storage.connect({ endpoints: [secure.endpoint], tls: { caFile: pki.caFile }, requestTimeoutMs: 2000 });
+    t.after(() => anonymous.close());
+    await assert.rejects(anonymous.check(), isUnavailable);
   });
 });
