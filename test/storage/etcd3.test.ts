@@ -282,6 +282,21 @@ describe('etcd3 storage: etcd specifics', () => {
     w.stop();
   });
 
+  it('a watch from now survives a compaction it could not know of', async () => {
+    const watching = freshStorage();
+    const other = new Etcd3Storage(client, { prefix: watching.prefix });
+    await watching.create('/pods/default/x', pod('x'));
+    await other.create('/pods/default/y', pod('y'));
+    await other.compact(await other.currentRevision());
+    const w = watching.watch('/pods', { recursive: true });
+    const created = await watching.create('/pods/default/after', pod('after'));
+    const events: WatchEvent[] = [];
+    while (!events.some((e) => e.type === 'ERROR' || e.revision === rv(created))) events.push(...(await take(w, 1)));
+    assert.deepEqual(events.filter((e) => e.type === 'ERROR'), []);
+    assert.equal(events.at(-1)?.object.metadata?.name, 'after');
+    w.stop();
+  });
+
   it('check() resolves against a live etcd', async () => {
     await freshStorage().check();
   });

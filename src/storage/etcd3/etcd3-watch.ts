@@ -26,7 +26,7 @@ export interface EtcdWatchOptions {
   /** Deliver events after this revision; undefined: from now, after the revision nowRevision() gives. */
   startAfter: number | undefined;
   predicate?: Predicate;
-  /** Where a watch "from now" starts (asked again if that revision turns out compacted). */
+  /** Where a watch "from now" starts. */
   nowRevision(): Promise<number>;
   /** Told the compaction revision etcd reports when it refuses a start revision. */
   onCompacted(revision: number): void;
@@ -47,6 +47,10 @@ class EtcdWatch {
   readonly channel: WatchChannel;
   /** The revision of the last event processed (delivered or filtered out); the next stream starts after it. */
   private lastRevision = 0;
+  /** Whether any event was processed: until then a "from now" watch may still move its start. */
+  private processedAny = false;
+  /** Whether a stream broke once: from then on a compacted start is an ExpiredError, whatever the watch asked. */
+  private reconnected = false;
   private stream: WatchStream | undefined;
   /** Bumped per stream, so that events and errors of a replaced stream are ignored. */
   private generation = 0;
@@ -85,8 +89,6 @@ class EtcdWatch {
   private connect(): void {
     if (this.stopped) return;
     const generation = ++this.generation;
-    const fromNow = this.opts.startAfter === undefined;
-    let delivered = false;
     this.opts.client.watchClient.watch().then(
       (stream) => {
         if (this.stopped || generation !== this.generation) return closeStream(stream);
@@ -97,10 +99,12 @@ class EtcdWatch {
             const compacted = Number(res.compact_revision);
             if (compacted > 0) {
               this.opts.onCompacted(compacted);
-              // A "from now" watch whose first revision got compacted before it even started asked for no history.
-              if (fromNow && !delivered) {
+              // A "from now" watch asked for no history: if its start (the last revision this process
+              // had seen) was compacted before its first stream opened, it starts at the oldest kept one.
+              if (this.opts.startAfter === undefined && !this.processedAny && !this.reconnected) {
+                this.lastRevision = compacted - 1;
                 this.dropStream();
-                void this.startFromNow();
+                this.connect();
                 return;
               }
               return this.fail(new ExpiredError(this.opts.key, this.lastRevision, compacted));
@@ -113,7 +117,6 @@ class EtcdWatch {
           }
           for (const event of res.events) {
             if (!this.handle(event)) return;
-            delivered = true;
           }
         });
         const broken = (err?: unknown): void => {
@@ -154,6 +157,7 @@ class EtcdWatch {
       return false;
     }
     this.lastRevision = revision;
+    this.processedAny = true;
     if (out && !this.channel.push(out)) {
       this.stop();
       return false;
@@ -193,6 +197,7 @@ class EtcdWatch {
   }
 
   private reconnectLater(): void {
+    this.reconnected = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
