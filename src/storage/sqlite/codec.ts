@@ -1,0 +1,37 @@
+import { isDeepStrictEqual } from 'node:util';
+import { InvalidObjError } from '../errors.js';
+import type { StoredObject } from '../interfaces.js';
+
+/**
+ * JSON in and out of the log. Stored text never carries
+ * metadata.resourceVersion; every object handed out gets it back as the
+ * revision of the row it came from. Each decode parses afresh, so callers and
+ * watchers never share (and so never mutate each other's) objects.
+ */
+
+/** The text to store: the object without metadata.resourceVersion. The caller's object is not modified. */
+export function encode(obj: StoredObject): string {
+  if (obj.metadata?.resourceVersion === undefined) return JSON.stringify(obj);
+  const { resourceVersion: _dropped, ...metadata } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata });
+}
+
+export function decode(key: string, text: string, revision: number): StoredObject {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidObjError(`stored value of ${key} is not valid JSON: ${(err as Error).message}`, key, revision);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new InvalidObjError(`stored value of ${key} is not a JSON object`, key, revision);
+  }
+  const stored = obj as StoredObject;
+  stored.metadata = { ...(stored.metadata ?? {}), resourceVersion: String(revision) };
+  return stored;
+}
+
+/** True when two stored texts hold the same object (key order aside). */
+export function sameStored(a: string, b: string): boolean {
+  return a === b || isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
+}

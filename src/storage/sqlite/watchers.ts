@@ -1,0 +1,103 @@
+import type { Predicate, StoredObject, WatchEvent } from '../interfaces.js';
+import { WatchChannel } from '../watch-channel.js';
+import { decode } from './codec.js';
+import type { CommittedEvent } from './group-commit.js';
+
+/**
+ * The backend's watchers, fed in-process from the commit path. Each watcher
+ * gets the events after its start revision whose key it covers, converted
+ * through its predicate, in revision order.
+ */
+
+export interface WatchScope {
+  /** Full key for a single-key watch; full prefix (ending in `/`) for a recursive one. */
+  name: string;
+  recursive: boolean;
+  predicate?: Predicate;
+}
+
+interface Entry extends WatchScope {
+  channel: WatchChannel;
+  /** Events at or before this revision were already delivered (or predate the watch). */
+  after: number;
+}
+
+export class WatcherSet {
+  private readonly entries = new Set<Entry>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Registers a watcher that receives committed events newer than `after`. */
+  add(scope: WatchScope, channel: WatchChannel, after: number): () => void {
+    const entry: Entry = { ...scope, channel, after };
+    this.entries.add(entry);
+    return () => this.entries.delete(entry);
+  }
+
+  dispatch(events: CommittedEvent[]): void {
+    for (const entry of this.entries) {
+      for (const event of events) {
+        if (event.revision <= entry.after || !covers(entry, event.name)) continue;
+        entry.after = event.revision;
+        if (!deliver(entry.channel, event, entry.predicate)) {
+          this.entries.delete(entry);
+          break;
+        }
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const entry of this.entries) entry.channel.close();
+    this.entries.clear();
+  }
+}
+
+export function covers(scope: WatchScope, name: string): boolean {
+  return scope.recursive ? name.startsWith(scope.name) : name === scope.name;
+}
+
+/**
+ * Pushes one committed event to a channel; false when the channel is closed
+ * (stopped, or ended here because the predicate or a stored value failed).
+ */
+export function deliver(channel: WatchChannel, event: CommittedEvent, predicate: Predicate | undefined): boolean {
+  let out: WatchEvent | undefined;
+  try {
+    out = toWatchEvent(event, predicate);
+  } catch (err) {
+    channel.push({ type: 'ERROR', object: {}, revision: event.revision, error: err as Error });
+    channel.close();
+    return false;
+  }
+  return out === undefined ? !channel.isClosed : channel.push(out);
+}
+
+/** Kube's etcd3 watcher semantics: leaving the predicate is a DELETED, entering an ADDED. */
+export function toWatchEvent(e: CommittedEvent, predicate: Predicate | undefined): WatchEvent | undefined {
+  const revision = e.revision;
+  const current = (): StoredObject => decode(e.name, e.value!, revision);
+  const previous = (): StoredObject => decode(e.name, e.prevValue!, e.prevRevision);
+  // The last state, stamped with the revision at which it stopped being visible.
+  const gone = (): StoredObject => decode(e.name, e.prevValue!, revision);
+
+  if (e.created) {
+    const obj = current();
+    return predicate && !predicate(obj) ? undefined : { type: 'ADDED', object: obj, revision };
+  }
+  const prevObject = previous();
+  if (e.deleted) {
+    if (predicate && !predicate(prevObject)) return undefined;
+    return { type: 'DELETED', object: gone(), prevObject, revision };
+  }
+  const obj = current();
+  if (!predicate) return { type: 'MODIFIED', object: obj, prevObject, revision };
+  const now = predicate(obj);
+  const before = predicate(prevObject);
+  if (now && before) return { type: 'MODIFIED', object: obj, prevObject, revision };
+  if (now) return { type: 'ADDED', object: obj, revision };
+  if (before) return { type: 'DELETED', object: gone(), prevObject, revision };
+  return undefined;
+}
