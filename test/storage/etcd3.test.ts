@@ -287,6 +287,8 @@ describe('etcd3 storage: etcd specifics', () => {
     const other = new Etcd3Storage(client, { prefix: watching.prefix });
     await watching.create('/pods/default/x', pod('x'));
     await other.create('/pods/default/y', pod('y'));
+    await other.create('/pods/default/z', pod('z'));
+    // etcd keeps the compaction revision itself: compacting at z drops y, the watch's first revision.
     await other.compact(await other.currentRevision());
     const w = watching.watch('/pods', { recursive: true });
     const created = await watching.create('/pods/default/after', pod('after'));
