@@ -84,6 +84,9 @@ export async function startEtcd(opts: { tls?: EtcdTLS } = {}): Promise<EtcdServe
     // Tests write little: a small quota keeps a runaway test from filling the disk.
     '--quota-backend-bytes', String(256 * 1024 * 1024),
     '--log-level', 'error',
+    // etcd's default (1.5 MiB) refuses a 1.5 MiB object once the key and JSON are added; the API
+    // server accepts request bodies up to 3 MiB, so a member behind it needs at least that much.
+    '--max-request-bytes', String(3 * 1024 * 1024),
   ];
   if (tls) {
     args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile, '--trusted-ca-file', tls.clientCAFile, '--client-cert-auth');

@@ -26,6 +26,7 @@ import type { StoredObject, WatchEvent, Watcher } from '../../src/storage/interf
 import { createEtcd3Client } from '../../src/storage/etcd3/client.js';
 import { Etcd3Storage } from '../../src/storage/etcd3/etcd3-storage.js';
 import { startEtcd, type EtcdServer, type EtcdTLS } from '../helpers/etcd.js';
+import { runStorageConformance, type StorageFixture } from './conformance.js';
 
 let etcd: EtcdServer;
 let client: Etcd3;
@@ -39,6 +40,21 @@ after(async () => {
   client?.close();
   await etcd?.stop();
 });
+
+/**
+ * The conformance fixture: a storage over the shared client in a fresh keyspace.
+ * It reads the current revision once, as a server does before serving: a
+ * storage that has never talked to etcd has no "now" to start a watch from
+ * synchronously (see fromNowStart in etcd3-storage.ts), and the suite opens
+ * watches from revision 0 and writes at once.
+ */
+async function etcdFixture(): Promise<StorageFixture> {
+  const storage = freshStorage();
+  await storage.currentRevision();
+  return { storage, backend: storage, close: () => storage.close() };
+}
+
+runStorageConformance('etcd3 storage: conformance', etcdFixture);
 
 /** A storage over the shared client, in a keyspace no other test uses. */
 function freshStorage(): Etcd3Storage {
