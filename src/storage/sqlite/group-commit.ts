@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { UnavailableError } from '../errors.js';
-import type { LogRow, Statements } from './schema.js';
+import type { Statements } from './schema.js';
 
 /**
  * Group commit: every write asked for in the same turn of the event loop is
@@ -121,7 +121,7 @@ export class GroupCommitter {
   }
 
   private apply(op: WriteOp, now: number): WriteOutcome {
-    const latest: LogRow | undefined = this.stmts.latest.get(op.name);
+    const latest = this.stmts.latestMeta.get(op.name);
     const live = latest !== undefined && latest.deleted === 0;
     if (op.kind === 'create') {
       if (live) return { status: 'exists', revision: latest.revision };

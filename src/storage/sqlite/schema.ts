@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS log (
   value TEXT,
   write_time INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS log_name_revision ON log (name, revision);
+CREATE INDEX IF NOT EXISTS log_name_revision ON log (name, revision, deleted);
 CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
@@ -85,18 +85,22 @@ export interface EventRow extends LogRow {
 
 /** Every statement, named, prepared once (kine's generic.go keeps them the same way). */
 export function prepareStatements(db: Database.Database) {
+  // The newest row per key at @at, streamed in key order straight off the
+  // (name, revision) index: a page with a LIMIT reads only what it returns.
   const latestPerKey = `
     SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value
-    FROM log l JOIN (
-      SELECT MAX(revision) AS revision FROM log
-      WHERE name >= @start AND name < @end AND revision <= @at
-      GROUP BY name
-    ) m ON l.revision = m.revision
-    WHERE l.deleted = 0
+    FROM log l
+    WHERE l.name >= @start AND l.name < @end AND l.revision <= @at AND l.deleted = 0
+      AND NOT EXISTS (SELECT 1 FROM log n WHERE n.name = l.name AND n.revision > l.revision AND n.revision <= @at)
     ORDER BY l.name`;
   return {
     latest: db.prepare<[string], LogRow>(
       `SELECT revision, name, created, deleted, create_revision, prev_revision, value
+       FROM log WHERE name = ? ORDER BY revision DESC LIMIT 1`,
+    ),
+    /** The newest row of a key without its value: what a write checks. */
+    latestMeta: db.prepare<[string], Omit<LogRow, 'value' | 'name'>>(
+      `SELECT revision, created, deleted, create_revision, prev_revision
        FROM log WHERE name = ? ORDER BY revision DESC LIMIT 1`,
     ),
     latestAt: db.prepare<[string, number], LogRow>(
@@ -105,7 +109,9 @@ export function prepareStatements(db: Database.Database) {
     ),
     list: db.prepare<{ start: string; end: string; at: number }, LogRow>(latestPerKey),
     count: db.prepare<{ start: string; end: string; at: number }, { n: number }>(
-      `SELECT COUNT(*) AS n FROM (${latestPerKey})`,
+      `SELECT COUNT(*) AS n FROM log l
+       WHERE l.name >= @start AND l.name < @end AND l.revision <= @at AND l.deleted = 0
+         AND NOT EXISTS (SELECT 1 FROM log n WHERE n.name = l.name AND n.revision > l.revision AND n.revision <= @at)`,
     ),
     insert: db.prepare<[string, number, number, number, number, string | null, number]>(
       `INSERT INTO log (name, created, deleted, create_revision, prev_revision, value, write_time)
@@ -115,7 +121,7 @@ export function prepareStatements(db: Database.Database) {
       `SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value,
               p.value AS prev_value
        FROM log l LEFT JOIN log p ON p.revision = l.prev_revision
-       WHERE l.revision > @after AND l.name >= @start AND l.name < @end
+       WHERE l.revision > @after AND +l.name >= @start AND +l.name < @end
        ORDER BY l.revision`,
     ),
     eventsAfterForKey: db.prepare<{ after: number; name: string }, EventRow>(

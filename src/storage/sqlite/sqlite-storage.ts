@@ -166,7 +166,7 @@ export class SqliteStorage implements StorageBackend {
       const row = this.stmts.latest.get(name);
       if (!row || row.deleted) throw new KeyNotFoundError(key, this.revision);
       const current = row.value!;
-      checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
+      if (opts.preconditions) checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
       const next = await tryUpdate(decode(name, current, row.revision), { revision: row.revision });
       const value = encode(next);
       if (sameStored(value, current)) return decode(name, current, row.revision);
@@ -184,7 +184,7 @@ export class SqliteStorage implements StorageBackend {
       const row = this.stmts.latest.get(name);
       if (!row || row.deleted) throw new KeyNotFoundError(key, this.revision);
       const current = row.value!;
-      checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
+      if (opts.preconditions) checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
       if (opts.validateDeletion) await opts.validateDeletion(decode(name, current, row.revision));
       this.ensureOpen(key);
       const op: WriteOp = { kind: 'delete', name, expect: row.revision, prevValue: current };
