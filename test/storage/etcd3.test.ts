@@ -227,6 +227,11 @@ describe('etcd3 storage: etcd specifics', () => {
     await assert.rejects(storage.get('/pods/default/a', { revision: rv(v1) }), isExpired);
     await assert.rejects(storage.list('/pods', { revision: rv(v1) }), isExpired);
     assert.equal((await storage.get('/pods/default/a', { revision: current })).v, 2, 'the compaction revision itself stays readable');
+    // Replicas sharing an etcd each compact: at or below an earlier compaction is a no-op, the future is refused.
+    await storage.compact(current);
+    await storage.compact(rv(v1));
+    assert.equal(await storage.compactedRevision(), current);
+    await assert.rejects(storage.compact(current + 1000), isTooLargeResourceVersion);
   });
 
   it('stores and lists objects beyond the default 4 MiB receive limit', async () => {
