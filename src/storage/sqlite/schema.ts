@@ -131,6 +131,7 @@ export function prepareStatements(db: Database.Database) {
        WHERE l.name = @name AND l.revision > @after
        ORDER BY l.revision`,
     ),
+    oldest: db.prepare<[], { revision: number | null }>(`SELECT MIN(revision) AS revision FROM log`),
     sequence: db.prepare<[], { seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`),
     getMeta: db.prepare<[string], { value: number }>(`SELECT value FROM meta WHERE name = ?`),
     setMeta: db.prepare<[string, number]>(

@@ -237,7 +237,7 @@ export class SqliteStorage implements StorageBackend {
     if (revision > this.revision) throw new TooLargeResourceVersionError('', revision, this.revision);
     const run = this.compaction.then(async () => {
       if (revision <= this.compacted || this.closed) return;
-      const from = (this.db.prepare('SELECT MIN(revision) AS r FROM log').get() as { r: number | null }).r ?? revision;
+      const from = this.stmts.oldest.get()?.revision ?? revision;
       this.compacted = revision;
       await compactLog(this.db, this.stmts, from - 1, revision, () => !this.closed);
     });
