@@ -541,20 +541,23 @@ const TESTS: [string, Body][] = [
   }],
 
   ['a single-key watch sees only its key; a recursive watch sees every key under the prefix', async ({ s, watch }) => {
-    const single = watch('/pods/default/a');
-    const recursive = watch('/pods/default', { recursive: true });
-    const recursiveA = watch('/pods/default/a', { recursive: true });
-    await s.create('/pods/default/ab', pod('ab'));
-    await s.create('/pods/default/a/x', pod('a-x'));
-    await s.create('/pods/default/b', pod('b'));
-    await s.create('/pods/default/a', pod('a'));
-    await s.create('/pods/other/a', pod('other-a'));
-    await s.guaranteedUpdate('/pods/default/a', setSpec({ v: 2 }));
-    assert.deepEqual((await single.take(2)).map(summary), ['ADDED a', 'MODIFIED a']);
-    assert.deepEqual((await recursive.take(5)).map(summary), ['ADDED ab', 'ADDED a-x', 'ADDED b', 'ADDED a', 'MODIFIED a']);
-    // As a directory: /pods/default/a/ covers a/x, but neither ab nor a itself.
-    await s.create('/pods/default/a/y', pod('a-y'));
-    assert.deepEqual((await recursiveA.take(2)).map(summary), ['ADDED a-x', 'ADDED a-y']);
+    // Keys in kube's layout (<resource>/<namespace>/<name>), so a watch cache keyed by object agrees.
+    const at = (ns: string, name: string): [string, StoredObject] => [`/pods/${ns}/${name}`, { ...pod(name), metadata: { name, namespace: ns, uid: `uid-${ns}-${name}` } }];
+    const nsName = (e: WatchEvent): string => `${e.type} ${e.object.metadata?.namespace}/${nameOf(e.object)}`;
+    const single = watch('/pods/a/p');
+    const recursive = watch('/pods', { recursive: true });
+    const recursiveA = watch('/pods/a', { recursive: true });
+    for (const [ns, name] of [['ab', 'p'], ['a', 'pq'], ['b', 'p'], ['a', 'p']] as const) await s.create(...at(ns, name));
+    await s.guaranteedUpdate('/pods/a/p', setSpec({ v: 2 }));
+    await s.create('/podsx/a/p', at('a', 'p')[1]);
+    await s.create(...at('a', 'z'));
+    assert.deepEqual((await single.take(2)).map(nsName), ['ADDED a/p', 'MODIFIED a/p']);
+    assert.deepEqual((await recursive.take(6)).map(nsName), ['ADDED ab/p', 'ADDED a/pq', 'ADDED b/p', 'ADDED a/p', 'MODIFIED a/p', 'ADDED a/z']);
+    // As a directory: /pods/a covers /pods/a/..., never /pods/ab/...
+    assert.deepEqual((await recursiveA.take(4)).map(nsName), ['ADDED a/pq', 'ADDED a/p', 'MODIFIED a/p', 'ADDED a/z']);
+    // The single-key watch saw nothing of a/pq or a/z: its next event is the next write to a/p.
+    await s.delete('/pods/a/p');
+    assert.equal(nsName(await single.next()), 'DELETED a/p');
   }],
 
   ['watch with a predicate: entering is ADDED, leaving is DELETED', async ({ s, watch }) => {
