@@ -11,14 +11,13 @@ export interface Clock {
 }
 
 /**
- * Real time. Timers are unref'd: a pending retry or resync must not keep the
- * process alive on its own (whoever runs the controller owns its lifetime).
+ * Real (monotonic) time. A pending timer keeps the process alive, as a running
+ * controller should; shutting a queue down or aborting an informer cancels them.
  */
 export const realClock: Clock = {
   now: () => performance.now(),
   setTimer(ms, fn) {
     const timer = setTimeout(fn, ms);
-    timer.unref();
     return () => clearTimeout(timer);
   },
 };

@@ -108,6 +108,16 @@ class GappyStorage implements Storage {
     this.open.clear();
   }
 
+  /** Ends every open watch with an ERROR event carrying this error. */
+  failWatches(error: Error): void {
+    for (const { channel, inner } of this.open) {
+      channel.push({ type: 'ERROR', object: {}, revision: 0, error });
+      channel.close();
+      inner.stop();
+    }
+    this.open.clear();
+  }
+
   get openWatches(): number {
     return this.open.size;
   }
@@ -222,6 +232,30 @@ describe('Informer over SQLite storage', () => {
     await waitFor('the add made while no watch was open', () => rec.log.includes('add:b'));
     assert.deepEqual(rec.log, ['add:a:initial', 'add:b']);
     assert.equal(storage.lists, 1, 'no relist was needed');
+  });
+
+  it('a watch ERROR other than Expired relists after a backoff, summarising what changed', async (t) => {
+    const storage = new GappyStorage(await openStorage(t));
+    await storage.create('/namespaces/a', ns('a'));
+    const clock = new FakeClock();
+    const logger = capturingLogger();
+    const informer = new Informer({ storage, prefix: '/namespaces', clock, logger });
+    const rec = recorder();
+    informer.addEventHandler(rec);
+    start(t, informer);
+    await informer.waitForSync();
+    await waitFor('the watch to open', () => storage.openWatches === 1);
+    storage.paused = true;
+    await storage.delete('/namespaces/a');
+    storage.failWatches(new UnavailableError('connection reset (test)'));
+    await waitFor('the backoff', () => clock.pendingTimers === 1);
+    assert.equal(storage.lists, 1, 'no relist before the backoff');
+    assert.match(String(logger.entries.find((e) => e.level === 'warn')?.fields.err), /connection reset/);
+    storage.paused = false;
+    clock.step(clock.nextTimerIn()!);
+    await waitFor('the relist', () => informer.indexer.size === 0);
+    assert.equal(storage.lists, 2);
+    assert.deepEqual(rec.log, ['add:a:initial', 'delete:a:unknown']);
   });
 
   it('keeps the namespace index and custom indices', async (t) => {
