@@ -23,6 +23,10 @@ export function newInvalid(gk: GroupKind, name: string, errs: readonly FieldErro
   if (name) details.name = name;
   if (gk.group) details.group = gk.group;
   if (gk.kind) details.kind = gk.kind;
-  details.causes = errs.map((e) => (e.field ? { reason: e.type, message: e.body(), field: e.field } : { reason: e.type, message: e.body() }));
+  if (errs.length > 0) {
+    details.causes = errs.map((e) =>
+      e.field ? { reason: e.type, message: e.body(), field: e.field } : { reason: e.type, message: e.body() },
+    );
+  }
   return new StatusError(failureStatus(422, 'Invalid', message, details));
 }
