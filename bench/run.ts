@@ -1,8 +1,10 @@
-/** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- startup` runs one. */
+/** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- storage` runs one. */
 import { benchStartup } from './startup.js';
+import { benchStorage } from './storage.js';
 
 const benches: Record<string, () => Promise<void>> = {
   startup: benchStartup,
+  storage: benchStorage,
 };
 
 const only = process.argv[2];

@@ -47,7 +47,7 @@ export class ConflictError extends StorageError {
 export class ExpiredError extends StorageError {
   readonly code = 'Expired';
   constructor(key: string, revision: number, readonly compactedRevision: number) {
-    super(`revision ${revision} has been compacted (oldest available: ${compactedRevision + 1})`, key, revision);
+    super(`revision ${revision} has been compacted (the oldest readable revision is ${compactedRevision})`, key, revision);
   }
 }
 

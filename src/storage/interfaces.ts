@@ -33,6 +33,17 @@ export interface Preconditions {
 /** Given the current object, returns the next one; may throw to abort the update. Re-run on conflict. */
 export type TryUpdate = (current: StoredObject, meta: { revision: number }) => StoredObject | Promise<StoredObject>;
 
+export interface UpdateOptions {
+  preconditions?: Preconditions;
+  /**
+   * A possibly stale copy of the current object (the watch cache's): a backend
+   * whose reads cost a round trip may try it first instead of reading, as kube
+   * does. A conflict, or a no-op judged against it, makes the backend read the
+   * real current object and try again, so staleness never decides an answer.
+   */
+  cachedExisting?: StoredObject;
+}
+
 /** Runs against the current object before a delete; throwing aborts it. Re-run on conflict. */
 export type ValidateDeletion = (current: StoredObject) => void | Promise<void>;
 
@@ -117,7 +128,7 @@ export interface Storage {
    * if nothing changed in between, else re-reads and runs it again. A result
    * equal to the current object writes nothing and returns the current object.
    */
-  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: { preconditions?: Preconditions }): Promise<StoredObject>;
+  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: UpdateOptions): Promise<StoredObject>;
   /** Returns the object as it was when deleted. */
   delete(key: string, opts?: { preconditions?: Preconditions; validateDeletion?: ValidateDeletion }): Promise<StoredObject>;
   watch(key: string, opts?: WatchOptions): Watcher;

@@ -73,12 +73,6 @@ runStorageConformance('cacher over sqlite', cacherFixture, {
         'its own expiry is tested below',
       tests: ['watch from a compacted revision ends with an Expired ERROR event'],
     },
-    {
-      reason:
-        'stores objects at keys outside kube\'s <resource>/<namespace>/<name> layout (a pod named "a-x" at /pods/default/a/x); ' +
-        'the watch cache, like kube\'s, keys an event by its object (keyFunc)',
-      tests: ['a single-key watch sees only its key; a recursive watch sees every key under the prefix'],
-    },
   ],
 });
 

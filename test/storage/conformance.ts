@@ -324,6 +324,25 @@ const TESTS: [string, Body][] = [
     assert.deepEqual(await s.get('/pods/default/a'), result);
   }],
 
+  ['guaranteedUpdate given a stale cachedExisting still applies to the current object', async ({ s }) => {
+    const stale = await s.create('/pods/default/a', pod('a', { spec: { a: 0, b: 0 } }));
+    await s.guaranteedUpdate('/pods/default/a', setSpec({ b: 1 }));
+    const result = await s.guaranteedUpdate('/pods/default/a', setSpec({ a: 1 }), { cachedExisting: stale });
+    assert.deepEqual(specOf(result), { a: 1, b: 1 });
+    assert.deepEqual(await s.get('/pods/default/a'), result);
+    // a no-op against the stale copy is not a no-op against the real object
+    const back = await s.guaranteedUpdate('/pods/default/a', setSpec({ b: 0 }), { cachedExisting: stale });
+    assert.deepEqual(specOf(back), { a: 1, b: 0 });
+    assert.ok(rv(back) > rv(result), 'the change was written');
+    // preconditions are judged against the real object, not the cached one
+    await assert.rejects(
+      s.guaranteedUpdate('/pods/default/a', setSpec({ c: 1 }), { cachedExisting: stale, preconditions: { resourceVersion: String(rv(stale)) } }),
+      isConflict,
+    );
+    const ok = await s.guaranteedUpdate('/pods/default/a', setSpec({ c: 1 }), { cachedExisting: stale, preconditions: { resourceVersion: String(rv(back)) } });
+    assert.equal(specOf(ok).c, 1);
+  }],
+
   ['50 concurrent guaranteedUpdates of one key all land', async ({ s }) => {
     await s.create('/counters/default/c', pod('c', { spec: { count: 0 } }));
     const results = await Promise.all(

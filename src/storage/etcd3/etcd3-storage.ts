@@ -27,6 +27,7 @@ import type {
   StorageBackend,
   StoredObject,
   TryUpdate,
+  UpdateOptions,
   ValidateDeletion,
   WatchOptions,
   Watcher,
@@ -117,14 +118,30 @@ export class Etcd3Storage implements StorageBackend {
     return listEtcd(etcdDir(this.prefix, prefix), opts, (req, revision) => this.range(prefix, req, revision));
   }
 
-  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: { preconditions?: Preconditions } = {}): Promise<StoredObject> {
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<StoredObject> {
     const full = Buffer.from(etcdKey(this.prefix, key));
-    let state = await this.readState(key);
+    // A cached copy saves the first read; it is only trusted by the transaction's compare.
+    const cached = opts.cachedExisting && cachedState(opts.cachedExisting);
+    let state = cached ?? (await this.readState(key));
+    let fresh = !cached;
     for (;;) {
       if (!state) throw new KeyNotFoundError(key);
-      checkPreconditions(key, opts.preconditions, state.obj);
+      try {
+        checkPreconditions(key, opts.preconditions, state.obj);
+      } catch (err) {
+        if (fresh) throw err;
+        state = await this.readState(key);
+        fresh = true;
+        continue;
+      }
       const next = await tryUpdate(structuredClone(state.obj), { revision: state.modRevision });
-      if (jsonEqual(withoutResourceVersion(next), withoutResourceVersion(state.obj))) return state.obj;
+      if (jsonEqual(withoutResourceVersion(next), withoutResourceVersion(state.obj))) {
+        if (fresh) return state.obj;
+        // A no-op against a stale copy proves nothing: judge it against the real object.
+        state = await this.readState(key);
+        fresh = true;
+        continue;
+      }
       const value = encodeObject(key, next);
       const resp = await this.txn(key, {
         compare: [{ key: full, target: 'Mod', result: 'Equal', mod_revision: state.modRevision }],
@@ -134,8 +151,10 @@ export class Etcd3Storage implements StorageBackend {
       if (resp.succeeded) return decodeObject(key, value, resp.header.revision);
       // Someone wrote in between: the else branch carries the key as it is now.
       state = this.stateFrom(key, resp.responses[0]?.response_range?.kvs[0]);
+      fresh = true;
     }
   }
+
 
   async delete(key: string, opts: { preconditions?: Preconditions; validateDeletion?: ValidateDeletion } = {}): Promise<StoredObject> {
     const full = Buffer.from(etcdKey(this.prefix, key));
@@ -302,3 +321,9 @@ export class Etcd3Storage implements StorageBackend {
 }
 
 const closedError = (key: string): UnavailableError => new UnavailableError('etcd storage is closed', key);
+
+/** The state a cached object claims, or undefined when it carries no usable resourceVersion. */
+function cachedState(obj: StoredObject): KeyState | undefined {
+  const rv = Number(obj.metadata?.resourceVersion);
+  return Number.isSafeInteger(rv) && rv > 0 ? { obj, modRevision: rv } : undefined;
+}
