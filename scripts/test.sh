@@ -25,4 +25,6 @@ if [ "$#" -gt 0 ]; then
   # `npm test -- storage` runs only the files whose path contains "storage"
   mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -F -e "$1")
 fi
-exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"
+# One file at a time: the etcd tests stop and restart etcd on fixed ports, which a parallel
+# test could take in between.
+exec node --test --test-concurrency="${TEST_CONCURRENCY:-1}" "${files[@]}"

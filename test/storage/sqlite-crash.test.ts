@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { entryArgs } from '../helpers/frontdoor.js';
 import { makeTempDir, type TempDir } from '../helpers/tmp.js';
 
-const WRITER = fileURLToPath(new URL('./fixtures/sqlite-writer.ts', import.meta.url));
 const ACKS_BEFORE_KILL = 300;
 const ROUNDS = 3;
 const CHILD_TIMEOUT_MS = 30_000;
@@ -28,7 +27,7 @@ after(async () => {
 /** Runs the writer until it acknowledged enough keys, kills it with SIGKILL, returns the acknowledged keys. */
 function runAndKill(dbPath: string, prefix: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entryArgs('test/storage/fixtures/sqlite-writer.ts'), dbPath, prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: string[] = [];
     let partial = '';
     let stderr = '';
