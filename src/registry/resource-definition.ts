@@ -1,0 +1,39 @@
+import type { NameValidator } from '../apimachinery/validation/names.js';
+import type { KubeObject } from './object.js';
+import type { ResourceInfo } from './resource-info.js';
+import type { GenerationPolicy, Strategy, TableColumn } from './strategy.js';
+
+/**
+ * Everything the generic Store and the installer need to serve one built-in
+ * resource: kube's storage.go + strategy.go for a kind, as data. A kind is
+ * usually this object and nothing else (see src/apis/<group>/<version>/).
+ */
+export interface ResourceDefinition<T extends KubeObject = KubeObject> {
+  info: ResourceInfo;
+  /** The name rule (nameIsDNSSubdomain for most kinds); applied to generateName with prefix=true. */
+  nameValidator: NameValidator;
+  strategy: Strategy<T>;
+  generation: GenerationPolicy;
+  /**
+   * The `status` subresource. When present, the main endpoint keeps the old
+   * status on update and ignores it on create, and `/status` changes only status
+   * (the Store does both; `strategy` adds kind-specific rules).
+   */
+  status?: { strategy?: Strategy<T> };
+  /** The `scale` subresource (autoscaling/v1 Scale), as paths into the object ("spec.replicas"). */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** `kubectl get` columns after NAME (kube prints NAME first for every kind); include AGE where kube does. */
+  tableColumns: TableColumn<T>[];
+  /**
+   * Field-selector labels beyond metadata.name and metadata.namespace, as kube's
+   * GetAttrs/SelectableFields: {"spec.nodeName": "...", "status.phase": "..."}.
+   * A selector on any other field is refused with 400 "field label not supported".
+   */
+  fieldLabels?: (obj: T) => Record<string, string>;
+  /** Whether PUT of a missing object creates it (kube: true for a few kinds, e.g. endpoints, leases? see kube). */
+  allowCreateOnUpdate?: boolean;
+  /** Whether PUT without metadata.resourceVersion overwrites (kube: true for most kinds). Default true. */
+  allowUnconditionalUpdate?: boolean;
+  /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
+  storagePrefix?: string;
+}
