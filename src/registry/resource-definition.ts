@@ -34,6 +34,14 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   allowCreateOnUpdate?: boolean;
   /** Whether PUT without metadata.resourceVersion overwrites (kube: true for most kinds). Default true. */
   allowUnconditionalUpdate?: boolean;
+  /**
+   * True while the object may not be removed although it has no
+   * metadata.finalizers (a namespace waits for its spec.finalizers). Deleting it
+   * then only marks it, as finalizers do.
+   */
+  pendingDeletion?: (obj: T) => boolean;
+  /** Called when an object is marked for deletion (a namespace turns Terminating). */
+  onMarkDeleting?: (obj: T) => void;
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
 }

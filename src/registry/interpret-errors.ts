@@ -1,0 +1,33 @@
+import {
+  newAlreadyExists, newBadRequest, newConflict, newNotFound, newResourceExpired, newServiceUnavailable, newTimeout,
+  type GroupResource,
+} from '../apimachinery/status-error.js';
+import { failureStatus } from '../apimachinery/status.js';
+import { StatusError } from '../apimachinery/status-error.js';
+import { InvalidContinueError } from '../storage/continue-token.js';
+import {
+  isConflict, isExpired, isKeyExists, isKeyNotFound, isStorageError, isTooLargeResourceVersion, isUnavailable, InvalidObjError,
+} from '../storage/errors.js';
+
+/**
+ * The one place storage errors become API errors (kube's storage/errors
+ * InterpretXError). Anything that is not a storage error passes unchanged.
+ */
+export function interpretStorageError(err: unknown, gr: GroupResource, name: string): unknown {
+  if (err instanceof StatusError) return err;
+  if (err instanceof InvalidContinueError) return newBadRequest(err.message);
+  if (!isStorageError(err)) return err;
+  if (isKeyNotFound(err)) return newNotFound(gr, name);
+  if (isKeyExists(err)) return newAlreadyExists(gr, name);
+  if (isConflict(err)) return newConflict(gr, name, err.message);
+  if (isExpired(err)) return newResourceExpired(`too old resource version: ${err.revision} (${err.compactedRevision})`);
+  if (isTooLargeResourceVersion(err)) {
+    // kube answers 504 with a retry hint: the cache may catch up.
+    const e = newTimeout(`Too large resource version: ${err.revision}, current: ${err.currentRevision}`, 1);
+    e.status.details = { ...e.status.details, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] };
+    return e;
+  }
+  if (isUnavailable(err)) return newServiceUnavailable(`storage is unavailable: ${err.message}`, 1);
+  if (err instanceof InvalidObjError) return newBadRequest(err.message);
+  return new StatusError(failureStatus(500, 'InternalError', `Internal error occurred: ${err.message}`));
+}

@@ -1,0 +1,504 @@
+import { randomUUID } from 'node:crypto';
+import { newBadRequest, newConflict, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
+import { newInvalid } from '../apimachinery/invalid.js';
+import { FieldSelector } from '../apimachinery/fields.js';
+import { invalid, type FieldError } from '../apimachinery/validation/field-error.js';
+import { generateName } from '../apimachinery/validation/generate-name.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation/object-meta.js';
+import type { Cacher } from '../storage/cacher/index.js';
+import { isKeyExists } from '../storage/errors.js';
+import type { Predicate, StoredObject, Watcher } from '../storage/interfaces.js';
+import { interpretStorageError } from './interpret-errors.js';
+import { parseResourceVersion, validateListOptions, type APIListOptions } from './list-options.js';
+import { metaOf, type KubeObject } from './object.js';
+import type { ResourceDefinition } from './resource-definition.js';
+import { apiVersionOf, groupResourceOf, listKindOf } from './resource-info.js';
+import type { Strategy } from './strategy.js';
+
+/** Checks run before a write reaches storage (kube's admission), e.g. that the namespace exists and is not terminating. */
+export type Admit = (op: 'create' | 'update' | 'delete', obj: KubeObject, namespace: string) => Promise<void>;
+
+export interface StoreOptions {
+  now?: () => Date;
+  admit?: Admit;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface UpdateResult {
+  obj: KubeObject;
+  created: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  obj: KubeObject;
+  /** False when the object was only marked for deletion (finalizers pending). */
+  deleted: boolean;
+}
+
+export interface ListResultAPI {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** Turns the object the client sent (PUT body, or the patched current object) into the next object. */
+export type UpdatedObject = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+const GENERATE_NAME_ATTEMPTS = 8;
+
+/**
+ * The generic Store (kube's genericregistry.Store): every verb over one
+ * resource's storage, with the per-kind strategy called in kube's order.
+ * Storage errors become Status errors here and only here.
+ */
+export class Store {
+  readonly prefix: string;
+  readonly gr: GroupResource;
+  private readonly now: () => Date;
+  private readonly admit: Admit | undefined;
+
+  constructor(
+    readonly def: ResourceDefinition,
+    readonly storage: Cacher,
+    opts: StoreOptions = {},
+  ) {
+    const { group, resource } = def.info;
+    this.prefix = def.storagePrefix ?? (group ? `/${group}/${resource}` : `/${resource}`);
+    this.gr = groupResourceOf(def.info);
+    this.now = opts.now ?? (() => new Date());
+    this.admit = opts.admit;
+  }
+
+  keyFor(namespace: string, name: string): string {
+    return this.def.info.namespaced ? `${this.prefix}/${namespace}/${name}` : `${this.prefix}/${name}`;
+  }
+
+  private collectionPrefix(namespace: string): string {
+    return this.def.info.namespaced && namespace ? `${this.prefix}/${namespace}` : this.prefix;
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+
+  /** Sets apiVersion and kind on an object leaving the registry. */
+  private typed(obj: StoredObject): KubeObject {
+    const o = obj as KubeObject;
+    o.apiVersion = apiVersionOf(this.def.info);
+    o.kind = this.def.info.kind;
+    return o;
+  }
+
+  private fail(err: unknown, name: string): never {
+    throw interpretStorageError(err, this.gr, name);
+  }
+
+  // ------------------------------------------------------------------ read
+
+  async get(namespace: string, name: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const revision = parseResourceVersion(opts.resourceVersion);
+    try {
+      const obj =
+        opts.resourceVersion === undefined || opts.resourceVersion === ''
+          ? await this.storage.get(this.keyFor(namespace, name))
+          : await this.storage.get(this.keyFor(namespace, name), { revision, match: 'NotOlderThan' });
+      return this.typed(structuredClone(obj));
+    } catch (err) {
+      this.fail(err, name);
+    }
+  }
+
+  /** The field labels kube lets a field selector use: metadata.name, metadata.namespace and the kind's own. */
+  fieldsOf(obj: KubeObject): Record<string, string> {
+    const m = metaOf(obj);
+    const fields: Record<string, string> = { 'metadata.name': m.name ?? '' };
+    if (this.def.info.namespaced) fields['metadata.namespace'] = m.namespace ?? '';
+    return { ...fields, ...(this.def.fieldLabels?.(obj) ?? {}) };
+  }
+
+  /**
+   * Refuses field selectors on fields the kind does not offer, as kube: 400
+   * "field label not supported: x". fieldLabels returns every key it supports
+   * for any object, so an empty sample lists them.
+   */
+  checkFieldSelector(selector: FieldSelector | undefined): void {
+    if (!selector) return;
+    const supported = this.fieldsOf({ metadata: {} });
+    for (const r of selector.requirements()) {
+      if (!(r.field in supported)) throw newBadRequest(`field label not supported: ${r.field}`);
+    }
+  }
+
+  predicate(opts: APIListOptions): Predicate | undefined {
+    const { labelSelector, fieldSelector } = opts;
+    const labels = labelSelector && !labelSelector.isEmpty() ? labelSelector : undefined;
+    const fields = fieldSelector && !fieldSelector.isEmpty() ? fieldSelector : undefined;
+    if (!labels && !fields) return undefined;
+    return (obj) =>
+      (!labels || labels.matches((obj as KubeObject).metadata?.labels ?? {})) &&
+      (!fields || fields.matches(this.fieldsOf(obj as KubeObject)));
+  }
+
+  async list(namespace: string, opts: APIListOptions = {}): Promise<ListResultAPI> {
+    const invalidOpts = validateListOptions(opts, false);
+    if (invalidOpts) throw invalidOpts;
+    this.checkFieldSelector(opts.fieldSelector);
+    const revision = parseResourceVersion(opts.resourceVersion);
+    const predicate = this.predicate(opts);
+    const prefix = this.collectionPrefix(namespace);
+    const match = opts.resourceVersionMatch ?? '';
+    try {
+      let result;
+      if (opts.continue) {
+        result = await this.storage.list(prefix, { continue: opts.continue, limit: opts.limit, predicate });
+      } else if (opts.resourceVersion === undefined || opts.resourceVersion === '') {
+        result = await this.storage.list(prefix, { limit: opts.limit, predicate });
+      } else if (match === 'Exact' || (match === '' && revision > 0 && opts.limit)) {
+        // kube: a non-zero resourceVersion with a limit and no match is an exact read.
+        result = await this.storage.list(prefix, { revision, limit: opts.limit, predicate });
+      } else {
+        result = await this.storage.list(prefix, { revision, match: 'NotOlderThan', predicate });
+      }
+      const items = result.items.map((o) => this.typed(structuredClone(o)));
+      const out: ListResultAPI = { items, resourceVersion: String(result.revision) };
+      if (result.continue) out.continue = result.continue;
+      if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;
+      return out;
+    } catch (err) {
+      this.fail(err, '');
+    }
+  }
+
+  listKind(): string {
+    return listKindOf(this.def.info);
+  }
+
+  watch(namespace: string, name: string | undefined, opts: APIListOptions): Watcher {
+    const invalidOpts = validateListOptions(opts, true);
+    if (invalidOpts) throw invalidOpts;
+    this.checkFieldSelector(opts.fieldSelector);
+    const revision = parseResourceVersion(opts.resourceVersion);
+    const nameSelector = name ? FieldSelector.fromSet({ 'metadata.name': name }) : undefined;
+    const predicate = this.predicate({ ...opts, fieldSelector: opts.fieldSelector ?? nameSelector });
+    const key = name ? this.keyFor(namespace, name) : this.collectionPrefix(namespace);
+    // kube: an unset or "0" resourceVersion starts with the current state as ADDED events.
+    const initialEvents = opts.sendInitialEvents ?? revision === 0;
+    return this.storage.watch(key, {
+      revision: initialEvents ? 0 : revision,
+      recursive: !name,
+      predicate,
+      bookmarks: opts.allowWatchBookmarks ?? false,
+      initialEvents,
+    });
+  }
+
+  // ------------------------------------------------------------------ create
+
+  async create(namespace: string, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    this.checkTypeMeta(obj);
+    const meta = metaOf(obj);
+    if (this.def.info.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (namespace) meta.namespace = namespace;
+    } else if (meta.namespace) {
+      delete meta.namespace;
+    }
+    if (meta.resourceVersion) throw newBadRequest('resourceVersion should not be set on objects to be created');
+    const generate = !meta.name && Boolean(meta.generateName);
+    for (let attempt = 1; ; attempt++) {
+      const candidate = structuredClone(obj);
+      const m = metaOf(candidate);
+      if (generate) m.name = generateName(m.generateName!);
+      this.beforeCreate(candidate);
+      if (this.admit) await this.admit('create', candidate, m.namespace ?? '');
+      if (opts.dryRun) return this.typed(candidate);
+      try {
+        return this.typed(await this.storage.create(this.keyFor(m.namespace ?? '', m.name!), candidate));
+      } catch (err) {
+        if (generate && isKeyExists(err) && attempt < GENERATE_NAME_ATTEMPTS) continue;
+        this.fail(err, m.name ?? '');
+      }
+    }
+  }
+
+  /** kube's rest.BeforeCreate: system fields, defaults, prepare, validate, canonicalize. */
+  private beforeCreate(obj: KubeObject): void {
+    const meta = metaOf(obj);
+    const strategy = this.def.strategy;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = this.timestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.def.generation === 'spec') meta.generation = 1;
+    else delete meta.generation;
+    strategy.defaults?.(obj);
+    if (this.def.status) delete obj.status;
+    strategy.prepareForCreate?.(obj);
+    const errs: FieldError[] = [
+      ...validateObjectMeta(meta, { namespaced: this.def.info.namespaced, nameValidator: this.def.nameValidator }),
+      ...(strategy.validate?.(obj) ?? []),
+    ];
+    if (errs.length > 0) throw newInvalid({ group: this.def.info.group, kind: this.def.info.kind }, meta.name ?? meta.generateName ?? '', errs);
+    strategy.canonicalize?.(obj);
+  }
+
+  private checkTypeMeta(obj: KubeObject): void {
+    const want = apiVersionOf(this.def.info);
+    if (obj.apiVersion && obj.apiVersion !== want) {
+      throw newBadRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (obj.kind && obj.kind !== this.def.info.kind) {
+      throw newBadRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${this.def.info.kind})`);
+    }
+    obj.apiVersion = want;
+    obj.kind = this.def.info.kind;
+  }
+
+  // ------------------------------------------------------------------ update
+
+  /**
+   * PUT and PATCH: `updated` computes the next object from the current one
+   * inside the storage's read-modify-write, so a PATCH re-applies on conflict.
+   * `subresource` "status" changes only status; "" keeps the old status (for
+   * kinds with a status subresource).
+   */
+  async update(namespace: string, name: string, updated: UpdatedObject, opts: WriteOptions & { subresource?: string; strategy?: Strategy } = {}): Promise<UpdateResult> {
+    const key = this.keyFor(namespace, name);
+    let created = false;
+    let result: KubeObject | undefined;
+    try {
+      const exists = await this.exists(key);
+      if (!exists) {
+        if (!this.def.allowCreateOnUpdate || opts.subresource) throw newNotFound(this.gr, name);
+        const obj = await updated(undefined);
+        this.checkNameAndNamespace(obj, namespace, name);
+        created = true;
+        return { obj: await this.create(namespace, obj, opts), created };
+      }
+      const next = await this.storage.guaranteedUpdate(key, async (current) => {
+        const old = this.typed(structuredClone(current) as KubeObject);
+        const obj = structuredClone(await updated(structuredClone(old)));
+        this.checkTypeMeta(obj);
+        this.checkNameAndNamespace(obj, namespace, name);
+        this.checkResourceVersion(obj, old, name);
+        const prepared = this.beforeUpdate(obj, old, opts.subresource ?? '', opts.strategy);
+        if (this.admit) await this.admit('update', prepared, namespace);
+        result = prepared;
+        if (opts.dryRun) throw new DryRunDone();
+        return prepared;
+      });
+      const obj = this.typed(next);
+      if (this.readyToGo(obj)) {
+        await this.storage.delete(key, { preconditions: { uid: obj.metadata?.uid } }).catch((err: unknown) => this.fail(err, name));
+      }
+      return { obj, created };
+    } catch (err) {
+      if (err instanceof DryRunDone && result) return { obj: this.typed(result), created };
+      this.fail(err, name);
+    }
+  }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.storage.get(key);
+      return true;
+    } catch (err) {
+      if (err instanceof StatusError) throw err;
+      if ((err as { code?: string }).code === 'KeyNotFound') return false;
+      throw err;
+    }
+  }
+
+  private checkNameAndNamespace(obj: KubeObject, namespace: string, name: string): void {
+    const meta = metaOf(obj);
+    if (meta.name && meta.name !== name) {
+      throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    if (this.def.info.namespaced) {
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+  }
+
+  /** Optimistic concurrency: a stale resourceVersion is kube's 409; a missing one, unless unconditional updates are allowed. */
+  private checkResourceVersion(obj: KubeObject, old: KubeObject, name: string): void {
+    const rv = metaOf(obj).resourceVersion;
+    if (!rv) {
+      if (this.def.allowUnconditionalUpdate === false) {
+        throw newInvalid({ group: this.def.info.group, kind: this.def.info.kind }, name, [
+          invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
+        ]);
+      }
+      return;
+    }
+    if (rv !== metaOf(old).resourceVersion) {
+      throw newConflict(this.gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+  }
+
+  /** kube's rest.BeforeUpdate, with the status split and the generation bump. */
+  private beforeUpdate(obj: KubeObject, old: KubeObject, subresource: string, override?: Strategy): KubeObject {
+    const oldMeta = metaOf(old);
+    let next = obj;
+    if (subresource === 'status') {
+      // Only status moves through /status; everything else stays as it was.
+      next = structuredClone(old);
+      if (obj.status === undefined) delete next.status;
+      else next.status = obj.status;
+      metaOf(next).resourceVersion = oldMeta.resourceVersion;
+    } else if (this.def.status && subresource === '') {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    const meta = metaOf(next);
+    meta.uid ||= oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
+    else delete meta.generation;
+    delete meta.selfLink;
+    const strategy = override ?? (subresource === 'status' ? this.def.status?.strategy : undefined) ?? this.def.strategy;
+    if (subresource === '') strategy.defaults?.(next);
+    strategy.prepareForUpdate?.(next, old);
+    if (this.def.generation === 'spec' && subresource === '' && specChanged(next, old)) meta.generation = (oldMeta.generation ?? 0) + 1;
+    const errs: FieldError[] = [...validateObjectMetaUpdate(meta, oldMeta), ...(strategy.validateUpdate?.(next, old) ?? [])];
+    if (oldMeta.deletionTimestamp) {
+      const added = (meta.finalizers ?? []).filter((f) => !(oldMeta.finalizers ?? []).includes(f));
+      if (added.length > 0) errs.push(invalid('metadata.finalizers', added, 'no new finalizers can be added if the object is being deleted'));
+    }
+    if (errs.length > 0) throw newInvalid({ group: this.def.info.group, kind: this.def.info.kind }, meta.name ?? '', errs);
+    strategy.canonicalize?.(next);
+    return next;
+  }
+
+  /** An object being deleted whose last finalizer is gone is removed (kube's shouldDeleteDuringUpdate). */
+  private readyToGo(obj: KubeObject): boolean {
+    const meta = metaOf(obj);
+    return Boolean(meta.deletionTimestamp) && (meta.finalizers ?? []).length === 0 && !this.def.pendingDeletion?.(obj);
+  }
+
+  // ------------------------------------------------------------------ delete
+
+  async delete(namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    const key = this.keyFor(namespace, name);
+    let current: KubeObject;
+    try {
+      current = this.typed(await this.storage.get(key));
+    } catch (err) {
+      this.fail(err, name);
+    }
+    checkPreconditions(this.gr, name, current, opts.preconditions);
+    if (this.admit) await this.admit('delete', current, namespace);
+    const meta = metaOf(current);
+    const mustWait = (meta.finalizers ?? []).length > 0 || Boolean(this.def.pendingDeletion?.(current));
+    if (mustWait) {
+      if (meta.deletionTimestamp) return { obj: current, deleted: false };
+      if (opts.dryRun) return { obj: { ...current, metadata: { ...meta, deletionTimestamp: this.timestamp() } }, deleted: false };
+      try {
+        const marked = await this.storage.guaranteedUpdate(
+          key,
+          (cur) => {
+            const next = structuredClone(cur) as KubeObject;
+            checkPreconditions(this.gr, name, next, opts.preconditions);
+            const m = metaOf(next);
+            m.deletionTimestamp ??= this.timestamp();
+            m.deletionGracePeriodSeconds = 0;
+            this.def.onMarkDeleting?.(next);
+            return next;
+          },
+          { preconditions: opts.preconditions },
+        );
+        return { obj: this.typed(marked), deleted: false };
+      } catch (err) {
+        this.fail(err, name);
+      }
+    }
+    if (opts.dryRun) return { obj: current, deleted: true };
+    try {
+      const gone = await this.storage.delete(key, {
+        preconditions: { uid: meta.uid, ...opts.preconditions },
+        validateDeletion: (cur) => {
+          const m = metaOf(cur as KubeObject);
+          if ((m.finalizers ?? []).length > 0) throw newConflict(this.gr, name, 'the object gained finalizers while being deleted; try again');
+        },
+      });
+      return { obj: this.typed(gone), deleted: true };
+    } catch (err) {
+      this.fail(err, name);
+    }
+  }
+
+  async deleteCollection(namespace: string, listOpts: APIListOptions, opts: DeleteOptions = {}): Promise<KubeObject[]> {
+    const { items } = await this.list(namespace, { ...listOpts, limit: undefined, continue: undefined });
+    const deleted: KubeObject[] = [];
+    for (const item of items) {
+      const m = metaOf(item);
+      try {
+        const r = await this.delete(m.namespace ?? '', m.name ?? '', { dryRun: opts.dryRun });
+        deleted.push(r.obj);
+      } catch (err) {
+        // Gone already: someone else deleted it meanwhile, which is what was asked.
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return deleted;
+  }
+}
+
+/** Thrown inside a dry-run update's tryUpdate so nothing is written; the prepared object is the answer. */
+class DryRunDone extends Error {}
+
+function checkPreconditions(gr: GroupResource, name: string, obj: KubeObject, pre: DeleteOptions['preconditions']): void {
+  const meta = metaOf(obj);
+  if (pre?.uid && pre.uid !== meta.uid) {
+    throw newConflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+    throw newConflict(
+      gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`,
+    );
+  }
+}
+
+/** Anything but metadata and status (and the type fields) counts as spec for the generation bump. */
+function specChanged(next: KubeObject, old: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+    return rest;
+  };
+  return !deepEqual(strip(next), strip(old));
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+
