@@ -1,23 +1,78 @@
 import { apiResourceList, apiVersions } from '../endpoints/discovery.js';
+import { APIInstaller, type ExtraHandlers } from '../endpoints/installer.js';
+import type { Logger } from '../observability/logger.js';
+import type { KubeObject } from '../registry/object.js';
+import type { ResourceDefinition } from '../registry/resource-definition.js';
+import { Store } from '../registry/store.js';
+import { Cacher } from '../storage/cacher/index.js';
+import type { Storage } from '../storage/interfaces.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+import { namespaceLifecycle } from './namespace-lifecycle.js';
 
 export interface MasterOptions {
   /** host:port clients reach this server at, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
+  /** The backend every built-in resource is stored in, through one watch cache per resource. */
+  storage?: Storage;
+  /** The built-in resources to serve (the runtime-config's choice). */
+  resources?: ResourceDefinition[];
+  /** Handlers for subresources with their own REST shape, by "group/resource". */
+  extraHandlers?: Record<string, ExtraHandlers>;
+  lifecycle?: Lifecycle;
+  logger?: Logger;
+}
+
+export interface MasterServer extends GenericAPIServer {
+  installer: APIInstaller;
+  /** Creates the store (and its watch cache) for a definition and serves it. */
+  installResource(def: ResourceDefinition, extra?: ExtraHandlers): Store;
 }
 
 /**
- * The core server: the legacy group at /api/v1 and the built-in named groups.
- * Resources arrive with the built-in API; for now it serves their discovery roots.
+ * The core server: the legacy group at /api/v1 and the built-in named groups,
+ * each resource a generic Store behind a watch cache.
  */
-export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptions): GenericAPIServer {
-  const server = new GenericAPIServer('kube-apiserver', delegate);
+export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptions): MasterServer {
+  const server = new GenericAPIServer('kube-apiserver', delegate) as MasterServer;
+  const installer = new APIInstaller({ lifecycle: opts.lifecycle });
+  server.installer = installer;
+  const cachers: Cacher[] = [];
+
+  const namespaces = () => installer.store('', 'v1', 'namespaces');
+  const lookupNamespace = async (name: string): Promise<KubeObject | undefined> => {
+    const store = namespaces();
+    if (!store) return { metadata: { name } };
+    try {
+      return await store.get('', name);
+    } catch {
+      return undefined;
+    }
+  };
+
+  server.installResource = (def, extra = {}) => {
+    if (!opts.storage) throw new Error('the core server has no storage to install resources on');
+    const prefix = def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
+    const cacher = new Cacher({ storage: opts.storage, resourcePrefix: prefix });
+    cachers.push(cacher);
+    const store = new Store(def, cacher, {
+      admit: namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace),
+    });
+    installer.install(def, store, extra);
+    void cacher.start().catch((err: unknown) => opts.logger?.error('watch cache failed to start', { resource: def.info.resource, err: String(err) }));
+    return store;
+  };
+  for (const def of opts.resources ?? []) {
+    server.installResource(def, opts.extraHandlers?.[`${def.info.group}/${def.info.resource}`]);
+  }
+
   server.routes.get('/api', (_req, res) => {
     res.json(apiVersions(['v1'], opts.serverAddress()));
   });
   server.routes.get('/api/v1', (_req, res) => {
     res.json(apiResourceList('', 'v1', []));
   });
+  server.routes.use(installer.handler);
   server.addListedPaths('/api', '/api/v1');
   return server;
 }

@@ -42,6 +42,15 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   pendingDeletion?: (obj: T) => boolean;
   /** Called when an object is marked for deletion (a namespace turns Terminating). */
   onMarkDeleting?: (obj: T) => void;
+  /**
+   * Further update-like subresources (a namespace's `finalize`): the verbs they
+   * answer and the strategy that decides what may change through them. Ones
+   * with their own REST shape (a pod's `binding`, `scale`) are handlers the
+   * installer is given beside the definition.
+   */
+  subresources?: Record<string, { verbs: string[]; strategy: Strategy<T> }>;
+  /** DELETE answers with the deleted object rather than a Success Status (kube's ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
 }

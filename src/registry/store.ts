@@ -91,10 +91,8 @@ export class Store {
 
   /** Sets apiVersion and kind on an object leaving the registry. */
   private typed(obj: StoredObject): KubeObject {
-    const o = obj as KubeObject;
-    o.apiVersion = apiVersionOf(this.def.info);
-    o.kind = this.def.info.kind;
-    return o;
+    // kind and apiVersion first, as kube's JSON has them.
+    return { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
   }
 
   private fail(err: unknown, name: string): never {

@@ -20,6 +20,19 @@ export class Signal {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /** Calls fn once when signaled (at once if already); returns an unsubscribe for callers that end first. */
+  subscribe(fn: () => void): () => void {
+    if (this.done) {
+      fn();
+      return () => undefined;
+    }
+    this.waiters.push(fn);
+    return () => {
+      const i = this.waiters.indexOf(fn);
+      if (i >= 0) this.waiters.splice(i, 1);
+    };
+  }
+
   wait(): Promise<void> {
     return this.done ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }

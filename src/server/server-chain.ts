@@ -8,7 +8,10 @@ import { privilegedGroupsAuthorizer } from '../auth/authorizer/privileged-groups
 import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
 import { SYSTEM_MASTERS } from '../auth/user.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
-import { createMasterServer } from '../master/master.js';
+import type { ExtraHandlers } from '../endpoints/installer.js';
+import { createMasterServer, type MasterServer } from '../master/master.js';
+import type { ResourceDefinition } from '../registry/resource-definition.js';
+import type { Storage } from '../storage/interfaces.js';
 import type { Logger } from '../observability/logger.js';
 import { withAuditID } from './filters/audit-id.js';
 import { withAuthentication } from './filters/authentication.js';
@@ -32,12 +35,18 @@ export interface ServerChainOptions {
   serverAddress: () => string;
   authenticator?: Authenticator;
   authorizer?: Authorizer;
+  /** Where built-in resources are stored; without it the core server serves no resources. */
+  storage?: Storage;
+  /** The built-in resources to serve. */
+  resources?: ResourceDefinition[];
+  /** Handlers for subresources with their own REST shape, by "group/resource". */
+  extraHandlers?: Record<string, ExtraHandlers>;
 }
 
 export interface ServerChain {
   app: Express;
   aggregator: GenericAPIServer;
-  master: GenericAPIServer;
+  master: MasterServer;
   apiextensions: GenericAPIServer;
   notFound: GenericAPIServer;
   lifecycle: Lifecycle;
@@ -56,7 +65,14 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   let outermost: GenericAPIServer | undefined;
   const notFound = createNotFoundServer(() => outermost?.pendingMuxSignals() ?? ['server chain']);
   const apiextensions = createAPIExtensionsServer(notFound);
-  const master = createMasterServer(apiextensions, { serverAddress: opts.serverAddress });
+  const master = createMasterServer(apiextensions, {
+    serverAddress: opts.serverAddress,
+    storage: opts.storage,
+    resources: opts.resources,
+    extraHandlers: opts.extraHandlers,
+    lifecycle,
+    logger: opts.logger,
+  });
   const aggregator = createAggregatorServer(master);
   outermost = aggregator;
 

@@ -1,0 +1,47 @@
+import type { Request } from 'express';
+import type { Lifecycle } from '../../server/lifecycle.js';
+import type { KubeObject } from '../../registry/object.js';
+import type { ResourceDefinition } from '../../registry/resource-definition.js';
+import type { Store } from '../../registry/store.js';
+import { requestInfoFrom } from '../request/context.js';
+import type { RequestInfo } from '../request/request-info.js';
+import { newInternalError } from '../../apimachinery/status-error.js';
+import { hasProtobufEncoder } from '../responsewriters/object.js';
+import { negotiate, type Rendering } from '../negotiation.js';
+import { partialObjectMetadata, partialObjectMetadataList, toTable } from '../table.js';
+
+/** What every verb handler of one resource needs. */
+export interface ResourceContext {
+  def: ResourceDefinition;
+  store: Store;
+  lifecycle?: Lifecycle;
+}
+
+export function infoOf(req: Request): RequestInfo {
+  const info = requestInfoFrom(req);
+  if (!info) throw newInternalError('no RequestInfo in the request context');
+  return info;
+}
+
+export function renderingFor(req: Request, list: boolean): Rendering {
+  return negotiate(req.headers.accept, { list, protobuf: hasProtobufEncoder() });
+}
+
+/** Applies the negotiated transformation (Table, PartialObjectMetadata) to one object. */
+export function transformObject(ctx: ResourceContext, obj: KubeObject, rendering: Rendering): Record<string, unknown> {
+  if (rendering.as === 'Table') return toTable(ctx.def, [obj], { resourceVersion: obj.metadata?.resourceVersion ?? '' }, rendering);
+  if (rendering.as === 'PartialObjectMetadata') return partialObjectMetadata(obj);
+  return obj;
+}
+
+export function transformList(
+  ctx: ResourceContext,
+  items: KubeObject[],
+  listMeta: Record<string, unknown>,
+  rendering: Rendering,
+): Record<string, unknown> {
+  if (rendering.as === 'Table') return toTable(ctx.def, items, listMeta, rendering);
+  if (rendering.as === 'PartialObjectMetadataList') return partialObjectMetadataList(items, listMeta);
+  const { group, version } = ctx.def.info;
+  return { kind: ctx.store.listKind(), apiVersion: group ? `${group}/${version}` : version, metadata: listMeta, items };
+}

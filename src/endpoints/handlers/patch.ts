@@ -1,0 +1,72 @@
+import type { Request, Response } from 'express';
+import jsonpatch from 'fast-json-patch';
+import { newBadRequest, newUnsupportedMediaType, StatusError } from '../../apimachinery/status-error.js';
+import { failureStatus } from '../../apimachinery/status.js';
+import type { KubeObject } from '../../registry/object.js';
+import { mediaTypeOf, readBody } from '../request-body.js';
+import { writeObject } from '../responsewriters/object.js';
+import { dryRunParam, fieldValidationParam } from '../query.js';
+import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
+
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const SUPPORTED = [JSON_PATCH, MERGE_PATCH];
+
+/** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function applyJSONPatch(current: KubeObject, ops: unknown): KubeObject {
+  if (!Array.isArray(ops)) throw newBadRequest('the body of a json patch must be a JSON array of operations');
+  try {
+    return jsonpatch.applyPatch(current, ops as jsonpatch.Operation[], true, false).newDocument as KubeObject;
+  } catch (err) {
+    // A failed test or a missing path is the client's patch, not a server fault: kube answers 422.
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    throw new StatusError(failureStatus(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`));
+  }
+}
+
+/** PATCH with a JSON patch or a JSON merge patch, re-applied to the current object on conflict. */
+export async function handlePatch(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const dryRun = dryRunParam(req);
+  fieldValidationParam(req);
+  const type = mediaTypeOf(req);
+  if (!SUPPORTED.includes(type)) {
+    throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);
+  }
+  const raw = await readBody(req);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw newBadRequest(`the patch is not valid JSON: ${(err as Error).message}`);
+  }
+  if (type === MERGE_PATCH && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
+    throw newBadRequest('the body of a merge patch must be a JSON object');
+  }
+  const { obj } = await ctx.store.update(
+    info.namespace,
+    info.name,
+    (current) => {
+      if (!current) throw newBadRequest('cannot patch an object that does not exist');
+      const patched = type === JSON_PATCH ? applyJSONPatch(current, patch) : (mergePatch(current, patch) as KubeObject);
+      // The patch decides the next object, not a resourceVersion the client did not send.
+      const sentRV = type === MERGE_PATCH ? (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion : undefined;
+      if (type === MERGE_PATCH && sentRV === undefined && patched.metadata) patched.metadata.resourceVersion = current.metadata?.resourceVersion;
+      return patched;
+    },
+    { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy },
+  );
+  writeObject(res, 200, transformObject(ctx, obj, rendering), rendering);
+}

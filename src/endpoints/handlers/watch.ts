@@ -1,0 +1,104 @@
+import type { Request, Response } from 'express';
+import { encodeOnce } from '../../storage/cacher/index.js';
+import type { WatchEvent } from '../../storage/interfaces.js';
+import { interpretStorageError } from '../../registry/interpret-errors.js';
+import { errorToAPIStatus } from '../responsewriters/status.js';
+import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML, type Rendering } from '../negotiation.js';
+import { listOptions } from '../query.js';
+import { infoOf, renderingFor, type ResourceContext } from './context.js';
+import { toTable } from '../table.js';
+import type { KubeObject } from '../../registry/object.js';
+
+/** Encodes one watch event frame for protobuf clients; registered by the protobuf codec. */
+export type ProtobufWatchEncoder = (event: { type: string; object: Record<string, unknown> }) => Buffer;
+let protobufWatchEncoder: ProtobufWatchEncoder | undefined;
+export function registerProtobufWatchEncoder(encoder: ProtobufWatchEncoder): void {
+  protobufWatchEncoder = encoder;
+}
+
+/** kube's minRequestTimeout: a watch without timeoutSeconds ends after 30 to 60 minutes, so clients re-watch and spread out. */
+const MIN_REQUEST_TIMEOUT_S = 1800;
+
+/**
+ * A watch: newline-delimited JSON events (or length-prefixed protobuf frames),
+ * flushed as they come. Events from the watch cache are shared by every
+ * watcher, and their plain JSON encoding is computed once for all of them.
+ */
+export async function handleWatch(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, true);
+  const opts = listOptions(req);
+  const name = info.name || undefined;
+  const watcher = ctx.store.watch(info.namespace, name, opts);
+  const timeoutS = opts.timeoutSeconds ?? MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+
+  res.status(200);
+  res.setHeader('Content-Type', contentTypeOf(rendering));
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.setHeader('Transfer-Encoding', 'chunked');
+  res.flushHeaders();
+
+  let ended = false;
+  let unsubscribe = () => {};
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    watcher.stop();
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(end, timeoutS * 1000);
+  req.on('close', end);
+  res.on('close', end);
+  // Watches are long-running: shutdown ends them instead of waiting for them.
+  unsubscribe = ctx.lifecycle?.draining.subscribe(end) ?? unsubscribe;
+
+  let first = true;
+  try {
+    for await (const event of watcher) {
+      if (ended) break;
+      const frame = encodeEvent(ctx, event, rendering, first);
+      first = false;
+      if (!res.write(frame)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (event.type === 'ERROR') break;
+    }
+  } finally {
+    end();
+  }
+}
+
+const contentTypeOf = (r: Rendering): string =>
+  r.format === 'protobuf' ? `${MEDIA_PROTOBUF};stream=watch` : r.format === 'yaml' ? MEDIA_YAML : MEDIA_JSON;
+
+function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unknown> {
+  const { group, version } = ctx.def.info;
+  const apiVersion = group ? `${group}/${version}` : version;
+  if (event.type === 'ERROR') {
+    return errorToAPIStatus(interpretStorageError(event.error, { group, resource: ctx.def.info.resource }, '')).status as unknown as Record<string, unknown>;
+  }
+  if (event.type === 'BOOKMARK') {
+    return { kind: ctx.def.info.kind, apiVersion, metadata: { ...(event.object.metadata ?? {}), creationTimestamp: null } };
+  }
+  return event.object;
+}
+
+function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Rendering, first: boolean): Buffer {
+  if (rendering.as === 'Table' && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+    // kubectl get -w: each event carries a Table with this object's row; columns only in the first.
+    const table = toTable(ctx.def, [event.object as KubeObject], { resourceVersion: event.object.metadata?.resourceVersion ?? '' }, rendering, {
+      columns: first,
+    });
+    return Buffer.from(JSON.stringify({ type: event.type, object: table }) + '\n');
+  }
+  if (rendering.format === 'protobuf' && protobufWatchEncoder) {
+    return encodeOnce(event, 'protobuf', (e) => protobufWatchEncoder!({ type: e.type, object: wireObject(ctx, e) }));
+  }
+  if (rendering.as === 'PartialObjectMetadataList' && event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
+    const o = event.object as KubeObject;
+    return Buffer.from(
+      JSON.stringify({ type: event.type, object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } }) + '\n',
+    );
+  }
+  return encodeOnce(event, 'json', (e) => Buffer.from(JSON.stringify({ type: e.type, object: wireObject(ctx, e) }) + '\n'));
+}

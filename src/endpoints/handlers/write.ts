@@ -1,0 +1,100 @@
+import type { Request, Response } from 'express';
+import { newBadRequest } from '../../apimachinery/status-error.js';
+import type { KubeObject } from '../../registry/object.js';
+import { decodeObjectBody } from '../request-body.js';
+import { writeObject } from '../responsewriters/object.js';
+import { dryRunParam, fieldValidationParam, listOptions } from '../query.js';
+import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
+
+export async function handleCreate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const dryRun = dryRunParam(req);
+  fieldValidationParam(req);
+  const body = (await decodeObjectBody(req)) as KubeObject;
+  const obj = await ctx.store.create(info.namespace, body, { dryRun });
+  writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
+}
+
+/** PUT of the object or of its status. */
+export async function handleUpdate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const dryRun = dryRunParam(req);
+  fieldValidationParam(req);
+  const body = (await decodeObjectBody(req)) as KubeObject;
+  const { obj, created } = await ctx.store.update(info.namespace, info.name, () => structuredClone(body), {
+    dryRun,
+    subresource: info.subresource,
+    strategy: ctx.def.subresources?.[info.subresource]?.strategy,
+  });
+  writeObject(res, created ? 201 : 200, transformObject(ctx, obj, rendering), rendering);
+}
+
+export async function handleDelete(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const options = await deleteOptions(req);
+  const dryRun = dryRunParam(req) || (options.dryRun ?? []).includes('All');
+  const { obj, deleted } = await ctx.store.delete(info.namespace, info.name, { dryRun, preconditions: options.preconditions });
+  if (!deleted) {
+    // Marked, not gone (finalizers pending): kube answers 202 with the object.
+    writeObject(res, 202, transformObject(ctx, obj, rendering), rendering);
+    return;
+  }
+  if (ctx.def.returnDeletedObject) {
+    writeObject(res, 200, transformObject(ctx, obj, rendering), rendering);
+    return;
+  }
+  writeObject(
+    res,
+    200,
+    {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: info.name, group: ctx.def.info.group, kind: ctx.def.info.resource, uid: obj.metadata?.uid },
+    },
+    rendering.as ? { format: rendering.format } : rendering,
+  );
+}
+
+export async function handleDeleteCollection(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, true);
+  const options = await deleteOptions(req);
+  const dryRun = dryRunParam(req) || (options.dryRun ?? []).includes('All');
+  const items = await ctx.store.deleteCollection(info.namespace, listOptions(req), { dryRun });
+  const { group, version } = ctx.def.info;
+  writeObject(
+    res,
+    200,
+    { kind: ctx.store.listKind(), apiVersion: group ? `${group}/${version}` : version, metadata: {}, items },
+    rendering.as ? { format: rendering.format } : rendering,
+  );
+}
+
+interface DeleteOptionsBody {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+  propagationPolicy?: string;
+  gracePeriodSeconds?: number;
+}
+
+const PROPAGATION = ['Orphan', 'Background', 'Foreground'];
+
+/** meta/v1 DeleteOptions from the body (if any) and the query; propagationPolicy is checked and accepted. */
+async function deleteOptions(req: Request): Promise<DeleteOptionsBody> {
+  let options: DeleteOptionsBody = {};
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) {
+    const body = await decodeObjectBody(req);
+    if (Object.keys(body).length > 0) options = body as DeleteOptionsBody;
+  }
+  const policy = (req.query.propagationPolicy as string | undefined) ?? options.propagationPolicy;
+  if (policy !== undefined && !PROPAGATION.includes(policy)) {
+    throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+  }
+  return options;
+}

@@ -1,0 +1,109 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { newMethodNotSupported } from '../apimachinery/status-error.js';
+import type { ResourceDefinition } from '../registry/resource-definition.js';
+import type { Store } from '../registry/store.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+import { requestInfoFrom } from './request/context.js';
+import { handleGet, handleList } from './handlers/read.js';
+import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
+import { handlePatch } from './handlers/patch.js';
+import { handleWatch } from './handlers/watch.js';
+import type { ResourceContext } from './handlers/context.js';
+
+export type Handler = (ctx: ResourceContext, req: Request, res: Response) => Promise<void>;
+
+/** Subresources with a REST shape of their own: subresource → verb → handler. */
+export type ExtraHandlers = Record<string, Record<string, Handler>>;
+
+/** The verbs each path of a resource answers, derived from what its definition has (kube's installer, as a table). */
+function routesOf(def: ResourceDefinition, extra: ExtraHandlers): Map<string, Map<string, Handler>> {
+  const main = new Map<string, Handler>([
+    ['get', handleGet],
+    ['list', handleList],
+    ['watch', handleWatch],
+    ['create', handleCreate],
+    ['update', handleUpdate],
+    ['patch', handlePatch],
+    ['delete', handleDelete],
+    ['deletecollection', handleDeleteCollection],
+  ]);
+  const routes = new Map([['', main]]);
+  if (def.status) {
+    routes.set('status', new Map<string, Handler>([['get', handleGet], ['update', handleUpdate], ['patch', handlePatch]]));
+  }
+  for (const [name, sub] of Object.entries(def.subresources ?? {})) {
+    routes.set(name, new Map<string, Handler>(sub.verbs.map((v) => [v, v === 'get' ? handleGet : v === 'patch' ? handlePatch : handleUpdate])));
+  }
+  for (const [name, verbs] of Object.entries(extra)) routes.set(name, new Map(Object.entries(verbs)));
+  return routes;
+}
+
+interface Installed {
+  ctx: ResourceContext;
+  routes: Map<string, Map<string, Handler>>;
+}
+
+/**
+ * Serves every installed resource of one server by the request's RequestInfo,
+ * so resources can be added and removed while the server runs (the CRD server
+ * does): a request for anything not installed here goes to the next server.
+ */
+export class APIInstaller {
+  private readonly installed = new Map<string, Installed>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly opts: { lifecycle?: Lifecycle } = {}) {}
+
+  install(def: ResourceDefinition, store: Store, extra: ExtraHandlers = {}): void {
+    const { group, version, resource } = def.info;
+    this.installed.set(key(group, version, resource), { ctx: { def, store, lifecycle: this.opts.lifecycle }, routes: routesOf(def, extra) });
+    this.changed();
+  }
+
+  remove(group: string, version: string, resource: string): boolean {
+    const removed = this.installed.delete(key(group, version, resource));
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** Everything installed, for discovery and OpenAPI. */
+  definitions(): ResourceDefinition[] {
+    return [...this.installed.values()].map((i) => i.ctx.def);
+  }
+
+  store(group: string, version: string, resource: string): Store | undefined {
+    return this.installed.get(key(group, version, resource))?.ctx.store;
+  }
+
+  /** Called after every install or removal. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  readonly handler: RequestHandler = async (req, res, next) => {
+    const info = requestInfoFrom(req);
+    if (!info?.isResourceRequest) return next();
+    const entry = this.installed.get(key(info.apiGroup, info.apiVersion, info.resource));
+    if (!entry) return next();
+    const { ctx, routes } = entry;
+    // A namespaced resource is reached by name only inside a namespace; a cluster-scoped one never is.
+    if (ctx.def.info.namespaced && !info.namespace && info.name) return next();
+    if (!ctx.def.info.namespaced && info.namespace) return next();
+    if (ctx.def.info.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') return next();
+    const verbs = routes.get(info.subresource);
+    if (!verbs) return next();
+    const handler = verbs.get(info.verb);
+    if (!handler) {
+      throw newMethodNotSupported({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.verb);
+    }
+    await handler(ctx, req, res);
+  };
+}
+
+const key = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
+

@@ -1,0 +1,31 @@
+import type { Response } from 'express';
+import { stringify as toYAML } from 'yaml';
+import type { Rendering } from '../negotiation.js';
+import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML } from '../negotiation.js';
+
+/** Encodes an object as protobuf (the k8s\0 envelope); registered by the protobuf codec when it is loaded. */
+export type ProtobufEncoder = (obj: Record<string, unknown>) => Buffer;
+
+let protobufEncoder: ProtobufEncoder | undefined;
+
+export function registerProtobufEncoder(encoder: ProtobufEncoder): void {
+  protobufEncoder = encoder;
+}
+
+export const hasProtobufEncoder = (): boolean => protobufEncoder !== undefined;
+
+/** Serializes once, in the negotiated format. */
+export function encodeObject(obj: Record<string, unknown>, rendering: Rendering): { body: Buffer; contentType: string } {
+  if (rendering.format === 'yaml') return { body: Buffer.from(toYAML(obj)), contentType: MEDIA_YAML };
+  if (rendering.format === 'protobuf' && protobufEncoder) return { body: protobufEncoder(obj), contentType: MEDIA_PROTOBUF };
+  return { body: Buffer.from(JSON.stringify(obj)), contentType: MEDIA_JSON };
+}
+
+export function writeObject(res: Response, code: number, obj: Record<string, unknown>, rendering: Rendering): void {
+  const { body, contentType } = encodeObject(obj, rendering);
+  res.status(code);
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
+}
