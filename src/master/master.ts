@@ -9,6 +9,9 @@ import type { Storage } from '../storage/interfaces.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { NamespaceController } from './controllers/namespace-controller.js';
+import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
+import { discardLogger } from '../observability/logger.js';
 
 export interface MasterOptions {
   /** host:port clients reach this server at, for /api's serverAddressByClientCIDRs. */
@@ -64,6 +67,30 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   };
   for (const def of opts.resources ?? []) {
     server.installResource(def, opts.extraHandlers?.[`${def.info.group}/${def.info.resource}`]);
+  }
+
+  const nsStore = namespaces();
+  if (nsStore && opts.storage) {
+    const storage = opts.storage;
+    const logger = opts.logger ?? discardLogger;
+    server.addPostStartHook('start-system-namespaces-controller', async () => {
+      const created = await ensureSystemNamespaces(nsStore);
+      if (created.length > 0) logger.info('created system namespaces', { namespaces: created });
+    });
+    server.addPostStartHook('start-namespace-controller', ({ signal }) => {
+      const controller = new NamespaceController({
+        storage,
+        namespaces: nsStore,
+        namespacedStores: () =>
+          installer
+            .definitions()
+            .filter((d) => d.info.namespaced)
+            .map((d) => installer.store(d.info.group, d.info.version, d.info.resource)!)
+            .filter(Boolean),
+        logger,
+      });
+      void controller.run(signal).catch((err: unknown) => logger.error('namespace controller stopped', { err: String(err) }));
+    });
   }
 
   server.routes.get('/api', (_req, res) => {
