@@ -43,7 +43,7 @@ export function apiVersions(versions: string[], serverAddress: string): APIVersi
 
 function apiGroupBody(view: GroupView): Omit<APIGroup, 'kind' | 'apiVersion'> {
   const versions = view.versions.map((gv) => forDiscovery(view.name, gv.version));
-  return { name: view.name, versions, preferredVersion: versions[0]! };
+  return { name: view.name, versions, preferredVersion: { ...versions[0]! } };
 }
 
 /** GET /apis/<group>. */

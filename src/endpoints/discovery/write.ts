@@ -10,7 +10,7 @@ import { SUPPORTED_MEDIA_TYPES, type Format, type MediaTypeOptions } from './neg
  * the JSON converted with sorted keys and unindented sequences (sigs.k8s.io/yaml).
  */
 export function encode(doc: unknown, format: Format, pretty: boolean): string {
-  if (format === 'yaml') return stringify(doc, { sortMapEntries: true, indentSeq: false });
+  if (format === 'yaml') return stringify(doc, { sortMapEntries: true, indentSeq: false, aliasDuplicateObjects: false });
   return pretty ? JSON.stringify(doc, null, 2) : `${JSON.stringify(doc)}\n`;
 }
 
