@@ -8,6 +8,7 @@ import { handleGet, handleList } from './handlers/read.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
 import { handlePatch } from './handlers/patch.js';
 import { handleWatch } from './handlers/watch.js';
+import { scaleHandlers } from './handlers/scale.js';
 import type { ResourceContext } from './handlers/context.js';
 
 export type Handler = (ctx: ResourceContext, req: Request, res: Response) => Promise<void>;
@@ -34,6 +35,7 @@ function routesOf(def: ResourceDefinition, extra: ExtraHandlers): Map<string, Ma
   for (const [name, sub] of Object.entries(def.subresources ?? {})) {
     routes.set(name, new Map<string, Handler>(sub.verbs.map((v) => [v, v === 'get' ? handleGet : v === 'patch' ? handlePatch : handleUpdate])));
   }
+  if (def.scale) routes.set('scale', new Map<string, Handler>(Object.entries(scaleHandlers)));
   for (const [name, verbs] of Object.entries(extra)) routes.set(name, new Map(Object.entries(verbs)));
   return routes;
 }

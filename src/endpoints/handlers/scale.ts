@@ -1,0 +1,89 @@
+import type { Request, Response } from 'express';
+import jsonpatch from 'fast-json-patch';
+import { newConflict, newUnsupportedMediaType } from '../../apimachinery/status-error.js';
+import { newInvalid } from '../../apimachinery/invalid.js';
+import { invalid } from '../../apimachinery/validation/field-error.js';
+import { labelSelectorAsSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
+import type { KubeObject } from '../../registry/object.js';
+import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
+import { writeObject } from '../responsewriters/object.js';
+import { dryRunParam } from '../query.js';
+import { infoOf, renderingFor, type ResourceContext } from './context.js';
+import { mergePatch } from './patch.js';
+
+const getPath = (obj: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys.at(-1)!] = value;
+}
+
+/** The autoscaling/v1 Scale view of an object with replicas (kube's scale subresource). */
+function toScale(ctx: ResourceContext, obj: KubeObject): KubeObject {
+  const scale = ctx.def.scale!;
+  const m = obj.metadata ?? {};
+  const selector = scale.labelSelectorPath ? getPath(obj, scale.labelSelectorPath) : undefined;
+  const selectorText =
+    typeof selector === 'string' ? selector : selector ? labelSelectorAsSelector(selector as LabelSelectorSpec).toString() : undefined;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: (getPath(obj, scale.specReplicasPath) as number | undefined) ?? 0 },
+    status: { replicas: (getPath(obj, scale.statusReplicasPath) as number | undefined) ?? 0, ...(selectorText ? { selector: selectorText } : {}) },
+  };
+}
+
+export async function handleGetScale(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  writeObject(res, 200, toScale(ctx, await ctx.store.get(info.namespace, info.name)), { format: rendering.format });
+}
+
+/** PUT or PATCH of the Scale: only spec.replicas moves to the object, guarded by the Scale's resourceVersion. */
+export async function handleUpdateScale(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const dryRun = dryRunParam(req);
+  const isPatch = req.method === 'PATCH';
+  const type = mediaTypeOf(req);
+  let body: unknown;
+  if (isPatch) {
+    if (type !== 'application/merge-patch+json' && type !== 'application/json-patch+json' && type !== 'application/strategic-merge-patch+json') {
+      throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`);
+    }
+    body = JSON.parse((await readBody(req)).toString('utf8'));
+  } else {
+    body = await decodeObjectBody(req);
+  }
+  const { obj } = await ctx.store.update(
+    info.namespace,
+    info.name,
+    (current) => {
+      const scale = toScale(ctx, current!);
+      const wanted = !isPatch
+        ? (body as KubeObject)
+        : type === 'application/json-patch+json'
+          ? (jsonpatch.applyPatch(scale, body as jsonpatch.Operation[], true, false).newDocument as KubeObject)
+          : (mergePatch(scale, body) as KubeObject);
+      const rv = wanted.metadata?.resourceVersion;
+      if (rv && rv !== current!.metadata?.resourceVersion) {
+        throw newConflict({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      const replicas = (wanted.spec as { replicas?: unknown } | undefined)?.replicas;
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+        throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, info.name, [invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
+      }
+      const next = structuredClone(current!);
+      setPath(next, ctx.def.scale!.specReplicasPath, replicas);
+      return next;
+    },
+    { dryRun },
+  );
+  writeObject(res, 200, toScale(ctx, obj), { format: rendering.format });
+}
+
+export const scaleHandlers = { get: handleGetScale, update: handleUpdateScale, patch: handleUpdateScale };
