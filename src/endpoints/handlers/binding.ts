@@ -44,7 +44,8 @@ export async function handleCreateBinding(ctx: ResourceContext, req: Request, re
       if (binding.metadata?.annotations) pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...binding.metadata.annotations } };
       return pod;
     },
-    { dryRun },
+    // The pod's own update rules forbid spec changes; binding is the one way nodeName is set.
+    { dryRun, subresource: 'binding', strategy: {} },
   );
   writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, { format: rendering.format });
 }

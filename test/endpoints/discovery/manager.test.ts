@@ -9,7 +9,7 @@ interface Reply {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-side JSON walking
+  /** Parsed body, walked freely by the assertions. */
   json: any;
 }
 
