@@ -6,7 +6,11 @@ import { StatusError, newBadRequest, newNotAcceptable, newUnsupportedMediaType }
  * form, 400 for bytes that do not parse, 406 for a response we cannot encode.
  */
 export class ProtobufError extends StatusError {
-  constructor(from: StatusError) {
+  constructor(
+    from: StatusError,
+    /** What was refused, for logs ("v1, Kind=Widget"); not shown to the client. */
+    readonly subject?: string,
+  ) {
     super(from.status);
     this.name = 'ProtobufError';
   }
@@ -19,9 +23,8 @@ export const UNKNOWN_FORMAT_MESSAGE =
   'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf';
 
 export const unsupportedKind = (apiVersion: string, kind: string): ProtobufError =>
-  new ProtobufError(
-    newUnsupportedMediaType(`${UNKNOWN_FORMAT_MESSAGE} (no protobuf form for kind "${kind}" in version "${apiVersion}")`),
-  );
+  // kube's text, unchanged: clients match on it. The kind is not part of it.
+  new ProtobufError(newUnsupportedMediaType(UNKNOWN_FORMAT_MESSAGE), `${apiVersion}, Kind=${kind}`);
 
 export const malformed = (message: string): ProtobufError => new ProtobufError(newBadRequest(message));
 
