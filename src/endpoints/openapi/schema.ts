@@ -4,6 +4,7 @@ import {
   FIELD_TYPES,
   KIND_DEFINITIONS,
   PRIMITIVES,
+  type FieldExtensions,
   type GroupVersionKind,
 } from './extensions.js';
 import { k8sModels } from './generated/k8s-models.js';
@@ -101,7 +102,7 @@ function typeSchema(t: ModelType, v: OpenAPIVersion): Schema {
  * description beside `$ref`; v3 wraps the reference in `allOf` so that the
  * description is not a sibling that OpenAPI 3.0 would ignore.
  */
-function propertySchema(t: ModelType, description: string | undefined, ext: Schema, v: OpenAPIVersion): Schema {
+function propertySchema(t: ModelType, description: string | undefined, ext: FieldExtensions, v: OpenAPIVersion): Schema {
   const desc = description ? { description } : {};
   if (isRef(t) && v === 'v3' && (description || Object.keys(ext).length > 0)) return { allOf: [refTo(v, t.ref)], ...desc, ...ext };
   return { ...desc, ...typeSchema(t, v), ...ext };

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { buildV2, buildV3, type DocumentInput } from './documents.js';
+import { discoveryPath, groupVersionKey, resourceListPath, resourcePaths, type OpenAPIResource, type PathSpec } from './paths.js';
+import { DefinitionCatalog } from './schema.js';
+
+export type { OpenAPIResource } from './paths.js';
+
+export interface OpenAPIServiceOptions {
+  now?: () => Date;
+  /** info.version of the documents: the gitVersion the server reports. */
+  version?: string;
+}
+
+interface Rendered {
+  body: Buffer;
+  /** kube's hash: upper-case hex SHA-512 of the bytes; also the ETag, quoted. */
+  hash: string;
+  lastModified: Date;
+}
+
+const JSON_TYPE = 'application/json';
+/** The protobuf encodings kube-openapi offers; recognised so that they are refused, not mistaken for JSON. */
+const PROTOBUF_V2 = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const PROTOBUF_V3 = ['application/com.github.proto-openapi.spec.v3@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v3.v1.0+protobuf'];
+const V3_PREFIX = '/openapi/v3/';
+
+/**
+ * /openapi/v2 and /openapi/v3, as kube-openapi's handlers serve them, for the
+ * resources currently served. Documents are built on first request after a
+ * change and cached until the next setResources; a rebuild of the same set
+ * gives the same bytes, so hashes and ETags stay put.
+ */
+export class OpenAPIService {
+  private readonly now: () => Date;
+  private readonly version: string;
+  private readonly catalog = new DefinitionCatalog();
+  private resources: OpenAPIResource[] = [];
+  private v2?: Rendered;
+  private v3?: { docs: Map<string, Rendered>; index: Rendered };
+
+  constructor(opts: OpenAPIServiceOptions = {}) {
+    this.now = opts.now ?? (() => new Date());
+    this.version = opts.version ?? 'v1.32.0';
+  }
+
+  /** Replaces the served set; the documents follow on their next request. */
+  setResources(resources: OpenAPIResource[]): void {
+    this.resources = resources.map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] }));
+    this.v2 = undefined;
+    this.v3 = undefined;
+  }
+
+  handleV2(req: Request, res: Response): void {
+    if (!acceptsJSON(req.get('accept'), PROTOBUF_V2)) {
+      res.status(406).end();
+      return;
+    }
+    const doc = (this.v2 ??= this.render(buildV2(this.input(this.allPaths()))));
+    res.vary('Accept');
+    send(req, res, doc, 'no-cache, private');
+  }
+
+  handleV3Index(req: Request, res: Response): void {
+    send(req, res, this.v3Documents().index, 'no-cache, private');
+  }
+
+  handleV3GroupVersion(req: Request, res: Response): void {
+    const path = new URL(req.originalUrl || req.url, 'http://local').pathname;
+    const at = path.indexOf(V3_PREFIX);
+    const key = (at >= 0 ? path.slice(at + V3_PREFIX.length) : '').replace(/\/+$/, '');
+    const doc = this.v3Documents().docs.get(key);
+    if (!doc) {
+      notFound(res);
+      return;
+    }
+    res.vary('Accept');
+    if (!acceptsJSON(req.get('accept'), PROTOBUF_V3)) {
+      res.status(406).end();
+      return;
+    }
+    const hash = typeof req.query.hash === 'string' ? req.query.hash : '';
+    if (hash !== '' && hash !== doc.hash) {
+      // A stale hash: send the client to the current document, as kube does.
+      res.redirect(301, serverRelativeURL(key, doc.hash));
+      return;
+    }
+    if (hash !== '') {
+      res.set('Expires', new Date(this.now().getTime() + 365 * 24 * 3600 * 1000).toUTCString());
+      send(req, res, doc, 'public, immutable');
+      return;
+    }
+    send(req, res, doc, 'no-cache, private');
+  }
+
+  private input(paths: PathSpec[]): DocumentInput {
+    const gvs = new Map(this.resources.map((r) => [`${r.group}/${r.version}`, { group: r.group, version: r.version }]));
+    return { catalog: this.catalog, paths, servedGroupVersions: [...gvs.values()], version: this.version };
+  }
+
+  private groupVersions(): Map<string, { group: string; version: string; resources: OpenAPIResource[] }> {
+    const out = new Map<string, { group: string; version: string; resources: OpenAPIResource[] }>();
+    for (const r of this.resources) {
+      const key = groupVersionKey(r.group, r.version);
+      const gv = out.get(key) ?? { group: r.group, version: r.version, resources: [] };
+      gv.resources.push(r);
+      out.set(key, gv);
+    }
+    return out;
+  }
+
+  private allPaths(): PathSpec[] {
+    const paths: PathSpec[] = [discoveryPath('api'), discoveryPath('apis')];
+    const groups = new Set<string>();
+    for (const gv of this.groupVersions().values()) {
+      paths.push(resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths));
+      if (gv.group !== '') groups.add(gv.group);
+    }
+    for (const group of groups) paths.push(discoveryPath({ group }));
+    return paths;
+  }
+
+  private v3Documents(): { docs: Map<string, Rendered>; index: Rendered } {
+    if (this.v3) return this.v3;
+    const docs = new Map<string, Rendered>();
+    const build = (key: string, paths: PathSpec[]) => docs.set(key, this.render(buildV3(this.input(paths))));
+    build('api', [discoveryPath('api')]);
+    build('apis', [discoveryPath('apis')]);
+    const groups = new Set<string>();
+    for (const [key, gv] of this.groupVersions()) {
+      build(key, [resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths)]);
+      if (gv.group !== '') groups.add(gv.group);
+    }
+    for (const group of groups) build(`apis/${group}`, [discoveryPath({ group })]);
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const key of [...docs.keys()].sort()) paths[key] = { serverRelativeURL: serverRelativeURL(key, docs.get(key)!.hash) };
+    this.v3 = { docs, index: this.render({ paths }) };
+    return this.v3;
+  }
+
+  private render(doc: unknown): Rendered {
+    const body = Buffer.from(JSON.stringify(doc));
+    return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase(), lastModified: this.now() };
+  }
+}
+
+export const serverRelativeURL = (key: string, hash: string): string => `/openapi/v3/${key}?hash=${encodeURIComponent(hash)}`;
+
+/** Whether the Accept header takes JSON before (or instead of) anything we cannot send. */
+function acceptsJSON(accept: string | undefined, unsupported: string[]): boolean {
+  const clauses = (accept && accept.trim() !== '' ? accept : '*/*')
+    .split(',')
+    .map((c, i) => {
+      const [type = '', ...params] = c.split(';').map((s) => s.trim());
+      const qp = params.find((p) => p.startsWith('q='));
+      return { type: type.toLowerCase(), q: qp ? Number(qp.slice(2)) : 1, i };
+    })
+    .filter((c) => c.type !== '' && c.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { type } of clauses) {
+    if (type === JSON_TYPE || type === 'application/*' || type === '*/*') return true;
+    if (unsupported.includes(type)) continue;
+  }
+  return false;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+function send(req: Request, res: Response, doc: Rendered, cacheControl: string): void {
+  const etag = `"${doc.hash}"`;
+  res.set('ETag', etag);
+  res.set('Cache-Control', cacheControl);
+  res.set('Last-Modified', doc.lastModified.toUTCString());
+  if (etagMatches(req.get('if-none-match'), etag)) {
+    res.status(304).end();
+    return;
+  }
+  // setHeader, not res.set: express would append a charset that kube does not send.
+  res.setHeader('Content-Type', JSON_TYPE);
+  res.status(200).end(doc.body);
+}
+
+function notFound(res: Response): void {
+  res.status(404).json({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
+}
