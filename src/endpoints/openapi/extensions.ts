@@ -156,7 +156,6 @@ export const FIELD_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, F
   [`${META}LabelSelector`]: { matchExpressions: atomic },
   [`${META}LabelSelectorRequirement`]: { values: atomic },
   [`${META}DeleteOptions`]: { dryRun: atomic },
-  [`${META}Status`]: { details: atomic },
   [`${META}StatusDetails`]: { causes: atomic },
   [`${META}APIResource`]: { shortNames: atomic, categories: atomic },
   [`${META}APIResourceList`]: { resources: atomic },
