@@ -258,3 +258,27 @@ export const PRIMITIVES: Readonly<Record<string, PrimitiveDefinition>> = {
     ...same({ type: 'object' }),
   },
 };
+
+const CONVENTIONS = 'https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md';
+
+/**
+ * The source drops the description of every field whose type is another
+ * model; kubectl explain then says `<no description>` for metadata, spec and
+ * status of every kind. These stand in for them on the top-level kinds (our
+ * wording of the API conventions).
+ */
+export function conventionDescription(kind: string, field: string): string | undefined {
+  const list = kind.endsWith('List');
+  switch (field) {
+    case 'metadata':
+      return list
+        ? `Standard list metadata: resourceVersion, continue and remainingItemCount. More info: ${CONVENTIONS}#metadata`
+        : `Standard object metadata: name, namespace, labels, annotations and the fields the system sets. More info: ${CONVENTIONS}#metadata`;
+    case 'spec':
+      return `The desired state of the ${kind}. More info: ${CONVENTIONS}#spec-and-status`;
+    case 'status':
+      return `The most recently observed state of the ${kind}, written by the system. Read-only. More info: ${CONVENTIONS}#spec-and-status`;
+    default:
+      return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 import {
   ATOMIC_STRUCTS,
+  conventionDescription,
   FIELD_EXTENSIONS,
   FIELD_TYPES,
   KIND_DEFINITIONS,
@@ -59,8 +60,10 @@ export class DefinitionCatalog {
     const model = this.models[name];
     if (!model) throw new Error(`no definition ${name}`);
     const properties: Record<string, Schema> = {};
+    const kind = KIND_DEFINITIONS[name]?.kind;
     for (const [field, prop] of Object.entries(model.properties)) {
-      properties[field] = propertySchema(this.fieldType(name, model, field), prop.description, FIELD_EXTENSIONS[name]?.[field] ?? {}, v);
+      const description = prop.description ?? (kind ? conventionDescription(kind, field) : undefined);
+      properties[field] = propertySchema(this.fieldType(name, model, field), description, FIELD_EXTENSIONS[name]?.[field] ?? {}, v);
     }
     return {
       ...(model.description ? { description: model.description } : {}),

@@ -91,6 +91,14 @@ describe('kubectl 1.32 explain against /openapi/v3', () => {
     assert.ok(seen.some((s) => s.startsWith('GET /openapi/v3/apis/apps/v1')), 'read the apps/v1 document');
   });
 
+  it('explains a kind\'s top-level fields, metadata and spec included, with a description each', async () => {
+    const out = await run(['explain', 'deployment']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /Deployment enables declarative updates/);
+    assert.match(out.stdout, /spec\t<DeploymentSpec>\n\s+The desired state of the Deployment/);
+    assert.doesNotMatch(out.stdout, /<no description>/);
+  });
+
   it('explains a nested field of the pod spec with its own description', async () => {
     const out = await run(['explain', 'pods.spec.containers.env']);
     assert.equal(out.code, 0, out.stderr);
