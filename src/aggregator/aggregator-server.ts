@@ -1,22 +1,21 @@
-import { apiGroupList, installGroupDiscovery } from '../endpoints/discovery.js';
+import type { DiscoveryManager } from '../endpoints/discovery/index.js';
+import { ownedGroupRoutes, rootRoutes } from '../endpoints/discovery/owned-routes.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 
-const GROUP = { name: 'apiregistration.k8s.io', versions: ['v1'], preferredVersion: 'v1' };
+const GROUP = 'apiregistration.k8s.io';
 
 /**
- * The outermost server: apiregistration.k8s.io, the /apis discovery document of
- * the whole chain, and (later) the proxy to APIService backends. Its routes are
- * complete once APIServices are registered: the
+ * The outermost server: apiregistration.k8s.io, the /api and /apis discovery
+ * documents of the whole chain, and (later) the proxy to APIService backends.
+ * Its routes are complete once APIServices are registered: the
  * `apiservice-registration-controller` post-start hook says so.
  */
-export function createAggregatorServer(delegate: GenericAPIServer): GenericAPIServer {
+export function createAggregatorServer(delegate: GenericAPIServer, discovery: DiscoveryManager): GenericAPIServer {
   const server = new GenericAPIServer('kube-aggregator', delegate);
-  server.addAPIGroup(GROUP);
-  server.routes.get('/apis', (_req, res) => {
-    res.json(apiGroupList(server.apiGroups()));
-  });
-  installGroupDiscovery(server.routes, GROUP, () => []);
-  server.addListedPaths('/apis', `/apis/${GROUP.name}`, `/apis/${GROUP.name}/v1`);
+  discovery.setGroupVersion({ group: GROUP, version: 'v1', resources: [] });
+  server.routes.use(rootRoutes(discovery));
+  server.routes.use(ownedGroupRoutes(discovery, (g) => g === GROUP));
+  server.addListedPaths('/api', '/apis', `/apis/${GROUP}`, `/apis/${GROUP}/v1`);
   let registered = false;
   server.addPostStartHook('apiservice-registration-controller', () => {
     registered = true;

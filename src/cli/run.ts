@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import { ensurePKI } from '../pki/bootstrap.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import type { HealthChecker } from '../server/healthz.js';
+import { builtinExtraHandlers, builtinResources } from '../master/builtin-resources.js';
 import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
 import { createSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
@@ -54,6 +55,9 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const chain = createServerChain({
     logger,
     storageChecks,
+    storage: storage.backend,
+    resources: builtinResources(),
+    extraHandlers: builtinExtraHandlers,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   hooks.extend?.(chain);

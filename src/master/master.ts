@@ -1,4 +1,6 @@
-import { apiResourceList, apiVersions } from '../endpoints/discovery.js';
+import type { DiscoveryManager } from '../endpoints/discovery/index.js';
+import { groupVersionsOf } from '../endpoints/discovery/from-definitions.js';
+import { ownedGroupRoutes } from '../endpoints/discovery/owned-routes.js';
 import { APIInstaller, type ExtraHandlers } from '../endpoints/installer.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeObject } from '../registry/object.js';
@@ -14,8 +16,8 @@ import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
 import { discardLogger } from '../observability/logger.js';
 
 export interface MasterOptions {
-  /** host:port clients reach this server at, for /api's serverAddressByClientCIDRs. */
-  serverAddress: () => string;
+  /** The chain's discovery documents; this server keeps its own groups in them. */
+  discovery: DiscoveryManager;
   /** The backend every built-in resource is stored in, through one watch cache per resource. */
   storage?: Storage;
   /** The built-in resources to serve (the runtime-config's choice). */
@@ -93,13 +95,28 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     });
   }
 
-  server.routes.get('/api', (_req, res) => {
-    res.json(apiVersions(['v1'], opts.serverAddress()));
-  });
-  server.routes.get('/api/v1', (_req, res) => {
-    res.json(apiResourceList('', 'v1', []));
-  });
+  // Discovery follows the installed resources: set what is there, drop what went.
+  let published = new Set<string>();
+  const publish = () => {
+    const extraNames = Object.fromEntries(
+      Object.entries(opts.extraHandlers ?? {}).map(([gr, subs]) => [gr, Object.fromEntries(Object.entries(subs).map(([n, verbs]) => [n, Object.keys(verbs)]))]),
+    );
+    const gvs = groupVersionsOf(installer.definitions(), extraNames);
+    const now = new Set(gvs.map((gv) => `${gv.group}/${gv.version}`));
+    for (const gv of gvs) opts.discovery.setGroupVersion(gv);
+    for (const old of published) {
+      if (!now.has(old)) {
+        const [group, version] = old.split('/') as [string, string];
+        opts.discovery.removeGroupVersion(group, version);
+      }
+    }
+    published = now;
+  };
+  installer.onChange(publish);
+  publish();
+  const owned = () => new Set(installer.definitions().map((d) => d.info.group));
+  server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
   server.routes.use(installer.handler);
-  server.addListedPaths('/api', '/api/v1');
+  server.addListedPaths('/api/v1');
   return server;
 }

@@ -4,20 +4,13 @@ import type { HealthChecker } from './healthz.js';
 /** Runs once after the server listens; its readiness is the `poststarthook/<name>` check. */
 export type PostStartHook = (ctx: { signal: AbortSignal }) => void | Promise<void>;
 
-/** A discovery entry for /apis: one group and the versions a server serves of it. */
-export interface APIGroupEntry {
-  name: string;
-  versions: string[];
-  preferredVersion: string;
-}
-
 /**
  * One server of the chain (kube's GenericAPIServer): its own routes, then its
  * delegate. `handler` is what the server before it in the chain calls; its own
  * routes are in `routes`, which later code may extend while the server runs
  * (routes added later still come before the delegate).
  * What a delegate contributes besides its handler (health checks, post-start
- * hooks, listed paths, API groups, readiness of its routes) is reached through
+ * hooks, listed paths, readiness of its routes) is reached through
  * the chain, so the outermost server sees everything.
  */
 export class GenericAPIServer {
@@ -26,7 +19,6 @@ export class GenericAPIServer {
   private readonly hooks = new Map<string, PostStartHook>();
   private readonly checks: HealthChecker[] = [];
   private readonly paths = new Set<string>();
-  private readonly groups: APIGroupEntry[] = [];
   private readonly muxComplete = new Map<string, () => boolean>();
 
   constructor(
@@ -51,10 +43,6 @@ export class GenericAPIServer {
     for (const p of paths) this.paths.add(p);
   }
 
-  addAPIGroup(group: APIGroupEntry): void {
-    this.groups.push(group);
-  }
-
   /**
    * A named readiness signal for this server's routes (kube's
    * MuxAndDiscoveryComplete): until each is true, unmatched paths get 503, not 404,
@@ -76,10 +64,6 @@ export class GenericAPIServer {
 
   listedPaths(): string[] {
     return [...new Set([...this.paths, ...(this.delegate?.listedPaths() ?? [])])].sort();
-  }
-
-  apiGroups(): APIGroupEntry[] {
-    return [...this.groups, ...(this.delegate?.apiGroups() ?? [])];
   }
 
   /** The names of the signals, along the chain, that are not complete yet. */

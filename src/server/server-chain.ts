@@ -8,6 +8,7 @@ import { privilegedGroupsAuthorizer } from '../auth/authorizer/privileged-groups
 import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
 import { SYSTEM_MASTERS } from '../auth/user.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
+import { DiscoveryManager } from '../endpoints/discovery/index.js';
 import type { ExtraHandlers } from '../endpoints/installer.js';
 import { createMasterServer, type MasterServer } from '../master/master.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
@@ -49,6 +50,7 @@ export interface ServerChain {
   master: MasterServer;
   apiextensions: GenericAPIServer;
   notFound: GenericAPIServer;
+  discovery: DiscoveryManager;
   lifecycle: Lifecycle;
   /** Runs every post-start hook of the chain; call once the server listens. */
   runPostStartHooks(signal: AbortSignal): Promise<void>;
@@ -64,16 +66,17 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   // notFound is built first but must see the readiness of the servers outside it.
   let outermost: GenericAPIServer | undefined;
   const notFound = createNotFoundServer(() => outermost?.pendingMuxSignals() ?? ['server chain']);
-  const apiextensions = createAPIExtensionsServer(notFound);
+  const discovery = new DiscoveryManager({ serverAddress: opts.serverAddress });
+  const apiextensions = createAPIExtensionsServer(notFound, discovery);
   const master = createMasterServer(apiextensions, {
-    serverAddress: opts.serverAddress,
+    discovery,
     storage: opts.storage,
     resources: opts.resources,
     extraHandlers: opts.extraHandlers,
     lifecycle,
     logger: opts.logger,
   });
-  const aggregator = createAggregatorServer(master);
+  const aggregator = createAggregatorServer(master, discovery);
   outermost = aggregator;
 
   const hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger);
@@ -126,6 +129,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     master,
     apiextensions,
     notFound,
+    discovery,
     lifecycle,
     runPostStartHooks: (signal) => hooks.run(signal),
   };

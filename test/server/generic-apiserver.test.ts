@@ -37,12 +37,11 @@ describe('GenericAPIServer delegation', () => {
     });
   });
 
-  it('collects hooks, checks, paths, groups and readiness signals along the chain', () => {
+  it('collects hooks, checks, paths and readiness signals along the chain', () => {
     const inner = new GenericAPIServer('inner');
     inner.addPostStartHook('inner-hook', () => undefined);
     inner.addHealthChecks({ name: 'inner-check', check: () => undefined });
     inner.addListedPaths('/inner');
-    inner.addAPIGroup({ name: 'inner.example', versions: ['v1'], preferredVersion: 'v1' });
     let ready = false;
     inner.addMuxCompleteSignal('InnerSynced', () => ready);
     const outer = new GenericAPIServer('outer', inner);
@@ -51,7 +50,6 @@ describe('GenericAPIServer delegation', () => {
     assert.deepEqual([...outer.postStartHooks().keys()].sort(), ['inner-hook', 'outer-hook']);
     assert.deepEqual(outer.healthChecks().map((c) => c.name), ['inner-check']);
     assert.deepEqual(outer.listedPaths(), ['/inner', '/outer']);
-    assert.deepEqual(outer.apiGroups().map((g) => g.name), ['inner.example']);
     assert.deepEqual(outer.pendingMuxSignals(), ['InnerSynced']);
     ready = true;
     assert.deepEqual(outer.pendingMuxSignals(), []);
