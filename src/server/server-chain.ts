@@ -9,6 +9,7 @@ import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/publi
 import { SYSTEM_MASTERS } from '../auth/user.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
+import { OpenAPIService } from '../endpoints/openapi/service.js';
 import type { ExtraHandlers } from '../endpoints/installer.js';
 import { createMasterServer, type MasterServer } from '../master/master.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
@@ -77,6 +78,32 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     logger: opts.logger,
   });
   const aggregator = createAggregatorServer(master, discovery);
+
+  // OpenAPI describes what the core server has installed, and changes with it.
+  const openapi = new OpenAPIService({ version: versionInfo().gitVersion });
+  const describe = () =>
+    openapi.setResources(
+      master.installer.definitions().map((d) => ({
+        group: d.info.group,
+        version: d.info.version,
+        resource: d.info.resource,
+        kind: d.info.kind,
+        namespaced: d.info.namespaced,
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+        subresources: [
+          ...(d.status ? ['status'] : []),
+          ...(d.scale ? ['scale'] : []),
+          ...Object.keys(d.subresources ?? {}),
+          ...Object.keys(opts.extraHandlers?.[`${d.info.group}/${d.info.resource}`] ?? {}),
+        ],
+      })),
+    );
+  master.installer.onChange(describe);
+  describe();
+  aggregator.routes.get('/openapi/v2', (req, res) => openapi.handleV2(req, res));
+  aggregator.routes.get('/openapi/v3', (req, res) => openapi.handleV3Index(req, res));
+  aggregator.routes.get('/openapi/v3/*rest', (req, res) => openapi.handleV3GroupVersion(req, res));
+  aggregator.addListedPaths('/openapi/v2', '/openapi/v3');
   outermost = aggregator;
 
   const hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger);
