@@ -30,7 +30,7 @@ function defaultProbe(probe: unknown): void {
 }
 
 function defaultContainer(c: JsonObject): void {
-  if (!c.imagePullPolicy && typeof c.image === 'string') c.imagePullPolicy = defaultPullPolicy(c.image);
+  if (!c.imagePullPolicy) c.imagePullPolicy = defaultPullPolicy(stringOf(c.image));
   if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
   if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
   for (const port of recordsOf(c.ports)) if (!port.protocol) port.protocol = 'TCP';

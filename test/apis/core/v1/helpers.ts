@@ -14,7 +14,7 @@ export function create<T extends KubeObject>(def: ResourceDefinition<T>, obj: T)
 
 export function update<T extends KubeObject>(def: ResourceDefinition<T>, obj: T, old: T): { obj: T; errs: string[] } {
   const copy = structuredClone(obj);
-  if (def.status) copy.status = structuredClone(old.status);
+  if (def.status) (copy as KubeObject).status = structuredClone((old as KubeObject).status);
   def.strategy.defaults?.(copy);
   def.strategy.prepareForUpdate?.(copy, old);
   const errs = (def.strategy.validateUpdate?.(copy, old) ?? []).map(String);
