@@ -95,7 +95,9 @@ export class APIInstaller {
     const { ctx, routes } = entry;
     // A namespaced resource is reached by name only inside a namespace; a cluster-scoped one never is.
     if (ctx.def.info.namespaced && !info.namespace && info.name) return next();
-    if (!ctx.def.info.namespaced && info.namespace) return next();
+    // RequestInfo names a namespace for /namespaces/<name> itself; only a /namespaces/<ns>/<resource> path is namespaced.
+    const namespacedPath = Boolean(info.namespace) && !(info.resource === 'namespaces' && info.apiGroup === '');
+    if (!ctx.def.info.namespaced && namespacedPath) return next();
     if (ctx.def.info.namespaced && !info.namespace && info.verb !== 'list' && info.verb !== 'watch') return next();
     const verbs = routes.get(info.subresource);
     if (!verbs) return next();
