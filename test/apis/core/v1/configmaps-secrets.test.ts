@@ -66,7 +66,7 @@ test('base64 is checked as Go decodes it', () => {
 const smeta = { name: 's', namespace: 'default' };
 
 test('secret: defaults type Opaque and folds stringData into data', () => {
-  const { obj, errs } = create(secrets, { metadata: smeta, data: { a: b64('1') }, stringData: { a: 'two', b: 'three' } });
+  const { obj, errs } = create<Secret>(secrets, { metadata: smeta, data: { a: b64('1') }, stringData: { a: 'two', b: 'three' } });
   assert.deepEqual(errs, []);
   assert.equal(obj.type, 'Opaque');
   assert.equal(obj.stringData, undefined);

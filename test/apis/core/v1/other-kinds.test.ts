@@ -8,7 +8,7 @@ import { coreV1Resources } from '../../../../src/apis/core/v1/index.js';
 import { ago, cells, create, NOW, update } from './helpers.js';
 
 test('namespace: Active, kubernetes finalizer and name label on create; spec.finalizers only via /finalize', () => {
-  const { obj, errs } = create(namespaces, { metadata: { name: 'team-a' } });
+  const { obj, errs } = create<Namespace>(namespaces, { metadata: { name: 'team-a' } });
   assert.deepEqual(errs, []);
   assert.deepEqual(obj.status, { phase: 'Active' });
   assert.deepEqual(obj.spec, { finalizers: ['kubernetes'] });
