@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { execFileSync } from 'node:child_process';
 
-const run = promisify(execFile);
 
 /**
  * kubectl 1.32 itself, not the Cloud SDK dispatcher on PATH (which picks a
@@ -21,16 +19,22 @@ export interface KubectlResult {
   stderr: string;
 }
 
-export async function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<KubectlResult> {
-  try {
-    const { stdout, stderr } = await run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], {
-      timeout: opts.timeoutMs ?? 60_000,
-      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/tmp' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+/** Runs kubectl 1.32 with this kubeconfig (and `stdin` piped in, for `-f -`); never throws on a non-zero exit. */
+export function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      kubectlPath(),
+      ['--kubeconfig', kubeconfig, ...args],
+      {
+        timeout: opts.timeoutMs ?? 60_000,
+        env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/tmp' },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(opts.stdin ?? '');
+  });
 }
