@@ -29,9 +29,11 @@ export function toTable(
 ): Record<string, unknown> {
   const now = opts.now ?? new Date();
   const table: Record<string, unknown> = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: listMeta };
+  // Kinds whose table names the object elsewhere (events: last, at priority 1) carry their own name column.
+  const ownName = def.tableColumns.some((c) => c.format === 'name');
   if (opts.columns !== false) {
     table.columnDefinitions = [
-      NAME_COLUMN,
+      ...(ownName ? [] : [NAME_COLUMN]),
       ...def.tableColumns.map((c) => ({
         name: c.name,
         type: c.type,
@@ -45,7 +47,7 @@ export function toTable(
   }
   table.rows = items.map((obj) => {
     const row: Record<string, unknown> = {
-      cells: [obj.metadata?.name ?? '', ...def.tableColumns.map((c) => c.cell(obj, now))],
+      cells: [...(ownName ? [] : [obj.metadata?.name ?? '']), ...def.tableColumns.map((c) => c.cell(obj, now))],
     };
     if (rendering.includeObject === 'Object') row.object = obj;
     else if (rendering.includeObject !== 'None') row.object = partialObjectMetadata(obj);

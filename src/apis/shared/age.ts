@@ -55,8 +55,8 @@ export function humanDuration(ms: number): string {
 }
 
 /** kube's translateTimestampSince: "<unknown>" for a missing timestamp, else the age at `now`. */
-export function translateTimestampSince(timestamp: string | null | undefined, now: Date): string {
-  if (!timestamp) return '<unknown>';
+export function translateTimestampSince(timestamp: unknown, now: Date): string {
+  if (typeof timestamp !== 'string' || timestamp === '') return '<unknown>';
   const t = Date.parse(timestamp);
   if (Number.isNaN(t)) return '<unknown>';
   return humanDuration(now.getTime() - t);
