@@ -46,59 +46,95 @@ const toNumber = (v: unknown): number => {
 const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const NUMERIC = new Set([...INT64, 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'double', 'float']);
 
-const messageField = (field: protobuf.Field): protobuf.Type | undefined =>
-  field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+/** What the conversions need to know about one field, worked out once per message type. */
+interface FieldPlan {
+  field: protobuf.Field;
+  key: string;
+  shape: 'map' | 'repeated' | 'single';
+  /** The message type of a message field (or of a map's values). */
+  sub?: protobuf.Type;
+  /** The full name of sub, when it is one of the special types. */
+  special?: string;
+  inline: boolean;
+  keepZero: boolean;
+}
+
+const SPECIAL = new Set([TIME, MICRO_TIME, FIELDS_V1, INT_OR_STRING, QUANTITY, RAW_EXTENSION, EXTRA_VALUE]);
+
+const plans = new WeakMap<protobuf.Type, FieldPlan[]>();
+function planOf(type: protobuf.Type): FieldPlan[] {
+  let plan = plans.get(type);
+  if (plan) return plan;
+  const name = typeName(type);
+  plan = type.fieldsArray.map((field) => {
+    const sub = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+    const subName = sub ? typeName(sub) : undefined;
+    return {
+      field,
+      key: field.name,
+      shape: field.map ? 'map' : field.repeated ? 'repeated' : 'single',
+      sub,
+      special: subName && SPECIAL.has(subName) ? subName : undefined,
+      inline: isInline(name, field.name),
+      keepZero: keepsZero(name, field.name),
+    };
+  });
+  plans.set(type, plan);
+  return plan;
+}
 
 // ---------------------------------------------------------------- protobuf -> JSON
 
 /** A decoded message as kube's JSON object. */
 export function messageToJson(type: protobuf.Type, msg: object): Json {
-  const name = typeName(type);
   const out: Json = {};
   const values = msg as Record<string, unknown>;
-  for (const field of type.fieldsArray) {
-    const key = field.name;
-    const sub = messageField(field);
-    if (field.map) {
-      const m = values[key];
-      if (!isPlainObject(m) || Object.keys(m).length === 0) continue;
+  for (const p of planOf(type)) {
+    const v = values[p.key];
+    if (p.shape === 'map') {
+      if (!isPlainObject(v)) continue;
+      const entries = Object.entries(v);
+      if (entries.length === 0) continue;
       const conv: Json = {};
-      for (const [k, v] of Object.entries(m)) conv[k] = sub ? specialOrMessageToJson(sub, v as object) ?? null : scalarToJson(field, v);
-      out[key] = conv;
-      continue;
+      for (const [k, e] of entries) conv[k] = valueToJson(p, e);
+      out[p.key] = conv;
+    } else if (p.shape === 'repeated') {
+      if (!Array.isArray(v) || v.length === 0) continue;
+      out[p.key] = v.map((e: unknown) => valueToJson(p, e));
+    } else if (v !== null && v !== undefined && hasOwn(values, p.key)) {
+      if (p.sub) {
+        const j = messageValueToJson(p, v as object);
+        if (j === undefined) continue;
+        if (p.inline && isPlainObject(j)) Object.assign(out, j);
+        else out[p.key] = j;
+      } else {
+        const s = scalarToJson(p.field, v);
+        if (!p.keepZero && (s === '' || s === 0 || s === false)) continue;
+        out[p.key] = s;
+      }
     }
-    if (field.repeated) {
-      const a = values[key];
-      if (!Array.isArray(a) || a.length === 0) continue;
-      out[key] = a.map((v: unknown) => (sub ? specialOrMessageToJson(sub, v as object) ?? null : scalarToJson(field, v)));
-      continue;
-    }
-    if (!hasOwn(values, key) || values[key] === null || values[key] === undefined) continue;
-    if (sub) {
-      const j = specialOrMessageToJson(sub, values[key] as object);
-      if (j === undefined) continue;
-      if (isInline(name, key) && isPlainObject(j)) Object.assign(out, j);
-      else out[key] = j;
-      continue;
-    }
-    const v = scalarToJson(field, values[key]);
-    if (!keepsZero(name, key) && (v === '' || v === 0 || v === false)) continue;
-    out[key] = v;
   }
   return out;
 }
 
-/** undefined means "absent in JSON" (the zero time). */
-function specialOrMessageToJson(type: protobuf.Type, msg: object): unknown {
+// In lists and maps there is no "absent": the zero time shows as null, as Go's JSON has it.
+const valueToJson = (p: FieldPlan, v: unknown): unknown =>
+  p.sub ? messageValueToJson(p, v as object) ?? null : scalarToJson(p.field, v);
+
+const messageValueToJson = (p: FieldPlan, v: object): unknown =>
+  p.special ? specialToJson(p.special, v) : messageToJson(p.sub!, v);
+
+/** One of the special types as JSON; undefined means "absent in JSON" (the zero time). */
+function specialToJson(special: string, msg: object): unknown {
   const v = msg as Record<string, unknown>;
-  switch (typeName(type)) {
+  switch (special) {
     case TIME:
     case MICRO_TIME: {
       // kube writes the zero time as an empty message.
       if (!hasOwn(v, 'seconds') && !hasOwn(v, 'nanos')) return undefined;
       const seconds = toNumber(v.seconds ?? 0);
       const nanos = toNumber(v.nanos ?? 0);
-      return typeName(type) === TIME ? formatTime(seconds) : formatMicroTime(seconds, nanos);
+      return special === TIME ? formatTime(seconds) : formatMicroTime(seconds, nanos);
     }
     case INT_OR_STRING:
       return toNumber(v.type ?? 0) === 1 ? String(v.strVal ?? '') : toNumber(v.intVal ?? 0);
@@ -111,7 +147,7 @@ function specialOrMessageToJson(type: protobuf.Type, msg: object): unknown {
     case EXTRA_VALUE:
       return Array.isArray(v.items) ? [...(v.items as unknown[])] : [];
     default:
-      return messageToJson(type, msg);
+      throw new Error(`not a special type: ${special}`);
   }
 }
 
@@ -133,46 +169,70 @@ function scalarToJson(field: protobuf.Field, v: unknown): unknown {
 
 /** Thrown when a JSON object does not fit the wire schema (a stored object we cannot encode). */
 export class ProtobufShapeError extends Error {
-  constructor(path: string, message: string) {
-    super(`cannot encode ${path || '.'} as protobuf: ${message}`);
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(`cannot encode ${path || '.'} as protobuf: ${detail}`);
     this.name = 'ProtobufShapeError';
+  }
+
+  /** The same error, for a field inside the value at prefix. */
+  under(prefix: string): ProtobufShapeError {
+    return new ProtobufShapeError(prefix + this.path, this.detail);
   }
 }
 
 /** kube's JSON object as a plain object protobufjs can encode with the given type. Unknown JSON fields are dropped. */
 export function messageFromJson(type: protobuf.Type, json: Json, path = ''): Json {
-  const name = typeName(type);
   const out: Json = {};
-  for (const field of type.fieldsArray) {
-    const key = field.name;
-    const sub = messageField(field);
-    const at = `${path}.${key}`;
-    if (sub && isInline(name, key)) {
-      out[key] = messageFromJson(sub, json, path);
+  for (const p of planOf(type)) {
+    const key = p.key;
+    if (p.inline && p.sub) {
+      // Go always writes an embedded struct, so it is always present here too.
+      out[key] = messageFromJson(p.sub, json, path);
       continue;
     }
     const v = json[key];
     if (v === undefined || v === null) continue;
-    if (field.map) {
+    const at = `${path}.${key}`;
+    if (p.shape === 'map') {
       if (!isPlainObject(v)) throw new ProtobufShapeError(at, 'expected an object');
       const m: Json = {};
       for (const [k, e] of Object.entries(v)) {
         if (e === null || e === undefined) continue;
-        m[k] = sub ? specialOrMessageFromJson(sub, e, `${at}.${k}`) : scalarFromJson(field, e, `${at}.${k}`);
+        m[k] = valueFromJson(p, e, at, k);
       }
       out[key] = m;
-    } else if (field.repeated) {
+    } else if (p.shape === 'repeated') {
       if (!Array.isArray(v)) throw new ProtobufShapeError(at, 'expected an array');
-      out[key] = v.map((e: unknown, i) => (sub ? specialOrMessageFromJson(sub, e, `${at}[${i}]`) : scalarFromJson(field, e, `${at}[${i}]`)));
+      out[key] = v.map((e: unknown, i) => valueFromJson(p, e, at, i));
     } else {
-      out[key] = sub ? specialOrMessageFromJson(sub, v, at) : scalarFromJson(field, v, at);
+      out[key] = p.sub ? messageValueFromJson(p, v, at) : scalarFromJson(p.field, v, at);
     }
   }
   return out;
 }
 
-function specialOrMessageFromJson(type: protobuf.Type, v: unknown, path: string): Json {
-  switch (typeName(type)) {
+// The element path is only built when something is wrong.
+function valueFromJson(p: FieldPlan, v: unknown, at: string, index: string | number): unknown {
+  const path = () => (typeof index === 'number' ? `${at}[${index}]` : `${at}.${index}`);
+  try {
+    return p.sub ? messageValueFromJson(p, v, '') : scalarFromJson(p.field, v, '');
+  } catch (err) {
+    if (err instanceof ProtobufShapeError) throw err.under(path());
+    throw err;
+  }
+}
+
+function messageValueFromJson(p: FieldPlan, v: unknown, path: string): Json {
+  if (p.special) return specialFromJson(p.special, v, path);
+  if (!isPlainObject(v)) throw new ProtobufShapeError(path, 'expected an object');
+  return messageFromJson(p.sub!, v, path);
+}
+
+function specialFromJson(special: string, v: unknown, path: string): Json {
+  switch (special) {
     case TIME:
     case MICRO_TIME: {
       if (typeof v !== 'string') throw new ProtobufShapeError(path, 'expected an RFC 3339 time string');
@@ -197,8 +257,7 @@ function specialOrMessageFromJson(type: protobuf.Type, v: unknown, path: string)
       if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new ProtobufShapeError(path, 'expected an array of strings');
       return { items: v };
     default:
-      if (!isPlainObject(v)) throw new ProtobufShapeError(path, 'expected an object');
-      return messageFromJson(type, v, path);
+      throw new Error(`not a special type: ${special}`);
   }
 }
 

@@ -44,7 +44,14 @@ export function protoRoot(): protobuf.Root {
   return r;
 }
 
+const types = new Map<string, protobuf.Type>();
+
 /** A message type by its full name (e.g. "k8s.io.api.core.v1.ConfigMap"). */
 export function messageType(fullName: string): protobuf.Type {
-  return protoRoot().lookupType(fullName);
+  let type = types.get(fullName);
+  if (!type) {
+    type = protoRoot().lookupType(fullName);
+    types.set(fullName, type);
+  }
+  return type;
 }
