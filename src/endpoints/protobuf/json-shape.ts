@@ -135,6 +135,10 @@ const index = (table: Record<string, string>): ReadonlyMap<string, ReadonlySet<s
 const keepZero = index(KEEP_ZERO);
 const inline = index(INLINE);
 
+/** The tables by message full name, for checking them against the loaded schema. */
+export const keepZeroFields = (): ReadonlyMap<string, ReadonlySet<string>> => keepZero;
+export const inlineFields = (): ReadonlyMap<string, ReadonlySet<string>> => inline;
+
 /** Whether JSON shows this scalar field at its zero value (type is the message's full name, no leading dot). */
 export const keepsZero = (type: string, field: string): boolean => keepZero.get(type)?.has(field) ?? false;
 

@@ -18,6 +18,7 @@ import {
   supportsProtobuf,
 } from '../../../src/endpoints/protobuf/codec.js';
 import { messageType, protoDir } from '../../../src/endpoints/protobuf/loader.js';
+import { inlineFields, keepZeroFields } from '../../../src/endpoints/protobuf/json-shape.js';
 import { isStatusError } from '../../../src/apimachinery/status-error.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -208,4 +209,18 @@ test('objects that do not fit the schema are refused with the field path; unknow
   );
   const decoded = decodeProtobuf(encodeProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, bogus: 1 })).object;
   assert.deepEqual(decoded, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+});
+
+test('the JSON-shape tables name real fields: scalars that keep zero, messages that are inline', () => {
+  for (const [type, fields] of keepZeroFields()) {
+    const t = messageType(type);
+    for (const f of fields) {
+      const field = t.fields[f];
+      assert.ok(field, `${type}.${f} exists`);
+      assert.ok(!field.repeated && !field.map && !field.resolvedType, `${type}.${f} is a singular scalar`);
+    }
+  }
+  for (const [type, fields] of inlineFields()) {
+    for (const f of fields) assert.ok(messageType(type).fields[f]?.resolvedType instanceof protobuf.Type, `${type}.${f} is a message`);
+  }
 });
