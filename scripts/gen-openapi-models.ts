@@ -12,7 +12,7 @@
  * fields, the x-kubernetes-* extensions) is added at runtime by the overlay in
  * src/endpoints/openapi/extensions.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -163,7 +163,13 @@ export async function deriveModels(roots: readonly string[] = ROOT_MODELS): Prom
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export const OUTPUT = fileURLToPath(new URL('../src/endpoints/openapi/generated/k8s-models.ts', import.meta.url));
+/** The repository root: found by walking up, as this file runs from scripts/ (tsx) and dist/scripts/ (tests compiled). */
+const repoRoot = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+};
+export const OUTPUT = join(repoRoot(), 'src/endpoints/openapi/generated/k8s-models.ts');
 
 /** The generated module's text: one definition a line, so that a new client-node release diffs readably. */
 export async function renderModule(): Promise<string> {

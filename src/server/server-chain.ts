@@ -10,6 +10,7 @@ import { SYSTEM_MASTERS } from '../auth/user.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { OpenAPIService } from '../endpoints/openapi/service.js';
+import { installProtobufCodec } from '../endpoints/protobuf/install.js';
 import type { ExtraHandlers } from '../endpoints/installer.js';
 import { createMasterServer, type MasterServer } from '../master/master.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
@@ -63,6 +64,7 @@ export interface ServerChain {
  * runs once. Each server answers what it owns and passes the rest on (`next()`).
  */
 export function createServerChain(opts: ServerChainOptions): ServerChain {
+  installProtobufCodec();
   const lifecycle = new Lifecycle();
   // notFound is built first but must see the readiness of the servers outside it.
   let outermost: GenericAPIServer | undefined;

@@ -52,6 +52,22 @@ describe('kubectl against frontdoor: the built-in API', () => {
     assert.match(r.stderr, /namespaces "kube-system" is forbidden: this namespace may not be deleted/);
   });
 
+  it('create configmap|secret|namespace|deployment|serviceaccount (protobuf bodies)', async () => {
+    ok(await k(['create', 'configmap', 'gen-cm', '--from-literal=a=b']));
+    ok(await k(['create', 'secret', 'generic', 'gen-secret', '--from-literal=password=s3cret']));
+    ok(await k(['create', 'namespace', 'gen-ns']));
+    ok(await k(['create', 'deployment', 'gen-deploy', '--image=nginx:1.27', '--replicas=2']));
+    ok(await k(['create', 'serviceaccount', 'gen-sa']));
+    assert.equal(ok(await k(['get', 'cm', 'gen-cm', '-o', 'jsonpath={.data.a}'])), 'b');
+    assert.equal(Buffer.from(ok(await k(['get', 'secret', 'gen-secret', '-o', 'jsonpath={.data.password}'])), 'base64').toString(), 's3cret');
+    assert.equal(ok(await k(['get', 'ns', 'gen-ns', '-o', 'jsonpath={.status.phase}'])), 'Active');
+    assert.equal(
+      ok(await k(['get', 'deploy', 'gen-deploy', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.generation}'])),
+      '2 nginx:1.27 1',
+    );
+    assert.equal(ok(await k(['get', 'sa', 'gen-sa', '-o', 'name'])).trim(), 'serviceaccount/gen-sa');
+  });
+
   it('create -f validates against OpenAPI and stores the object', async () => {
     ok(await k(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-file\n  labels: {app: demo}\ndata:\n  a: "1"\n'));
     const cm = JSON.parse(ok(await k(['get', 'cm', 'from-file', '-o', 'json']))) as { data: Record<string, string>; metadata: Record<string, unknown> };

@@ -7,9 +7,12 @@ import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML } from '../negotiation.js';
 export type ProtobufEncoder = (obj: Record<string, unknown>) => Buffer;
 
 let protobufEncoder: ProtobufEncoder | undefined;
+let protobufSupports: (apiVersion: string, kind: string) => boolean = () => false;
 
-export function registerProtobufEncoder(encoder: ProtobufEncoder): void {
+/** `supports` tells which kinds have a protobuf form; others are answered in JSON, as kube does. */
+export function registerProtobufEncoder(encoder: ProtobufEncoder, supports: (apiVersion: string, kind: string) => boolean): void {
   protobufEncoder = encoder;
+  protobufSupports = supports;
 }
 
 export const hasProtobufEncoder = (): boolean => protobufEncoder !== undefined;
@@ -17,7 +20,9 @@ export const hasProtobufEncoder = (): boolean => protobufEncoder !== undefined;
 /** Serializes once, in the negotiated format. */
 export function encodeObject(obj: Record<string, unknown>, rendering: Rendering): { body: Buffer; contentType: string } {
   if (rendering.format === 'yaml') return { body: Buffer.from(toYAML(obj)), contentType: MEDIA_YAML };
-  if (rendering.format === 'protobuf' && protobufEncoder) return { body: protobufEncoder(obj), contentType: MEDIA_PROTOBUF };
+  if (rendering.format === 'protobuf' && protobufEncoder && protobufSupports(String(obj.apiVersion ?? ''), String(obj.kind ?? ''))) {
+    return { body: protobufEncoder(obj), contentType: MEDIA_PROTOBUF };
+  }
   return { body: Buffer.from(JSON.stringify(obj)), contentType: MEDIA_JSON };
 }
 
