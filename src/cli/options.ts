@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LogFormat } from '../observability/logger.js';
 import { parseDuration } from './duration.js';
+import { builtinResources } from '../master/builtin-resources.js';
+import { parseRuntimeConfig, RuntimeConfigError, unknownEntries } from '../master/runtime-config.js';
 
 /** Validated options: what `createServerChain` and the storage need, with every default applied. */
 export interface ServerOptions {
@@ -25,6 +27,8 @@ export interface ServerOptions {
   etcdCertFile?: string;
   etcdKeyFile?: string;
   compactionIntervalMs: number;
+  /** kube's --runtime-config entries, validated. */
+  runtimeConfig: string[];
 }
 
 /** A flag problem: printed as one line, exit status 1, before anything listens. */
@@ -68,6 +72,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--etcd-certfile <file>', 'client certificate for etcd'))
     .addOption(new Option('--etcd-keyfile <file>', 'client key for etcd'))
     .addOption(new Option('--compaction-interval <duration>', 'how often old revisions are compacted; 0 disables').default(300_000).argParser(duration))
+    .addOption(new Option('--runtime-config <entries>', 'enable or disable group-versions and resources: api/all=false,apps/v1=true,autoscaling/v1=false (comma-separated, repeatable)').default([]).argParser(list))
     .addOption(new Option('--etcd-compaction-interval <duration>', 'kube\'s name for --compaction-interval').argParser(duration).hideHelp())
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
@@ -93,6 +98,7 @@ interface RawOptions {
   etcdKeyfile?: string;
   compactionInterval: number;
   etcdCompactionInterval?: number;
+  runtimeConfig: string[];
 }
 
 /** Parses argv (without node and script) into validated options; throws OptionsError with one line. */
@@ -152,5 +158,18 @@ function validate(raw: RawOptions): ServerOptions {
     etcdCertFile: raw.etcdCertfile,
     etcdKeyFile: raw.etcdKeyfile,
     compactionIntervalMs: raw.etcdCompactionInterval ?? raw.compactionInterval,
+    runtimeConfig: validateRuntimeConfig(raw.runtimeConfig),
   };
+}
+
+function validateRuntimeConfig(entries: string[]): string[] {
+  try {
+    const config = parseRuntimeConfig(entries);
+    const unknown = unknownEntries(config, builtinResources());
+    if (unknown.length > 0) throw new RuntimeConfigError(`unknown group-version or resource: ${unknown.join(', ')}`);
+  } catch (err) {
+    if (err instanceof RuntimeConfigError) throw new OptionsError(`--runtime-config: ${err.message}`);
+    throw err;
+  }
+  return entries;
 }

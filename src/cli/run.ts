@@ -7,6 +7,7 @@ import { ensurePKI } from '../pki/bootstrap.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import type { HealthChecker } from '../server/healthz.js';
 import { builtinExtraHandlers, builtinResources } from '../master/builtin-resources.js';
+import { isEnabled, parseRuntimeConfig } from '../master/runtime-config.js';
 import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
 import { createSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
@@ -50,13 +51,14 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   });
   logger.info('storage opened', { backend: storage.description });
 
+  const runtimeConfig = parseRuntimeConfig(opts.runtimeConfig);
   let port = opts.securePort;
   const storageChecks: HealthChecker[] = [{ name: storage.checkName, check: () => storage.backend.check() }];
   const chain = createServerChain({
     logger,
     storageChecks,
     storage: storage.backend,
-    resources: builtinResources(),
+    resources: builtinResources().filter((d) => isEnabled(runtimeConfig, d)),
     extraHandlers: builtinExtraHandlers,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });

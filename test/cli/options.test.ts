@@ -33,4 +33,10 @@ describe('parseOptions', () => {
       assert.throws(() => parseOptions(argv), OptionsError, argv.join(' '));
     }
   });
+
+  it('validates --runtime-config against what is served', () => {
+    assert.deepEqual(parseOptions(['--runtime-config', 'apps/v1=false,api/all=true']).runtimeConfig, ['apps/v1=false', 'api/all=true']);
+    assert.throws(() => parseOptions(['--runtime-config', 'apps/v1=maybe']), /--runtime-config: invalid value "maybe"/);
+    assert.throws(() => parseOptions(['--runtime-config', 'nope.io/v1=false']), /--runtime-config: unknown group-version or resource: nope\.io\/v1/);
+  });
 });
