@@ -13,13 +13,15 @@ import {
  * The one place storage errors become API errors (kube's storage/errors
  * InterpretXError). Anything that is not a storage error passes unchanged.
  */
-export function interpretStorageError(err: unknown, gr: GroupResource, name: string): unknown {
+export function interpretStorageError(err: unknown, gr: GroupResource, name: string, verb?: 'list'): unknown {
   if (err instanceof StatusError) return err;
-  if (err instanceof InvalidContinueError) return newBadRequest(err.message);
+  if (err instanceof InvalidContinueError) return newBadRequest(`invalid continue token: ${err.message}`);
   if (!isStorageError(err)) return err;
   if (isKeyNotFound(err)) return newNotFound(gr, name);
   if (isKeyExists(err)) return newAlreadyExists(gr, name);
   if (isConflict(err)) return newConflict(gr, name, err.message);
+  // kube's etcd3 interpretListError words a compacted list read its own way.
+  if (isExpired(err) && verb === 'list') return newResourceExpired('The resourceVersion for the provided list is too old.');
   if (isExpired(err)) return newResourceExpired(`too old resource version: ${err.revision} (${err.compactedRevision})`);
   if (isTooLargeResourceVersion(err)) {
     // kube answers 504 with a retry hint: the cache may catch up.

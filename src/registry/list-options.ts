@@ -20,34 +20,46 @@ export interface APIListOptions {
   timeoutSeconds?: number;
 }
 
-/** kube's ValidateListOptions: the combinations of resourceVersion, match and continue it refuses. */
+/**
+ * kube's ValidateListOptions: the combinations of resourceVersion, match,
+ * continue and sendInitialEvents it refuses, with its messages. A watch is
+ * checked by its own rules (validateWatchOptions, WatchList enabled).
+ */
 export function validateListOptions(o: APIListOptions, isWatch: boolean): StatusError | undefined {
-  const errs: FieldError[] = [];
-  const match = o.resourceVersionMatch ?? '';
-  if (match !== '' && match !== 'NotOlderThan' && match !== 'Exact') {
-    errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan']));
-  }
-  if (o.continue && match) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
-  if (match && !o.resourceVersion) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
-  if (o.continue && o.resourceVersion && o.resourceVersion !== '0') {
-    errs.push(forbidden('resourceVersion', 'specifying resource version is not allowed when using continue'));
-  }
-  if (match === 'Exact' && o.resourceVersion === '0') {
-    errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
-  }
-  if (o.sendInitialEvents !== undefined) {
-    if (!isWatch) errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
-    else {
-      if (match !== 'NotOlderThan') {
-        errs.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
-      }
-      if (!o.allowWatchBookmarks) errs.push(forbidden('allowWatchBookmarks', 'sendInitialEvents requires setting allowWatchBookmarks to true'));
-    }
-  } else if (isWatch && match) {
-    errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
-  }
+  const errs = isWatch ? watchOptionErrors(o) : listOptionErrors(o);
   if (errs.length > 0) return newInvalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', errs);
   return undefined;
+}
+
+function listOptionErrors(o: APIListOptions): FieldError[] {
+  const errs: FieldError[] = [];
+  const match = o.resourceVersionMatch ?? '';
+  if (match !== '') {
+    if (!o.resourceVersion) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (o.continue) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+    if (match === 'Exact' && o.resourceVersion === '0') {
+      errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+  }
+  if (o.sendInitialEvents !== undefined) errs.push(forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  return errs;
+}
+
+function watchOptionErrors(o: APIListOptions): FieldError[] {
+  const errs: FieldError[] = [];
+  const match = o.resourceVersionMatch ?? '';
+  if (o.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+    errs.push(forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+  }
+  if (match !== '') {
+    if (o.sendInitialEvents === undefined) {
+      errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    }
+    if (match !== 'NotOlderThan') errs.push(notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+    if (o.continue) errs.push(forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  }
+  return errs;
 }
 
 /** A resourceVersion as the storage revision; "" and undefined are 0 (latest). */

@@ -6,6 +6,7 @@ import { invalid, type FieldError } from '../apimachinery/validation/field-error
 import { generateName } from '../apimachinery/validation/generate-name.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation/object-meta.js';
 import type { Cacher } from '../storage/cacher/index.js';
+import { decodeContinue } from '../storage/continue-token.js';
 import { isKeyExists } from '../storage/errors.js';
 import type { Predicate, StoredObject, Watcher } from '../storage/interfaces.js';
 import { interpretStorageError } from './interpret-errors.js';
@@ -89,14 +90,25 @@ export class Store {
     return this.now().toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
-  /** Sets apiVersion and kind on an object leaving the registry. */
+  /** Sets apiVersion and kind on an object leaving the registry, converted to this version if it is stored in another. */
   private typed(obj: StoredObject): KubeObject {
     // kind and apiVersion first, as kube's JSON has them.
-    return { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
+    const typed = { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
+    return this.def.conversion ? this.def.conversion.fromStorage(typed) : typed;
   }
 
-  private fail(err: unknown, name: string): never {
-    throw interpretStorageError(err, this.gr, name);
+  /** A stored object (a watch event's) as clients of this version see it. */
+  externalize(obj: StoredObject): KubeObject {
+    return this.typed(obj);
+  }
+
+  /** An object in this version in the stored shape (the strategy's). */
+  private toStorage(obj: KubeObject): KubeObject {
+    return this.def.conversion ? this.def.conversion.toStorage(obj) : obj;
+  }
+
+  private fail(err: unknown, name: string, verb?: 'list'): never {
+    throw interpretStorageError(err, this.gr, name, verb);
   }
 
   // ------------------------------------------------------------------ read
@@ -153,6 +165,17 @@ export class Store {
     const predicate = this.predicate(opts);
     const prefix = this.collectionPrefix(namespace);
     const match = opts.resourceVersionMatch ?? '';
+    if (opts.continue) {
+      try {
+        decodeContinue(opts.continue);
+      } catch (err) {
+        this.fail(err, '', 'list');
+      }
+    }
+    if (opts.continue && opts.resourceVersion && opts.resourceVersion !== '0') {
+      // kube's storage.ValidateListOptions: a 400, not an invalid ListOptions.
+      throw newBadRequest('specifying resource version is not allowed when using continue');
+    }
     try {
       let result;
       if (opts.continue) {
@@ -171,7 +194,7 @@ export class Store {
       if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;
       return out;
     } catch (err) {
-      this.fail(err, '');
+      this.fail(err, '', 'list');
     }
   }
 
@@ -201,8 +224,9 @@ export class Store {
   // ------------------------------------------------------------------ create
 
   async create(namespace: string, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
-    this.checkTypeMeta(obj);
+    const given = structuredClone(input);
+    this.checkTypeMeta(given);
+    const obj = this.toStorage(given);
     const meta = metaOf(obj);
     if (this.def.info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -287,11 +311,14 @@ export class Store {
       }
       const next = await this.storage.guaranteedUpdate(key, async (current) => {
         const old = this.typed(structuredClone(current) as KubeObject);
-        const obj = structuredClone(await updated(structuredClone(old)));
-        this.checkTypeMeta(obj);
+        const given = structuredClone(await updated(structuredClone(old)));
+        this.checkTypeMeta(given);
+        const obj = this.toStorage(given);
+        // The strategy compares against the stored shape.
+        const oldStored = this.def.conversion ? ({ ...structuredClone(current) } as KubeObject) : old;
         this.checkNameAndNamespace(obj, namespace, name);
-        this.checkResourceVersion(obj, old, name);
-        const prepared = this.beforeUpdate(obj, old, opts.subresource ?? '', opts.strategy);
+        this.checkResourceVersion(obj, oldStored, name);
+        const prepared = this.beforeUpdate(obj, oldStored, opts.subresource ?? '', opts.strategy);
         if (this.admit) await this.admit('update', prepared, namespace);
         result = prepared;
         if (opts.dryRun) throw new DryRunDone();
@@ -378,11 +405,8 @@ export class Store {
     if (subresource === '') strategy.defaults?.(next);
     strategy.prepareForUpdate?.(next, old);
     if (this.def.generation === 'spec' && subresource === '' && specChanged(next, old)) meta.generation = (oldMeta.generation ?? 0) + 1;
+    // validateObjectMetaUpdate also refuses new finalizers on an object being deleted (kube's ValidateNoNewFinalizers).
     const errs: FieldError[] = [...validateObjectMetaUpdate(meta, oldMeta), ...(strategy.validateUpdate?.(next, old) ?? [])];
-    if (oldMeta.deletionTimestamp) {
-      const added = (meta.finalizers ?? []).filter((f) => !(oldMeta.finalizers ?? []).includes(f));
-      if (added.length > 0) errs.push(invalid('metadata.finalizers', added, 'no new finalizers can be added if the object is being deleted'));
-    }
     if (errs.length > 0) throw newInvalid({ group: this.def.info.group, kind: this.def.info.kind }, meta.name ?? '', errs);
     strategy.canonicalize?.(next);
     return next;
