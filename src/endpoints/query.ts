@@ -3,6 +3,8 @@ import { newBadRequest } from '../apimachinery/status-error.js';
 import { parseFieldSelector, type FieldSelector } from '../apimachinery/fields.js';
 import { parseLabelSelector, type LabelSelector } from '../apimachinery/labels.js';
 import type { APIListOptions, ResourceVersionMatch } from '../registry/list-options.js';
+import { newInvalid } from '../apimachinery/invalid.js';
+import { notSupported, type FieldError } from '../apimachinery/validation/field-error.js';
 
 /** One query parameter as a string; repeated parameters take the first, as Go's url.Values.Get. */
 export function param(req: Request, name: string): string | undefined {
@@ -64,20 +66,34 @@ export function listOptions(req: Request): APIListOptions {
   };
 }
 
-/** `dryRun=All` (the only value kube knows); anything else is refused. */
-export function dryRunParam(req: Request): boolean {
-  const raw = req.query.dryRun;
-  const values = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
-  for (const v of values) {
-    if (v !== 'All') throw newBadRequest(`Invalid dryRun value: ${JSON.stringify(v)}: supported values: "All"`);
-  }
-  return values.length > 0;
+/** The meta/v1 options kind a write verb reads from its query (and, for delete, its body). */
+export type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+
+const DRY_RUN_VALUES = ['All'];
+// sets.List order, as kube prints them: "" sorts first.
+const FIELD_VALIDATION_VALUES = ['', 'Ignore', 'Strict', 'Warn'];
+
+function queryValues(req: Request, name: string): string[] {
+  const raw = req.query[name];
+  return raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
 }
 
-/** fieldValidation: Ignore, Warn (kube's default) or Strict. */
-export function fieldValidationParam(req: Request): 'Ignore' | 'Warn' | 'Strict' {
-  const v = param(req, 'fieldValidation') ?? '';
-  if (v === '') return 'Warn';
-  if (v === 'Ignore' || v === 'Warn' || v === 'Strict') return v;
-  throw newBadRequest(`fieldValidation parameter unsupported: ${v}, supported values: Ignore, Warn, Strict`);
+/**
+ * kube's ValidateCreateOptions/UpdateOptions/PatchOptions/DeleteOptions for
+ * the parameters we read: dryRun must be "All" and fieldValidation one of
+ * Ignore, Warn, Strict; anything else is 422 on `<Kind>.meta.k8s.io ""`.
+ * `extraDryRun` is the dryRun a DeleteOptions body carries.
+ */
+export function writeOptions(
+  req: Request,
+  kind: WriteOptionsKind,
+  extra: { dryRun?: string[]; fieldErrors?: FieldError[] } = {},
+): { dryRun: boolean; fieldValidation: 'Ignore' | 'Warn' | 'Strict' } {
+  const dryRun = [...queryValues(req, 'dryRun'), ...(extra.dryRun ?? [])];
+  const errs: FieldError[] = [...(extra.fieldErrors ?? [])];
+  if (!dryRun.every((v) => DRY_RUN_VALUES.includes(v))) errs.push(notSupported('dryRun', dryRun, DRY_RUN_VALUES));
+  const fv = kind === 'DeleteOptions' ? '' : (param(req, 'fieldValidation') ?? '');
+  if (!FIELD_VALIDATION_VALUES.includes(fv)) errs.push(notSupported('fieldValidation', fv, FIELD_VALIDATION_VALUES));
+  if (errs.length > 0) throw newInvalid({ group: 'meta.k8s.io', kind }, '', errs);
+  return { dryRun: dryRun.length > 0, fieldValidation: fv === '' ? 'Warn' : (fv as 'Ignore' | 'Warn' | 'Strict') };
 }

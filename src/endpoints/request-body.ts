@@ -5,8 +5,15 @@ import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from
 /** kube's limit on a request body (3 MiB): larger bodies get 413 before they are parsed. */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
-/** A decoder for one request media type (JSON and YAML here; protobuf registers itself). */
+/**
+ * A decoder for one request media type (JSON and YAML here; protobuf registers
+ * itself). It throws a StatusError, or a DecodeError that the caller words as
+ * kube does for the kind it expected.
+ */
 export type BodyDecoder = (body: Buffer) => Record<string, unknown>;
+
+/** A body that does not parse: `message` is the parser's own words. */
+export class DecodeError extends Error {}
 
 const decoders = new Map<string, BodyDecoder>([
   ['application/json', decodeJSON],
@@ -24,7 +31,7 @@ export function readBody(req: Request, limit = MAX_REQUEST_BODY_BYTES): Promise<
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(newRequestEntityTooLarge(`limit is ${limit}`));
+      reject(newRequestEntityTooLarge(`Request entity too large: limit is ${limit}`));
       req.resume();
       return;
     }
@@ -33,7 +40,7 @@ export function readBody(req: Request, limit = MAX_REQUEST_BODY_BYTES): Promise<
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(newRequestEntityTooLarge(`limit is ${limit}`));
+        reject(newRequestEntityTooLarge(`Request entity too large: limit is ${limit}`));
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -47,17 +54,42 @@ export function readBody(req: Request, limit = MAX_REQUEST_BODY_BYTES): Promise<
 
 export const mediaTypeOf = (req: Request): string => (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
 
-/** Decodes an object body by its Content-Type; 415 for a type we do not read, 400 for a body that does not parse. */
-export async function decodeObjectBody(req: Request): Promise<Record<string, unknown>> {
+/** The body's media type, refused with kube's 415 text unless a decoder reads it. */
+export function checkBodyMediaType(req: Request): string {
   const mediaType = mediaTypeOf(req);
-  const decoder = decoders.get(mediaType);
-  if (!decoder) {
+  if (!decoders.has(mediaType)) {
     throw newUnsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: ${acceptedMediaTypes().join(', ')}`,
     );
   }
+  return mediaType;
+}
+
+/**
+ * Decodes an object body by its Content-Type, in kube's order: 415 for a type
+ * we do not read, 413 for a body over the limit, then `afterRead` (the options
+ * checks kube makes once the body is read), then 400 for a body that does not
+ * parse, worded as kube's transformDecodeError for `kind`.
+ */
+export async function decodeObjectBody(req: Request, opts: { kind?: string; afterRead?: () => void } = {}): Promise<Record<string, unknown>> {
+  const mediaType = checkBodyMediaType(req);
   const body = await readBody(req);
-  return decoder(body);
+  opts.afterRead?.();
+  try {
+    return decoders.get(mediaType)!(body);
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    const what = opts.kind ? `the object provided is unrecognized (must be of type ${opts.kind})` : 'the object provided is unrecognized';
+    throw newBadRequest(`${what}: ${err.message} (${summarizeData(body, 30)})`);
+  }
+}
+
+/** kube's summarizeData: the start of a JSON body as text, anything else as hex. */
+function summarizeData(data: Buffer, max: number): string {
+  if (data.length === 0) return '<empty>';
+  const head = data.subarray(0, max);
+  const more = data.length > max ? ' ...' : '';
+  return data[0] === 0x7b ? head.toString('utf8') + more : head.toString('hex') + more;
 }
 
 function decodeJSON(body: Buffer): Record<string, unknown> {
@@ -65,7 +97,7 @@ function decodeJSON(body: Buffer): Record<string, unknown> {
   try {
     v = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw newBadRequest(`the object provided is not valid JSON: ${(err as Error).message}`);
+    throw new DecodeError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
   return asObject(v);
 }
@@ -75,12 +107,14 @@ function decodeYAML(body: Buffer): Record<string, unknown> {
   try {
     v = parseYAML(body.toString('utf8'));
   } catch (err) {
-    throw newBadRequest(`the object provided is not valid YAML: ${(err as Error).message}`);
+    throw new DecodeError(`error converting YAML to JSON: yaml: ${(err as Error).message.split('\n')[0]}`);
   }
   return asObject(v);
 }
 
 function asObject(v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw newBadRequest('the body of the request must be a JSON or YAML object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new DecodeError(`couldn't get version/kind; json parse error: cannot unmarshal ${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v} into an object`);
+  }
   return v as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@ import { newInvalid } from '../../apimachinery/invalid.js';
 import { required } from '../../apimachinery/validation/field-error.js';
 import { decodeObjectBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { dryRunParam } from '../query.js';
+import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, type ResourceContext } from './context.js';
 
 interface Binding {
@@ -19,8 +19,8 @@ interface Binding {
 export async function handleCreateBinding(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const dryRun = dryRunParam(req);
-  const binding = (await decodeObjectBody(req)) as Binding;
+  let dryRun = false;
+  const binding = (await decodeObjectBody(req, { kind: 'Binding', afterRead: () => ({ dryRun } = writeOptions(req, 'CreateOptions')) })) as Binding;
   if (binding.metadata?.name && binding.metadata.name !== info.name) {
     throw newBadRequest(`name in URL does not match name in Binding object`);
   }

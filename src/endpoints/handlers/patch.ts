@@ -5,7 +5,7 @@ import { failureStatus } from '../../apimachinery/status.js';
 import type { KubeObject } from '../../registry/object.js';
 import { mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { dryRunParam, fieldValidationParam } from '../query.js';
+import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
 
 const JSON_PATCH = 'application/json-patch+json';
@@ -25,13 +25,14 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 function applyJSONPatch(current: KubeObject, ops: unknown): KubeObject {
-  if (!Array.isArray(ops)) throw newBadRequest('the body of a json patch must be a JSON array of operations');
+  if (!Array.isArray(ops)) throw newBadRequest(`error decoding patch: cannot unmarshal ${typeof ops} into a list of operations`);
   try {
     return jsonpatch.applyPatch(current, ops as jsonpatch.Operation[], true, false).newDocument as KubeObject;
   } catch (err) {
-    // A failed test or a missing path is the client's patch, not a server fault: kube answers 422.
-    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    throw new StatusError(failureStatus(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`));
+    // A failed test or a missing path is the client's patch, not a server fault: kube answers
+    // NewGenericServerResponse(422), whose text says no more than this.
+    if (err instanceof StatusError) throw err;
+    throw new StatusError(failureStatus(422, 'Invalid', 'the server rejected our request due to an error in our request', {}));
   }
 }
 
@@ -39,21 +40,20 @@ function applyJSONPatch(current: KubeObject, ops: unknown): KubeObject {
 export async function handlePatch(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const dryRun = dryRunParam(req);
-  fieldValidationParam(req);
   const type = mediaTypeOf(req);
   if (!SUPPORTED.includes(type)) {
     throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);
   }
   const raw = await readBody(req);
+  const { dryRun } = writeOptions(req, 'PatchOptions');
   let patch: unknown;
   try {
     patch = JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw newBadRequest(`the patch is not valid JSON: ${(err as Error).message}`);
+    throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
   }
   if (type === MERGE_PATCH && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
-    throw newBadRequest('the body of a merge patch must be a JSON object');
+    throw newBadRequest(`error decoding patch: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into an object`);
   }
   const { obj } = await ctx.store.update(
     info.namespace,

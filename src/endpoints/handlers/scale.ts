@@ -7,7 +7,7 @@ import { labelSelectorAsSelector, type LabelSelectorSpec } from '../../apimachin
 import type { KubeObject } from '../../registry/object.js';
 import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { dryRunParam } from '../query.js';
+import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, type ResourceContext } from './context.js';
 import { mergePatch } from './patch.js';
 
@@ -47,8 +47,8 @@ export async function handleGetScale(ctx: ResourceContext, req: Request, res: Re
 export async function handleUpdateScale(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const dryRun = dryRunParam(req);
   const isPatch = req.method === 'PATCH';
+  const { dryRun } = writeOptions(req, isPatch ? 'PatchOptions' : 'UpdateOptions');
   const type = mediaTypeOf(req);
   let body: unknown;
   if (isPatch) {

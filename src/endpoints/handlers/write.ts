@@ -1,17 +1,19 @@
 import type { Request, Response } from 'express';
-import { newBadRequest } from '../../apimachinery/status-error.js';
+import { notSupported, type FieldError } from '../../apimachinery/validation/field-error.js';
 import type { KubeObject } from '../../registry/object.js';
 import { decodeObjectBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { dryRunParam, fieldValidationParam, listOptions } from '../query.js';
+import { listOptions, writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
 
 export async function handleCreate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const dryRun = dryRunParam(req);
-  fieldValidationParam(req);
-  const body = (await decodeObjectBody(req)) as KubeObject;
+  let dryRun = false;
+  const body = (await decodeObjectBody(req, {
+    kind: ctx.def.info.kind,
+    afterRead: () => ({ dryRun } = writeOptions(req, 'CreateOptions')),
+  })) as KubeObject;
   const obj = await ctx.store.create(info.namespace, body, { dryRun });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
@@ -20,9 +22,11 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
 export async function handleUpdate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const dryRun = dryRunParam(req);
-  fieldValidationParam(req);
-  const body = (await decodeObjectBody(req)) as KubeObject;
+  let dryRun = false;
+  const body = (await decodeObjectBody(req, {
+    kind: ctx.def.info.kind,
+    afterRead: () => ({ dryRun } = writeOptions(req, 'UpdateOptions')),
+  })) as KubeObject;
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => structuredClone(body), {
     dryRun,
     subresource: info.subresource,
@@ -34,8 +38,7 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
 export async function handleDelete(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const options = await deleteOptions(req);
-  const dryRun = dryRunParam(req) || (options.dryRun ?? []).includes('All');
+  const { options, dryRun } = await deleteOptions(req);
   const { obj, deleted } = await ctx.store.delete(info.namespace, info.name, { dryRun, preconditions: options.preconditions });
   if (!deleted) {
     // Marked, not gone (finalizers pending): kube answers 202 with the object.
@@ -63,8 +66,7 @@ export async function handleDelete(ctx: ResourceContext, req: Request, res: Resp
 export async function handleDeleteCollection(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, true);
-  const options = await deleteOptions(req);
-  const dryRun = dryRunParam(req) || (options.dryRun ?? []).includes('All');
+  const { dryRun } = await deleteOptions(req);
   const items = await ctx.store.deleteCollection(info.namespace, listOptions(req), { dryRun });
   const { group, version } = ctx.def.info;
   writeObject(
@@ -82,19 +84,23 @@ interface DeleteOptionsBody {
   gracePeriodSeconds?: number;
 }
 
-const PROPAGATION = ['Orphan', 'Background', 'Foreground'];
+const PROPAGATION = ['Foreground', 'Background', 'Orphan'];
 
-/** meta/v1 DeleteOptions from the body (if any) and the query; propagationPolicy is checked and accepted. */
-async function deleteOptions(req: Request): Promise<DeleteOptionsBody> {
+/**
+ * meta/v1 DeleteOptions from the body (if any) and the query, checked as
+ * kube's ValidateDeleteOptions: 422 on DeleteOptions.meta.k8s.io for an
+ * unknown propagationPolicy or dryRun. propagationPolicy is then accepted.
+ */
+async function deleteOptions(req: Request): Promise<{ options: DeleteOptionsBody; dryRun: boolean }> {
   let options: DeleteOptionsBody = {};
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody) {
-    const body = await decodeObjectBody(req);
+    const body = await decodeObjectBody(req, { kind: 'DeleteOptions' });
     if (Object.keys(body).length > 0) options = body as DeleteOptionsBody;
   }
   const policy = (req.query.propagationPolicy as string | undefined) ?? options.propagationPolicy;
-  if (policy !== undefined && !PROPAGATION.includes(policy)) {
-    throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
-  }
-  return options;
+  const errs: FieldError[] = [];
+  if (policy !== undefined && !PROPAGATION.includes(policy)) errs.push(notSupported('propagationPolicy', policy, [...PROPAGATION, 'nil']));
+  const { dryRun } = writeOptions(req, 'DeleteOptions', { dryRun: options.dryRun ?? [], fieldErrors: errs });
+  return { options, dryRun };
 }
