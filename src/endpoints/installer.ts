@@ -102,7 +102,10 @@ export class APIInstaller {
     const verbs = routes.get(info.subresource);
     if (!verbs) return next();
     const handler = verbs.get(info.verb);
-    if (!handler) {
+    // kube routes create on the collection and update/patch on an item only: PUT or PATCH of a
+    // collection and POST to a plain item match a path but not a method (405).
+    const wrongPath = info.subresource === '' && (info.name ? info.verb === 'create' : info.verb === 'update' || info.verb === 'patch');
+    if (!handler || wrongPath) {
       throw newMethodNotSupported({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.verb);
     }
     await handler(ctx, req, res);

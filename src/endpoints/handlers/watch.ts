@@ -58,6 +58,8 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
   try {
     for await (const event of watcher) {
       if (ended) break;
+      // kube sends bookmarks, the initial-events-end one too, only to clients that allow them.
+      if (event.type === 'BOOKMARK' && !opts.allowWatchBookmarks) continue;
       const frame = encodeEvent(ctx, event, rendering, first);
       first = false;
       if (!res.write(frame)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
@@ -80,7 +82,7 @@ function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unk
   if (event.type === 'BOOKMARK') {
     return { kind: ctx.def.info.kind, apiVersion, metadata: { ...(event.object.metadata ?? {}), creationTimestamp: null } };
   }
-  return event.object;
+  return ctx.store.externalize(event.object);
 }
 
 function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Rendering, first: boolean): Buffer {
