@@ -1,4 +1,5 @@
 import { appsV1Resources } from '../apis/apps/v1/index.js';
+import { autoscalingResources } from '../apis/autoscaling/index.js';
 import { coordinationV1Resources } from '../apis/coordination/v1/index.js';
 import { coreV1Resources } from '../apis/core/v1/index.js';
 import { rbacV1Resources } from '../apis/rbac/v1/index.js';
@@ -8,7 +9,7 @@ import type { ResourceDefinition } from '../registry/resource-definition.js';
 
 /** Every built-in resource the core server can serve (kube's RESTStorageProviders, as a list). */
 export function builtinResources(): ResourceDefinition[] {
-  return [...coreV1Resources, ...appsV1Resources, ...coordinationV1Resources, ...rbacV1Resources] as ResourceDefinition[];
+  return [...coreV1Resources, ...appsV1Resources, ...autoscalingResources, ...coordinationV1Resources, ...rbacV1Resources] as ResourceDefinition[];
 }
 
 /** Subresources with a REST shape of their own, by "group/resource". */

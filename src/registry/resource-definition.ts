@@ -49,6 +49,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    * installer is given beside the definition.
    */
   subresources?: Record<string, { verbs: string[]; strategy: Strategy<T> }>;
+  /**
+   * For a version served beside the storage version of the same objects (HPA
+   * v1 beside v2): how an object in this version becomes the stored shape and
+   * back. The strategy works on the stored shape; conversion happens at the
+   * boundary of the Store.
+   */
+  conversion?: { toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
   /** DELETE answers with the deleted object rather than a Success Status (kube's ReturnDeletedObject). */
   returnDeletedObject?: boolean;
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
