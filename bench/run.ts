@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- storage` runs one. */
+import { benchApi } from './api.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 
 const benches: Record<string, () => Promise<void>> = {
+  api: benchApi,
   startup: benchStartup,
   storage: benchStorage,
 };
