@@ -11,11 +11,20 @@ const GROUPS: Record<string, { pkg: string; kinds: string[] }> = {
     kinds: [
       'Namespace', 'NamespaceList', 'ConfigMap', 'ConfigMapList', 'Secret', 'SecretList', 'Service', 'ServiceList',
       'Endpoints', 'EndpointsList', 'ServiceAccount', 'ServiceAccountList', 'Event', 'EventList', 'Pod', 'PodList',
-      'Binding', 'ResourceQuota', 'ResourceQuotaList',
+      'Binding', 'ResourceQuota', 'ResourceQuotaList', 'LimitRange', 'LimitRangeList',
     ],
   },
-  'apps/v1': { pkg: 'k8s.io.api.apps.v1', kinds: ['Deployment', 'DeploymentList'] },
-  'autoscaling/v1': { pkg: 'k8s.io.api.autoscaling.v1', kinds: ['Scale'] },
+  'apps/v1': {
+    pkg: 'k8s.io.api.apps.v1',
+    kinds: ['Deployment', 'DeploymentList', 'ReplicaSet', 'ReplicaSetList', 'StatefulSet', 'StatefulSetList', 'DaemonSet', 'DaemonSetList'],
+  },
+  'autoscaling/v1': { pkg: 'k8s.io.api.autoscaling.v1', kinds: ['Scale', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList'] },
+  'autoscaling/v2': { pkg: 'k8s.io.api.autoscaling.v2', kinds: ['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList'] },
+  'batch/v1': { pkg: 'k8s.io.api.batch.v1', kinds: ['Job', 'JobList', 'CronJob', 'CronJobList'] },
+  'policy/v1': { pkg: 'k8s.io.api.policy.v1', kinds: ['PodDisruptionBudget', 'PodDisruptionBudgetList'] },
+  'networking.k8s.io/v1': { pkg: 'k8s.io.api.networking.v1', kinds: ['Ingress', 'IngressList', 'NetworkPolicy', 'NetworkPolicyList'] },
+  'scheduling.k8s.io/v1': { pkg: 'k8s.io.api.scheduling.v1', kinds: ['PriorityClass', 'PriorityClassList'] },
+  'events.k8s.io/v1': { pkg: 'k8s.io.api.events.v1', kinds: ['Event', 'EventList'] },
   'coordination.k8s.io/v1': { pkg: 'k8s.io.api.coordination.v1', kinds: ['Lease', 'LeaseList'] },
   'rbac.authorization.k8s.io/v1': {
     pkg: 'k8s.io.api.rbac.v1',

@@ -64,6 +64,31 @@ export const KUBECTL_1_32_BODIES = {
     path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
     body: 'azhzAAoyChxyYmFjLmF1dGhvcml6YXRpb24uazhzLmlvL3YxEhJDbHVzdGVyUm9sZUJpbmRpbmcSagoTCgNjcmISABoAIgAqADIAOABCABImCgRVc2VyEhlyYmFjLmF1dGhvcml6YXRpb24uazhzLmlvGgF1IgAaKwoZcmJhYy5hdXRob3JpemF0aW9uLms4cy5pbxILQ2x1c3RlclJvbGUaAXgaACIA',
   },
+  job: {
+    command: 'create job report --image=busybox -- date',
+    path: '/apis/batch/v1/namespaces/default/jobs',
+    body: 'azhzAAoPCghiYXRjaC92MRIDSm9iEogBChYKBnJlcG9ydBIAGgAiACoAMgA4AEIAEmQyYgoQCgASABoAIgAqADIAOABCABJOEisKBnJlcG9ydBIHYnVzeWJveBoEZGF0ZSoAQgBqAHIAgAEAiAEAkAEAogEAGgVOZXZlcjIAQgBKAFIAWABgAGgAggEAigEAmgEAwgEAGgggACgAMAA6ABoAIgA=',
+  },
+  cronjob: {
+    command: "create cronjob nightly --image=busybox --schedule='*/5 * * * *' -- date",
+    path: '/apis/batch/v1/namespaces/default/cronjobs',
+    body: 'azhzAAoTCghiYXRjaC92MRIHQ3JvbkpvYhK0AQoXCgduaWdodGx5EgAaACIAKgAyADgAQgASlgEKCyovNSAqICogKiAqGgAqhAEKFwoHbmlnaHRseRIAGgAiACoAMgA4AEIAEmkyZwoQCgASABoAIgAqADIAOABCABJTEiwKB25pZ2h0bHkSB2J1c3lib3gaBGRhdGUqAEIAagByAIABAIgBAJABAKIBABoJT25GYWlsdXJlMgBCAEoAUgBYAGAAaACCAQCKAQCaAQDCAQAaABoAIgA=',
+  },
+  priorityclass: {
+    command: "create priorityclass high --value=1000 --description='high priority' --preemption-policy=Never",
+    path: '/apis/scheduling.k8s.io/v1/priorityclasses',
+    body: 'azhzAAolChRzY2hlZHVsaW5nLms4cy5pby92MRINUHJpb3JpdHlDbGFzcxIxChQKBGhpZ2gSABoAIgAqADIAOABCABDoBxgAIg1oaWdoIHByaW9yaXR5KgVOZXZlchoAIgA=',
+  },
+  poddisruptionbudget: {
+    command: 'create poddisruptionbudget pdb --selector=app=web --min-available=50%',
+    path: '/apis/policy/v1/namespaces/default/poddisruptionbudgets',
+    body: 'azhzAAogCglwb2xpY3kvdjESE1BvZERpc3J1cHRpb25CdWRnZXQSPAoTCgNwZGISABoAIgAqADIAOABCABIZCgkIARAAGgM1MCUSDAoKCgNhcHASA3dlYhoKCAAYACAAKAAwABoAIgA=',
+  },
+  ingress: {
+    command: 'create ingress shop --class=nginx --rule=shop.example.com/=web:80,tls=shop-tls',
+    path: '/apis/networking.k8s.io/v1/namespaces/default/ingresses',
+    body: 'azhzAAofChRuZXR3b3JraW5nLms4cy5pby92MRIHSW5ncmVzcxJ0ChQKBHNob3ASABoAIgAqADIAOABCABJYEhwKEHNob3AuZXhhbXBsZS5jb20SCHNob3AtdGxzGjEKEHNob3AuZXhhbXBsZS5jb20SHQobChkKAS8SDSILCgN3ZWISBAoAEFAaBUV4YWN0IgVuZ2lueBoCCgAaACIA',
+  },
   canI: {
     command: 'auth can-i create pods',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',

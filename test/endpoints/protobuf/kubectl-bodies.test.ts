@@ -64,6 +64,65 @@ const EXPECTED: Record<keyof typeof KUBECTL_1_32_BODIES, Record<string, unknown>
     subjects: [{ kind: 'User', apiGroup: RBAC, name: 'u' }],
     roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'x' },
   },
+  job: {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'report' },
+    spec: {
+      template: {
+        metadata: {},
+        spec: { containers: [{ name: 'report', image: 'busybox', command: ['date'], resources: {} }], restartPolicy: 'Never' },
+      },
+    },
+    status: {},
+  },
+  cronjob: {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'nightly' },
+    spec: {
+      schedule: '*/5 * * * *',
+      jobTemplate: {
+        metadata: { name: 'nightly' },
+        spec: {
+          template: {
+            metadata: {},
+            spec: { containers: [{ name: 'nightly', image: 'busybox', command: ['date'], resources: {} }], restartPolicy: 'OnFailure' },
+          },
+        },
+      },
+    },
+    status: {},
+  },
+  // globalDefault: false is on the wire (Go writes every scalar) but omitempty in JSON.
+  priorityclass: {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name: 'high' },
+    value: 1000,
+    description: 'high priority',
+    preemptionPolicy: 'Never',
+  },
+  // The status counts are not omitempty: JSON shows them at zero.
+  poddisruptionbudget: {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'pdb' },
+    spec: { minAvailable: '50%', selector: { matchLabels: { app: 'web' } } },
+    status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+  },
+  // A rule's http sits inline in the rule (IngressRuleValue is embedded in Go).
+  ingress: {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'shop' },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Exact', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+    },
+    status: { loadBalancer: {} },
+  },
   canI: {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',

@@ -29,6 +29,13 @@ const RESOURCES: Record<string, { name: string; singularName: string; namespaced
     { name: 'resourcequotas', singularName: 'resourcequota', namespaced: true, kind: 'ResourceQuota' },
   ],
   '/apis/apps/v1': [{ name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment' }],
+  '/apis/batch/v1': [
+    { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job' },
+    { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob' },
+  ],
+  '/apis/policy/v1': [{ name: 'poddisruptionbudgets', singularName: 'poddisruptionbudget', namespaced: true, kind: 'PodDisruptionBudget' }],
+  '/apis/networking.k8s.io/v1': [{ name: 'ingresses', singularName: 'ingress', namespaced: true, kind: 'Ingress' }],
+  '/apis/scheduling.k8s.io/v1': [{ name: 'priorityclasses', singularName: 'priorityclass', namespaced: false, kind: 'PriorityClass' }],
   '/apis/rbac.authorization.k8s.io/v1': [
     { name: 'roles', singularName: 'role', namespaced: true, kind: 'Role' },
     { name: 'rolebindings', singularName: 'rolebinding', namespaced: true, kind: 'RoleBinding' },

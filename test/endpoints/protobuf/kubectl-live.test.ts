@@ -27,6 +27,11 @@ const GENERATORS: string[][] = [
   ['create', 'clusterrole', 'agg', '--aggregation-rule=rbac.example.com/aggregate=true'],
   ['create', 'rolebinding', 'rb', '--role=r', '--user=u', '--serviceaccount=default:sa', '--group=g'],
   ['create', 'clusterrolebinding', 'crb', '--clusterrole=cr', '--user=u'],
+  ['create', 'job', 'report', '--image=busybox', '--', 'date', '--utc'],
+  ['create', 'cronjob', 'nightly', '--image=busybox', '--schedule=*/5 * * * *', '--restart=Never', '--', 'date'],
+  ['create', 'priorityclass', 'high', '--value=1000', '--global-default', '--description=high priority', '--preemption-policy=Never'],
+  ['create', 'poddisruptionbudget', 'pdb', '--selector=app=web', '--max-unavailable=1'],
+  ['create', 'ingress', 'shop', '--class=nginx', '--rule=shop.example.com/*=web:http,tls=shop-tls', '--rule=/api=api:8080', '--default-backend=fallback:80', '--annotation=a=b'],
 ];
 
 const withoutNulls = (v: unknown): unknown => {
@@ -48,7 +53,8 @@ const haveKubectl = (() => {
 })();
 
 test('kubectl 1.32 create generators: protobuf body decodes to the JSON kubectl prints', { skip: !haveKubectl && 'kubectl.1.32 is not installed' }, async () => {
-  const commands = GENERATORS.flatMap((args) => [args, [...args, '--dry-run=client', '-o', 'json']]);
+  // The dry-run flags go right after `create`: anything after a `--` is the container's command.
+  const commands = GENERATORS.flatMap((args) => [args, [args[0]!, '--dry-run=client', '-o', 'json', ...args.slice(1)]]);
   const runs = await captureKubectlWrites(commands);
   for (let i = 0; i < GENERATORS.length; i++) {
     const label = `kubectl ${GENERATORS[i]!.join(' ')}`;

@@ -7,11 +7,15 @@ import {
   protobufKinds,
 } from '../../../src/endpoints/protobuf/codec.js';
 import { SAMPLES, sampleList } from './samples.js';
+import { CLUSTER_SAMPLES } from './samples-cluster.js';
+import { WORKLOAD_SAMPLES } from './samples-workloads.js';
+
+const ALL = { ...SAMPLES, ...WORKLOAD_SAMPLES, ...CLUSTER_SAMPLES };
 
 // Every kind with a protobuf form: JSON -> protobuf -> JSON gives the same JSON.
 for (const { apiVersion, kind } of protobufKinds()) {
   test(`round trip: ${apiVersion} ${kind}`, () => {
-    const json = kind.endsWith('List') ? sampleList(apiVersion, kind) : SAMPLES[`${apiVersion}/${kind}`];
+    const json = kind.endsWith('List') ? sampleList(apiVersion, kind, ALL) : ALL[`${apiVersion}/${kind}`];
     assert.ok(json, `a sample for ${apiVersion}/${kind} is missing`);
     const bytes = kind.endsWith('List') ? encodeProtobufList(json) : encodeProtobuf(json);
     const decoded = decodeProtobuf(bytes);
@@ -25,7 +29,7 @@ for (const { apiVersion, kind } of protobufKinds()) {
 
 test('every sample is a kind with a protobuf form', () => {
   const served = new Set(protobufKinds().map(({ apiVersion, kind }) => `${apiVersion}/${kind}`));
-  for (const key of Object.keys(SAMPLES)) assert.ok(served.has(key), key);
+  for (const key of Object.keys(ALL)) assert.ok(served.has(key), key);
 });
 
 test('meta kinds are accepted under every served group-version', () => {

@@ -4,12 +4,12 @@
  * Zero values appear only where kube's JSON keeps them (pointers, non-omitempty).
  */
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-const T1 = '2026-01-02T03:04:05Z';
-const T2 = '2026-03-04T05:06:07Z';
+export const T1 = '2026-01-02T03:04:05Z';
+export const T2 = '2026-03-04T05:06:07Z';
 
-const meta = (name: string, namespace?: string, extra: Obj = {}): Obj => ({
+export const meta = (name: string, namespace?: string, extra: Obj = {}): Obj => ({
   name,
   ...(namespace ? { namespace } : {}),
   uid: '5f0d2b4e-8c1a-4a57-9b62-0c3f1e2d4a5b',
@@ -32,7 +32,7 @@ const meta = (name: string, namespace?: string, extra: Obj = {}): Obj => ({
   ...extra,
 });
 
-const deletingMeta = (name: string, namespace?: string): Obj =>
+export const deletingMeta = (name: string, namespace?: string): Obj =>
   meta(name, namespace, {
     generateName: `${name}-`,
     deletionTimestamp: T2,
@@ -44,7 +44,7 @@ const deletingMeta = (name: string, namespace?: string): Obj =>
     ],
   });
 
-const selector = {
+export const selector = {
   matchLabels: { app: 'web' },
   matchExpressions: [
     { key: 'tier', operator: 'In', values: ['frontend', 'edge'] },
@@ -58,7 +58,7 @@ const resources = {
   claims: [{ name: 'gpu', request: 'big' }],
 };
 
-const container = (name: string): Obj => ({
+export const container = (name: string): Obj => ({
   name,
   image: 'registry.example.com/web:1.2.3',
   command: ['/bin/web'],
@@ -124,7 +124,7 @@ const container = (name: string): Obj => ({
   tty: true,
 });
 
-const podSpec = (): Obj => ({
+export const podSpec = (): Obj => ({
   volumes: [
     { name: 'data', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } },
     { name: 'scratch', emptyDir: {} },
@@ -592,10 +592,13 @@ export const SAMPLES: Record<string, Obj> = {
   },
 };
 
-/** A list of the given item kind: two items (no apiVersion/kind of their own, as kube's lists have them), list metadata. */
-export function sampleList(apiVersion: string, listKind: string): Obj {
+/**
+ * A list of the given item kind, from the item's sample in `samples`: two items (no
+ * apiVersion/kind of their own, as kube's lists have them), list metadata.
+ */
+export function sampleList(apiVersion: string, listKind: string, samples: Record<string, Obj> = SAMPLES): Obj {
   const itemKind = listKind.slice(0, -'List'.length);
-  const item = SAMPLES[`${apiVersion}/${itemKind}`];
+  const item = samples[`${apiVersion}/${itemKind}`];
   if (!item) throw new Error(`no sample for ${apiVersion}/${itemKind}`);
   const { apiVersion: _v, kind: _k, ...rest } = item;
   const second = { ...rest, metadata: { name: 'second', resourceVersion: '2' } };
