@@ -32,6 +32,14 @@ export interface MasterServer extends GenericAPIServer {
   installer: APIInstaller;
   /** Creates the store (and its watch cache) for a definition and serves it. */
   installResource(def: ResourceDefinition, extra?: ExtraHandlers): Store;
+  /**
+   * Stops serving a resource installed with installResource: new requests for it
+   * go to the next server (404), then its watch cache stops, ending its watches.
+   * False if it was not installed.
+   */
+  uninstallResource(group: string, version: string, resource: string): Promise<boolean>;
+  /** Stops every watch cache (shutdown of an in-process server). */
+  stopWatchCaches(): Promise<void>;
 }
 
 /**
@@ -42,7 +50,8 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   const server = new GenericAPIServer('kube-apiserver', delegate) as MasterServer;
   const installer = new APIInstaller({ lifecycle: opts.lifecycle });
   server.installer = installer;
-  const cachers: Cacher[] = [];
+  const cachers = new Map<string, Cacher>();
+  const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
 
   const namespaces = () => installer.store('', 'v1', 'namespaces');
   const lookupNamespace = async (name: string): Promise<KubeObject | undefined> => {
@@ -59,13 +68,29 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     if (!opts.storage) throw new Error('the core server has no storage to install resources on');
     const prefix = def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
     const cacher = new Cacher({ storage: opts.storage, resourcePrefix: prefix });
-    cachers.push(cacher);
+    const k = gvrKey(def.info.group, def.info.version, def.info.resource);
+    // Re-installing replaces the resource; the old watch cache is stopped.
+    void cachers.get(k)?.stop();
+    cachers.set(k, cacher);
     const store = new Store(def, cacher, {
       admit: namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace),
     });
     installer.install(def, store, extra);
     void cacher.start().catch((err: unknown) => opts.logger?.error('watch cache failed to start', { resource: def.info.resource, err: String(err) }));
     return store;
+  };
+  server.uninstallResource = async (group, version, resource) => {
+    const removed = installer.remove(group, version, resource);
+    const k = gvrKey(group, version, resource);
+    const cacher = cachers.get(k);
+    cachers.delete(k);
+    await cacher?.stop();
+    return removed;
+  };
+  server.stopWatchCaches = async () => {
+    const all = [...cachers.values()];
+    cachers.clear();
+    await Promise.all(all.map((c) => c.stop()));
   };
   for (const def of opts.resources ?? []) {
     server.installResource(def, opts.extraHandlers?.[`${def.info.group}/${def.info.resource}`]);
