@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, KubeConfig, makeInformer, type Informer, type V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, makeInformer, type Informer, type ObjectCache, type V1ConfigMap } from '@kubernetes/client-node';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { startedClient, type Client } from './api-helpers.js';
 
@@ -10,7 +10,7 @@ type Seen = { type: 'add' | 'update' | 'delete'; name: string; data?: Record<str
 describe('@kubernetes/client-node informer', () => {
   let fd: Frontdoor;
   let c: Client;
-  let informer: Informer<V1ConfigMap> | undefined;
+  let informer: (Informer<V1ConfigMap> & ObjectCache<V1ConfigMap>) | undefined;
   before(async () => {
     fd = await startFrontdoor();
     c = await startedClient(fd);
