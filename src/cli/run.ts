@@ -9,7 +9,9 @@ import type { HealthChecker } from '../server/healthz.js';
 import { builtinExtraHandlers, builtinResources } from '../master/builtin-resources.js';
 import { isEnabled, parseRuntimeConfig } from '../master/runtime-config.js';
 import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
-import { createSecureServer, listen } from '../server/secure-serving.js';
+import { DynamicFileCAContent } from '../dynamiccertificates/dynamic-cafile-content.js';
+import { DynamicCertKeyPairContent } from '../dynamiccertificates/dynamic-certkey-content.js';
+import { createDynamicSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
 import { gracefulShutdown } from '../server/shutdown.js';
 import type { ServerOptions } from './options.js';
@@ -37,9 +39,11 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   if (pki.generated.length > 0) logger.info('generated certificates', { certDir: opts.certDir, files: pki.generated });
   if (pki.renewed.length > 0) logger.info('renewed certificates that were about to expire', { files: pki.renewed });
 
-  const certPem = await readFile(opts.tlsCertFile ?? pki.files.servingCert, 'utf8');
-  const keyPem = await readFile(opts.tlsPrivateKeyFile ?? pki.files.servingKey, 'utf8');
-  const clientCAPem = await readFile(opts.clientCAFile ?? pki.files.clientCACert, 'utf8');
+  // The files are watched and re-read: a rotated certificate or CA is served without a restart.
+  const servingCert = new DynamicCertKeyPairContent('serving-cert', opts.tlsCertFile ?? pki.files.servingCert, opts.tlsPrivateKeyFile ?? pki.files.servingKey, { logger });
+  const clientCA = new DynamicFileCAContent('client-ca-bundle', opts.clientCAFile ?? pki.files.clientCACert, { logger });
+  await servingCert.runOnce();
+  await clientCA.runOnce();
 
   const storage = await openBackend({
     etcdServers: opts.etcdServers,
@@ -64,9 +68,11 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   });
   hooks.extend?.(chain);
 
-  const server = createSecureServer(chain.app, { certPem, keyPem, clientCAPem });
+  const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, clientCA, logger });
   const address = await listen(server, opts.bindAddress, opts.securePort);
   port = address.port;
+  const certsAbort = new AbortController();
+  const certControllers = [servingCert, clientCA, tlsContext].map((c) => c.run(certsAbort.signal));
 
   let kubeconfigPath: string | undefined;
   if (!opts.tlsCertFile && !opts.clientCAFile) {
@@ -95,6 +101,8 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     shutdown: () => {
       shuttingDown ??= (async () => {
         hookAbort.abort();
+        certsAbort.abort();
+        await Promise.all(certControllers);
         await gracefulShutdown({
           server,
           lifecycle: chain.lifecycle,
