@@ -23,7 +23,13 @@ export const ROOT_MODELS = [
   'V1Namespace', 'V1NamespaceList', 'V1ConfigMap', 'V1ConfigMapList', 'V1Secret', 'V1SecretList',
   'V1Service', 'V1ServiceList', 'V1Endpoints', 'V1EndpointsList', 'V1ServiceAccount', 'V1ServiceAccountList',
   'CoreV1Event', 'CoreV1EventList', 'V1Pod', 'V1PodList', 'V1Binding',
-  'V1Deployment', 'V1DeploymentList', 'V1Scale', 'V1Lease', 'V1LeaseList',
+  'V1ResourceQuota', 'V1ResourceQuotaList', 'V1LimitRange', 'V1LimitRangeList',
+  'V1Deployment', 'V1DeploymentList', 'V1ReplicaSet', 'V1ReplicaSetList', 'V1StatefulSet', 'V1StatefulSetList',
+  'V1DaemonSet', 'V1DaemonSetList', 'V1Scale', 'V1Lease', 'V1LeaseList',
+  'V1Job', 'V1JobList', 'V1CronJob', 'V1CronJobList', 'V1PodDisruptionBudget', 'V1PodDisruptionBudgetList',
+  'V1Ingress', 'V1IngressList', 'V1NetworkPolicy', 'V1NetworkPolicyList', 'V1PriorityClass', 'V1PriorityClassList',
+  'EventsV1Event', 'EventsV1EventList',
+  'V1HorizontalPodAutoscaler', 'V1HorizontalPodAutoscalerList', 'V2HorizontalPodAutoscaler', 'V2HorizontalPodAutoscalerList',
   'V1Role', 'V1RoleList', 'V1RoleBinding', 'V1RoleBindingList',
   'V1ClusterRole', 'V1ClusterRoleList', 'V1ClusterRoleBinding', 'V1ClusterRoleBindingList',
   'V1Status', 'V1DeleteOptions', 'V1WatchEvent', 'V1APIResourceList', 'V1APIGroup', 'V1APIGroupList', 'V1APIVersions',
@@ -39,8 +45,34 @@ const META_TYPES = new Set([
 
 /** Unprefixed models outside core/v1, by kube package (a prefix such as `RbacV1` names it when two collide). */
 const GROUP_TYPES: Record<string, string[]> = {
-  apps: ['Deployment', 'DeploymentList', 'DeploymentSpec', 'DeploymentStatus', 'DeploymentStrategy', 'DeploymentCondition', 'RollingUpdateDeployment'],
-  autoscaling: ['Scale', 'ScaleSpec', 'ScaleStatus'],
+  apps: [
+    'Deployment', 'DeploymentList', 'DeploymentSpec', 'DeploymentStatus', 'DeploymentStrategy', 'DeploymentCondition', 'RollingUpdateDeployment',
+    'ReplicaSet', 'ReplicaSetList', 'ReplicaSetSpec', 'ReplicaSetStatus', 'ReplicaSetCondition',
+    'StatefulSet', 'StatefulSetList', 'StatefulSetSpec', 'StatefulSetStatus', 'StatefulSetCondition', 'StatefulSetUpdateStrategy',
+    'RollingUpdateStatefulSetStrategy', 'StatefulSetPersistentVolumeClaimRetentionPolicy', 'StatefulSetOrdinals',
+    'DaemonSet', 'DaemonSetList', 'DaemonSetSpec', 'DaemonSetStatus', 'DaemonSetCondition', 'DaemonSetUpdateStrategy', 'RollingUpdateDaemonSet',
+  ],
+  // v1 and v2 share a package name; the version comes from the model's prefix.
+  autoscaling: [
+    'Scale', 'ScaleSpec', 'ScaleStatus', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList', 'HorizontalPodAutoscalerSpec',
+    'HorizontalPodAutoscalerStatus', 'HorizontalPodAutoscalerCondition', 'HorizontalPodAutoscalerBehavior', 'CrossVersionObjectReference',
+    'MetricSpec', 'MetricStatus', 'MetricTarget', 'MetricValueStatus', 'MetricIdentifier', 'HPAScalingRules', 'HPAScalingPolicy',
+    'ObjectMetricSource', 'ObjectMetricStatus', 'PodsMetricSource', 'PodsMetricStatus', 'ResourceMetricSource', 'ResourceMetricStatus',
+    'ContainerResourceMetricSource', 'ContainerResourceMetricStatus', 'ExternalMetricSource', 'ExternalMetricStatus',
+  ],
+  batch: [
+    'Job', 'JobList', 'JobSpec', 'JobStatus', 'JobCondition', 'JobTemplateSpec', 'CronJob', 'CronJobList', 'CronJobSpec', 'CronJobStatus',
+    'PodFailurePolicy', 'PodFailurePolicyRule', 'PodFailurePolicyOnExitCodesRequirement', 'PodFailurePolicyOnPodConditionsPattern',
+    'SuccessPolicy', 'SuccessPolicyRule', 'UncountedTerminatedPods',
+  ],
+  policy: ['PodDisruptionBudget', 'PodDisruptionBudgetList', 'PodDisruptionBudgetSpec', 'PodDisruptionBudgetStatus'],
+  networking: [
+    'Ingress', 'IngressList', 'IngressSpec', 'IngressStatus', 'IngressBackend', 'IngressServiceBackend', 'ServiceBackendPort', 'IngressTLS',
+    'IngressRule', 'HTTPIngressRuleValue', 'HTTPIngressPath', 'IngressLoadBalancerStatus', 'IngressLoadBalancerIngress', 'IngressPortStatus',
+    'NetworkPolicy', 'NetworkPolicyList', 'NetworkPolicySpec', 'NetworkPolicyIngressRule', 'NetworkPolicyEgressRule', 'NetworkPolicyPort',
+    'NetworkPolicyPeer', 'IPBlock',
+  ],
+  scheduling: ['PriorityClass', 'PriorityClassList'],
   coordination: ['Lease', 'LeaseList', 'LeaseSpec'],
   rbac: ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'PolicyRule', 'RoleRef', 'AggregationRule', 'Subject'],
 };

@@ -26,8 +26,14 @@ export interface FieldExtensions {
 const CORE = 'io.k8s.api.core.v1.';
 const APPS = 'io.k8s.api.apps.v1.';
 const AUTOSCALING = 'io.k8s.api.autoscaling.v1.';
+const AUTOSCALING_V2 = 'io.k8s.api.autoscaling.v2.';
+const BATCH = 'io.k8s.api.batch.v1.';
 const COORDINATION = 'io.k8s.api.coordination.v1.';
+const EVENTS = 'io.k8s.api.events.v1.';
+const NETWORKING = 'io.k8s.api.networking.v1.';
+const POLICY = 'io.k8s.api.policy.v1.';
 const RBAC = 'io.k8s.api.rbac.v1.';
+const SCHEDULING = 'io.k8s.api.scheduling.v1.';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
@@ -37,6 +43,7 @@ export const PATCH = `${META}Patch`;
 
 const atomic: FieldExtensions = { 'x-kubernetes-list-type': 'atomic' };
 const atomicMap: FieldExtensions = { 'x-kubernetes-map-type': 'atomic' };
+const set: FieldExtensions = { 'x-kubernetes-list-type': 'set' };
 /** A list merged by key under strategic merge patch, and a map-list under server-side apply. */
 const mergeByKey = (key: string, listMapKeys: string[] = [key], strategy = 'merge'): FieldExtensions => ({
   'x-kubernetes-list-map-keys': listMapKeys,
@@ -140,8 +147,38 @@ export const FIELD_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, F
   [`${CORE}EndpointSubset`]: { addresses: atomic, notReadyAddresses: atomic, ports: atomic },
   [`${CORE}NamespaceSpec`]: { finalizers: atomic },
   [`${CORE}NamespaceStatus`]: { conditions: mergeByKey('type') },
+  [`${CORE}ResourceQuotaSpec`]: { scopes: atomic },
+  [`${CORE}ScopeSelector`]: { matchExpressions: atomic },
+  [`${CORE}ScopedResourceSelectorRequirement`]: { values: atomic },
+  [`${CORE}LimitRangeSpec`]: { limits: atomic },
+  [`${CORE}PersistentVolumeClaimStatus`]: { accessModes: atomic, conditions: mergeByKey('type'), allocatedResourceStatuses: { 'x-kubernetes-map-type': 'granular' } },
   [`${APPS}DeploymentSpec`]: { strategy: { 'x-kubernetes-patch-strategy': 'retainKeys' } },
   [`${APPS}DeploymentStatus`]: { conditions: mergeByKey('type') },
+  [`${APPS}ReplicaSetStatus`]: { conditions: mergeByKey('type') },
+  [`${APPS}StatefulSetSpec`]: { volumeClaimTemplates: atomic },
+  [`${APPS}StatefulSetStatus`]: { conditions: mergeByKey('type') },
+  [`${APPS}DaemonSetStatus`]: { conditions: mergeByKey('type') },
+  [`${BATCH}JobStatus`]: { conditions: { 'x-kubernetes-list-type': 'atomic', 'x-kubernetes-patch-merge-key': 'type', 'x-kubernetes-patch-strategy': 'merge' } },
+  [`${BATCH}PodFailurePolicy`]: { rules: atomic },
+  [`${BATCH}PodFailurePolicyRule`]: { onPodConditions: atomic },
+  [`${BATCH}PodFailurePolicyOnExitCodesRequirement`]: { values: set },
+  [`${BATCH}SuccessPolicy`]: { rules: atomic },
+  [`${BATCH}UncountedTerminatedPods`]: { succeeded: set, failed: set },
+  [`${BATCH}CronJobStatus`]: { active: atomic },
+  [`${POLICY}PodDisruptionBudgetSpec`]: { selector: { 'x-kubernetes-patch-strategy': 'replace' } },
+  [`${POLICY}PodDisruptionBudgetStatus`]: { conditions: mergeByKey('type') },
+  [`${NETWORKING}IngressSpec`]: { tls: atomic, rules: atomic },
+  [`${NETWORKING}IngressTLS`]: { hosts: atomic },
+  [`${NETWORKING}HTTPIngressRuleValue`]: { paths: atomic },
+  [`${NETWORKING}IngressLoadBalancerStatus`]: { ingress: atomic },
+  [`${NETWORKING}IngressLoadBalancerIngress`]: { ports: atomic },
+  [`${NETWORKING}NetworkPolicySpec`]: { ingress: atomic, egress: atomic, policyTypes: atomic },
+  [`${NETWORKING}NetworkPolicyIngressRule`]: { ports: atomic, from: atomic },
+  [`${NETWORKING}NetworkPolicyEgressRule`]: { ports: atomic, to: atomic },
+  [`${NETWORKING}IPBlock`]: { except: atomic },
+  [`${AUTOSCALING_V2}HorizontalPodAutoscalerSpec`]: { metrics: atomic },
+  [`${AUTOSCALING_V2}HorizontalPodAutoscalerStatus`]: { currentMetrics: atomic, conditions: mergeByKey('type') },
+  [`${AUTOSCALING_V2}HPAScalingRules`]: { policies: atomic },
   [`${RBAC}Role`]: { rules: atomic },
   [`${RBAC}ClusterRole`]: { rules: atomic },
   [`${RBAC}RoleBinding`]: { subjects: atomic },
@@ -169,6 +206,7 @@ export const ATOMIC_STRUCTS: ReadonlySet<string> = new Set([
   `${CORE}ObjectFieldSelector`, `${CORE}ResourceFieldSelector`, `${CORE}ConfigMapKeySelector`, `${CORE}SecretKeySelector`,
   `${CORE}NodeSelector`, `${CORE}NodeSelectorTerm`, `${CORE}EndpointAddress`, `${CORE}EndpointPort`,
   `${CORE}ObjectReference`, `${CORE}LocalObjectReference`, `${CORE}TypedLocalObjectReference`,
+  `${CORE}ScopeSelector`, `${NETWORKING}ServiceBackendPort`, `${AUTOSCALING}CrossVersionObjectReference`,
   `${RBAC}Subject`, `${RBAC}RoleRef`, `${META}OwnerReference`, `${META}LabelSelector`,
 ]);
 
@@ -182,6 +220,12 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, ModelT
   [`${CORE}VolumeResourceRequirements`]: { limits: quantityMap, requests: quantityMap },
   [`${CORE}ContainerStatus`]: { allocatedResources: quantityMap },
   [`${CORE}PodSpec`]: { overhead: quantityMap },
+  [`${CORE}ResourceQuotaSpec`]: { hard: quantityMap },
+  [`${CORE}ResourceQuotaStatus`]: { hard: quantityMap, used: quantityMap },
+  [`${CORE}LimitRangeItem`]: { max: quantityMap, min: quantityMap, default: quantityMap, defaultRequest: quantityMap, maxLimitRequestRatio: quantityMap },
+  [`${CORE}PersistentVolumeClaimStatus`]: { capacity: quantityMap, allocatedResources: quantityMap },
+  [`${AUTOSCALING_V2}MetricTarget`]: { value: { ref: QUANTITY }, averageValue: { ref: QUANTITY } },
+  [`${AUTOSCALING_V2}MetricValueStatus`]: { value: { ref: QUANTITY }, averageValue: { ref: QUANTITY } },
   [`${CORE}EmptyDirVolumeSource`]: { sizeLimit: { ref: QUANTITY } },
   [`${CORE}ResourceFieldSelector`]: { divisor: { ref: QUANTITY } },
   [`${META}ManagedFieldsEntry`]: { fieldsV1: { ref: FIELDS_V1 } },
@@ -196,14 +240,20 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, ModelT
 export const KIND_DEFINITIONS: Readonly<Record<string, GroupVersionKind>> = Object.fromEntries(
   (
     [
-      [CORE, '', ['Namespace', 'NamespaceList', 'ConfigMap', 'ConfigMapList', 'Secret', 'SecretList', 'Service', 'ServiceList', 'Endpoints', 'EndpointsList', 'ServiceAccount', 'ServiceAccountList', 'Event', 'EventList', 'Pod', 'PodList', 'Binding']],
-      [APPS, 'apps', ['Deployment', 'DeploymentList']],
-      [AUTOSCALING, 'autoscaling', ['Scale']],
-      [COORDINATION, 'coordination.k8s.io', ['Lease', 'LeaseList']],
-      [RBAC, 'rbac.authorization.k8s.io', ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList']],
-      [META, '', ['Status', 'APIResourceList', 'APIGroup', 'APIGroupList', 'APIVersions']],
+      [CORE, '', 'v1', ['Namespace', 'NamespaceList', 'ConfigMap', 'ConfigMapList', 'Secret', 'SecretList', 'Service', 'ServiceList', 'Endpoints', 'EndpointsList', 'ServiceAccount', 'ServiceAccountList', 'Event', 'EventList', 'Pod', 'PodList', 'Binding', 'ResourceQuota', 'ResourceQuotaList', 'LimitRange', 'LimitRangeList']],
+      [APPS, 'apps', 'v1', ['Deployment', 'DeploymentList', 'ReplicaSet', 'ReplicaSetList', 'StatefulSet', 'StatefulSetList', 'DaemonSet', 'DaemonSetList']],
+      [AUTOSCALING, 'autoscaling', 'v1', ['Scale', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList']],
+      [AUTOSCALING_V2, 'autoscaling', 'v2', ['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList']],
+      [BATCH, 'batch', 'v1', ['Job', 'JobList', 'CronJob', 'CronJobList']],
+      [COORDINATION, 'coordination.k8s.io', 'v1', ['Lease', 'LeaseList']],
+      [EVENTS, 'events.k8s.io', 'v1', ['Event', 'EventList']],
+      [NETWORKING, 'networking.k8s.io', 'v1', ['Ingress', 'IngressList', 'NetworkPolicy', 'NetworkPolicyList']],
+      [POLICY, 'policy', 'v1', ['PodDisruptionBudget', 'PodDisruptionBudgetList']],
+      [RBAC, 'rbac.authorization.k8s.io', 'v1', ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList']],
+      [SCHEDULING, 'scheduling.k8s.io', 'v1', ['PriorityClass', 'PriorityClassList']],
+      [META, '', 'v1', ['Status', 'APIResourceList', 'APIGroup', 'APIGroupList', 'APIVersions']],
     ] as const
-  ).flatMap(([prefix, group, kinds]) => kinds.map((kind) => [`${prefix}${kind}`, { group, version: 'v1', kind }] as const)),
+  ).flatMap(([prefix, group, version, kinds]) => kinds.map((kind) => [`${prefix}${kind}`, { group, version, kind }] as const)),
 );
 
 export const DELETE_OPTIONS = `${META}DeleteOptions`;

@@ -33,11 +33,21 @@ function mountDiscovery(app: Express, seen: string[]): void {
   });
   app.get('/apis', (_req, res) => {
     const apps = { groupVersion: 'apps/v1', version: 'v1' };
-    res.json({ kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [apps], preferredVersion: apps }] });
+    const [hpa2, hpa1] = [{ groupVersion: 'autoscaling/v2', version: 'v2' }, { groupVersion: 'autoscaling/v1', version: 'v1' }];
+    res.json({
+      kind: 'APIGroupList', apiVersion: 'v1',
+      groups: [{ name: 'apps', versions: [apps], preferredVersion: apps }, { name: 'autoscaling', versions: [hpa2, hpa1], preferredVersion: hpa2 }],
+    });
   });
   app.get('/apis/apps/v1', (_req, res) => {
     res.json({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: [resource('deployments', 'Deployment', true)] });
   });
+  for (const version of ['v1', 'v2']) {
+    app.get(`/apis/autoscaling/${version}`, (_req, res) => {
+      const hpa = { ...resource('horizontalpodautoscalers', 'HorizontalPodAutoscaler', true), singularName: 'horizontalpodautoscaler', shortNames: ['hpa'] };
+      res.json({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `autoscaling/${version}`, resources: [hpa] });
+    });
+  }
 }
 
 describe('kubectl 1.32 explain against /openapi/v3', () => {
@@ -104,6 +114,20 @@ describe('kubectl 1.32 explain against /openapi/v3', () => {
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /FIELD: env <\[\]EnvVar>/);
     assert.match(out.stdout, /valueFrom\t<EnvVarSource>/);
+  });
+
+  it('explains HorizontalPodAutoscaler from each autoscaling version\'s own document', async () => {
+    const v2 = await run(['explain', 'hpa.spec']);
+    assert.equal(v2.code, 0, v2.stderr);
+    assert.match(v2.stdout, /VERSION:\s+v2/);
+    assert.match(v2.stdout, /metrics\t<\[\]MetricSpec>/);
+    assert.doesNotMatch(v2.stdout, /targetCPUUtilizationPercentage/);
+    const v1 = await run(['explain', 'hpa.spec', '--api-version=autoscaling/v1']);
+    assert.equal(v1.code, 0, v1.stderr);
+    assert.match(v1.stdout, /VERSION:\s+v1/);
+    assert.match(v1.stdout, /targetCPUUtilizationPercentage\t<integer>/);
+    assert.doesNotMatch(v1.stdout, /metrics\t/);
+    assert.ok(seen.some((s) => s.startsWith('GET /openapi/v3/apis/autoscaling/v1')), 'read the autoscaling/v1 document');
   });
 
   it('validates create -f on the server: it finds fieldValidation in v3 and never falls back to /openapi/v2', async () => {

@@ -45,6 +45,9 @@ function refs(value: unknown, into: string[] = []): string[] {
   return into;
 }
 
+/** A v3 property's reference: bare, or wrapped in allOf beside a description. */
+const refOf = (prop: Doc): string | undefined => prop.$ref ?? prop.allOf?.[0]?.$ref;
+
 const gvKey = (group: string, version: string) => (group === '' ? `api/${version}` : `apis/${group}/${version}`);
 
 describe('OpenAPIService', () => {
@@ -68,8 +71,10 @@ describe('OpenAPIService', () => {
 
   it('lists one v3 document per served group-version, plus api, apis and each group', () => {
     assert.deepEqual(Object.keys(index.paths).sort(), [
-      'api', 'api/v1', 'apis', 'apis/apps', 'apis/apps/v1', 'apis/coordination.k8s.io', 'apis/coordination.k8s.io/v1',
-      'apis/rbac.authorization.k8s.io', 'apis/rbac.authorization.k8s.io/v1',
+      'api', 'api/v1', 'apis', 'apis/apps', 'apis/apps/v1', 'apis/autoscaling', 'apis/autoscaling/v1', 'apis/autoscaling/v2',
+      'apis/batch', 'apis/batch/v1', 'apis/coordination.k8s.io', 'apis/coordination.k8s.io/v1', 'apis/events.k8s.io', 'apis/events.k8s.io/v1',
+      'apis/networking.k8s.io', 'apis/networking.k8s.io/v1', 'apis/policy', 'apis/policy/v1',
+      'apis/rbac.authorization.k8s.io', 'apis/rbac.authorization.k8s.io/v1', 'apis/scheduling.k8s.io', 'apis/scheduling.k8s.io/v1',
     ]);
     for (const { res } of v3.values()) assert.equal(res.status, 200);
   });
@@ -143,6 +148,66 @@ describe('OpenAPIService', () => {
     const apps = v3.get('apis/apps/v1')!.doc.components.schemas;
     assert.equal(apps['io.k8s.api.apps.v1.DeploymentStatus'].properties.conditions['x-kubernetes-patch-merge-key'], 'type');
     assert.equal(apps['io.k8s.api.apps.v1.DeploymentSpec'].properties.strategy['x-kubernetes-patch-strategy'], 'retainKeys');
+  });
+
+  it('carries the patch and list extensions of the issue 5 kinds, and their Quantity fields', () => {
+    const doc = (key: string) => v3.get(key)!.doc.components.schemas;
+    for (const [defs, v] of [[v2.definitions, 'v2'], [doc('apis/apps/v1'), 'v3']] as const) {
+      for (const kind of ['ReplicaSet', 'StatefulSet', 'DaemonSet']) {
+        const conditions = defs[`io.k8s.api.apps.v1.${kind}Status`].properties.conditions;
+        assert.equal(conditions['x-kubernetes-patch-merge-key'], 'type', `${v} ${kind}`);
+        assert.equal(conditions['x-kubernetes-list-type'], 'map');
+      }
+      assert.equal(defs['io.k8s.api.apps.v1.StatefulSetSpec'].properties.volumeClaimTemplates['x-kubernetes-list-type'], 'atomic', v);
+    }
+    const batch = doc('apis/batch/v1');
+    const jobConditions = batch['io.k8s.api.batch.v1.JobStatus'].properties.conditions;
+    assert.equal(jobConditions['x-kubernetes-list-type'], 'atomic');
+    assert.equal(jobConditions['x-kubernetes-patch-merge-key'], 'type');
+    assert.equal(jobConditions['x-kubernetes-patch-strategy'], 'merge');
+    assert.equal(batch['io.k8s.api.batch.v1.UncountedTerminatedPods'].properties.succeeded['x-kubernetes-list-type'], 'set');
+    assert.equal(refOf(batch['io.k8s.api.batch.v1.CronJobSpec'].properties.jobTemplate), '#/components/schemas/io.k8s.api.batch.v1.JobTemplateSpec');
+    const pdb = doc('apis/policy/v1')['io.k8s.api.policy.v1.PodDisruptionBudgetSpec'].properties;
+    assert.equal(pdb.selector['x-kubernetes-patch-strategy'], 'replace');
+    assert.equal(refOf(pdb.minAvailable), '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString');
+    const net = doc('apis/networking.k8s.io/v1');
+    assert.equal(net['io.k8s.api.networking.v1.IngressSpec'].properties.rules['x-kubernetes-list-type'], 'atomic');
+    assert.equal(net['io.k8s.api.networking.v1.ServiceBackendPort']['x-kubernetes-map-type'], 'atomic');
+    assert.ok(net['io.k8s.api.networking.v1.IngressRule'].properties.http, 'the inline rule value shows as http');
+    assert.equal(net['io.k8s.api.networking.v1.NetworkPolicySpec'].properties.policyTypes['x-kubernetes-list-type'], 'atomic');
+    const q = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+    const core = doc('api/v1');
+    assert.equal(core[`${CORE}LimitRangeItem`].properties.max.additionalProperties.$ref, `#/components/schemas/${q}`);
+    assert.equal(core[`${CORE}ResourceQuotaSpec`].properties.hard.additionalProperties.$ref, `#/components/schemas/${q}`);
+    assert.equal(core[`${CORE}ScopeSelector`]['x-kubernetes-map-type'], 'atomic');
+    assert.equal(v2.definitions['io.k8s.api.autoscaling.v2.MetricTarget'].properties.averageValue.$ref, `#/definitions/${q}`);
+    const events = doc('apis/events.k8s.io/v1');
+    assert.ok(events['io.k8s.api.events.v1.Event'].properties.regarding);
+    assert.equal(events[`${CORE}Event`], undefined, 'events.k8s.io/v1 is its own schema, not core/v1 Event');
+    const sts = v3.get('apis/apps/v1')!.doc.paths['/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}/scale'];
+    assert.deepEqual(sts.put['x-kubernetes-group-version-kind'], { group: 'autoscaling', kind: 'Scale', version: 'v1' });
+  });
+
+  it('describes HorizontalPodAutoscaler in autoscaling/v1 and v2 with each version\'s own schema', () => {
+    const HPA = (v: string) => `io.k8s.api.autoscaling.${v}.HorizontalPodAutoscaler`;
+    for (const [version, other] of [['v1', 'v2'], ['v2', 'v1']] as const) {
+      const doc = v3.get(`apis/autoscaling/${version}`)!.doc;
+      const path = `/apis/autoscaling/${version}/namespaces/{namespace}/horizontalpodautoscalers/{name}`;
+      assert.equal(doc.paths[path].get.responses['200'].content['application/json'].schema.$ref, `#/components/schemas/${HPA(version)}`);
+      assert.deepEqual(doc.paths[path].get['x-kubernetes-group-version-kind'], { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', version });
+      assert.deepEqual(doc.components.schemas[HPA(version)]['x-kubernetes-group-version-kind'], [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler', version }]);
+      assert.equal(doc.components.schemas[HPA(other)], undefined, `${version} does not carry ${other}`);
+      assert.deepEqual(v2.definitions[`${HPA(version)}List`]['x-kubernetes-group-version-kind'], [{ group: 'autoscaling', kind: 'HorizontalPodAutoscalerList', version }]);
+    }
+    const s1 = v3.get('apis/autoscaling/v1')!.doc.components.schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec'].properties;
+    const s2 = v3.get('apis/autoscaling/v2')!.doc.components.schemas['io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec'].properties;
+    assert.ok(s1.targetCPUUtilizationPercentage && !s1.metrics);
+    assert.ok(s2.metrics && s2.behavior && !s2.targetCPUUtilizationPercentage);
+    assert.equal(s2.metrics['x-kubernetes-list-type'], 'atomic');
+    const status2 = v2.definitions['io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus'].properties;
+    assert.equal(status2.conditions['x-kubernetes-patch-merge-key'], 'type');
+    assert.equal(v2.definitions['io.k8s.api.autoscaling.v1.CrossVersionObjectReference']['x-kubernetes-map-type'], 'atomic');
+    assert.equal(v2.definitions['io.k8s.api.autoscaling.v2.CrossVersionObjectReference']['x-kubernetes-map-type'], undefined);
   });
 
   it('writes IntOrString, Quantity and Time as kube does in each version', () => {
