@@ -55,6 +55,9 @@ export type UpdatedObject = (current: KubeObject | undefined) => KubeObject | Pr
 
 const GENERATE_NAME_ATTEMPTS = 8;
 
+/** kube's OptimisticLockErrorMsg. */
+const OPTIMISTIC_LOCK_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+
 /**
  * The generic Store (kube's genericregistry.Store): every verb over one
  * resource's storage, with the per-kind strategy called in kube's order.
@@ -362,20 +365,19 @@ export class Store {
     }
   }
 
-  /** Optimistic concurrency: a stale resourceVersion is kube's 409; a missing one, unless unconditional updates are allowed. */
+  /**
+   * Optimistic concurrency, as kube's Store.Update: a stale resourceVersion is
+   * 409; a missing one is 409 too unless the kind allows unconditional updates,
+   * and then the update is made against the current object (its version is taken).
+   */
   private checkResourceVersion(obj: KubeObject, old: KubeObject, name: string): void {
-    const rv = metaOf(obj).resourceVersion;
-    if (!rv) {
-      if (this.def.allowUnconditionalUpdate === false) {
-        throw newInvalid({ group: this.def.info.group, kind: this.def.info.kind }, name, [
-          invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
-        ]);
-      }
+    const meta = metaOf(obj);
+    if (!meta.resourceVersion) {
+      if (this.def.allowUnconditionalUpdate === false) throw newConflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+      meta.resourceVersion = metaOf(old).resourceVersion;
       return;
     }
-    if (rv !== metaOf(old).resourceVersion) {
-      throw newConflict(this.gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
-    }
+    if (meta.resourceVersion !== metaOf(old).resourceVersion) throw newConflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
   }
 
   /** kube's rest.BeforeUpdate, with the status split and the generation bump. */

@@ -60,7 +60,11 @@ export class Client {
     let body: string | undefined;
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
+    if (body !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      // Node sends a DELETE body unframed unless told its length.
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
     if (opts.accept) headers.Accept = opts.accept;
     return request(this.port, path, this.creds, { method, headers, body });
   }
