@@ -13,7 +13,7 @@ import {
  * The one place storage errors become API errors (kube's storage/errors
  * InterpretXError). Anything that is not a storage error passes unchanged.
  */
-export function interpretStorageError(err: unknown, gr: GroupResource, name: string, verb?: 'list'): unknown {
+export function interpretStorageError(err: unknown, gr: GroupResource, name: string, verb?: 'list' | 'continue'): unknown {
   if (err instanceof StatusError) return err;
   if (err instanceof InvalidContinueError) return newBadRequest(`invalid continue token: ${err.message}`);
   if (!isStorageError(err)) return err;
@@ -22,6 +22,10 @@ export function interpretStorageError(err: unknown, gr: GroupResource, name: str
   if (isConflict(err)) return newConflict(gr, name, err.message);
   // kube's etcd3 interpretListError words a compacted list read its own way.
   if (isExpired(err) && verb === 'list') return newResourceExpired('The resourceVersion for the provided list is too old.');
+  // kube offers a token to go on inconsistently; ours cannot encode "latest", so this is its plain variant.
+  if (isExpired(err) && verb === 'continue') {
+    return newResourceExpired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+  }
   if (isExpired(err)) return newResourceExpired(`too old resource version: ${err.revision} (${err.compactedRevision})`);
   if (isTooLargeResourceVersion(err)) {
     // kube answers 504 with a retry hint: the cache may catch up.

@@ -110,7 +110,7 @@ export class Store {
     return this.def.conversion ? this.def.conversion.toStorage(obj) : obj;
   }
 
-  private fail(err: unknown, name: string, verb?: 'list'): never {
+  private fail(err: unknown, name: string, verb?: 'list' | 'continue'): never {
     throw interpretStorageError(err, this.gr, name, verb);
   }
 
@@ -197,7 +197,7 @@ export class Store {
       if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;
       return out;
     } catch (err) {
-      this.fail(err, '', 'list');
+      this.fail(err, '', opts.continue ? 'continue' : 'list');
     }
   }
 

@@ -272,6 +272,10 @@ describe('API errors after compaction', () => {
     assert.equal((await c.get(`${CM}?resourceVersion=${oldRV}&limit=5`)).status, 410);
     const cont = await c.get(`${CM}?limit=1&continue=${page.metadata.continue}`);
     assert.equal(cont.status, 410, cont.body);
-    assert.equal(statusOf(cont).reason, 'Expired');
+    const cs = statusOf(cont);
+    assert.deepEqual(
+      [cs.reason, cs.message],
+      ['Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'],
+    );
   });
 });
