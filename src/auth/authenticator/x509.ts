@@ -11,21 +11,39 @@ import { InvalidCredentialsError, type Authenticator } from './authenticator.js'
  * names the user: CN is the user name, each O a group.
  */
 export function createX509Authenticator(): Authenticator {
+  // A connection's certificate and its verification are fixed at the handshake:
+  // decide once per connection, not once per request (getPeerCertificate is costly).
+  const decided = new WeakMap<object, UserInfo | null | InvalidCredentialsError>();
   return {
     authenticate(req: IncomingMessage): UserInfo | null {
-      const socket = req.socket as Partial<TLSSocket>;
-      if (typeof socket.getPeerCertificate !== 'function') return null;
-      const cert = socket.getPeerCertificate();
-      if (!cert || Object.keys(cert).length === 0) return null;
-      if (!socket.authorized) {
-        throw new InvalidCredentialsError(`x509: certificate not trusted: ${String(socket.authorizationError ?? 'unknown')}`);
+      const socket = req.socket;
+      let decision = decided.get(socket);
+      if (decision === undefined) {
+        try {
+          decision = fromSocket(socket as Partial<TLSSocket>);
+        } catch (err) {
+          if (!(err instanceof InvalidCredentialsError)) throw err;
+          decision = err;
+        }
+        decided.set(socket, decision);
       }
-      const cn = firstOf(cert.subject?.CN);
-      if (!cn) throw new InvalidCredentialsError('x509: certificate has no common name');
-      const orgs = allOf(cert.subject?.O);
-      return { name: cn, groups: [...orgs, ALL_AUTHENTICATED] };
+      if (decision instanceof InvalidCredentialsError) throw decision;
+      return decision;
     },
   };
+}
+
+function fromSocket(socket: Partial<TLSSocket>): UserInfo | null {
+  if (typeof socket.getPeerCertificate !== 'function') return null;
+  const cert = socket.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0) return null;
+  if (!socket.authorized) {
+    throw new InvalidCredentialsError(`x509: certificate not trusted: ${String(socket.authorizationError ?? 'unknown')}`);
+  }
+  const cn = firstOf(cert.subject?.CN);
+  if (!cn) throw new InvalidCredentialsError('x509: certificate has no common name');
+  const orgs = allOf(cert.subject?.O);
+  return { name: cn, groups: [...orgs, ALL_AUTHENTICATED] };
 }
 
 // Node gives a string for one value and an array for several.
