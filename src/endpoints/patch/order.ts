@@ -2,13 +2,14 @@ import { errBadArgType, errNoMergeKey, errOther, MAP_TYPE } from './errors.js';
 import { DELETE_DIRECTIVE, DIRECTIVE_MARKER, hasKey, isMap, type ValueKind } from './json.js';
 
 /**
- * The order of merged lists, as kube's strategic merge patch keeps it
- * (design proposal "preserve order in strategic merge patch"): items named
- * by the patch (or its $setElementOrder list) come in the patch's order;
- * items only the server has keep their order among themselves and their
- * place relative to the patch items they preceded in the live list; a
- * server-only item that cannot be placed goes after the patch items that
- * could not be placed either. New items therefore come first.
+ * The order of merged lists, as kube's strategic merge patch gives it
+ * (design proposal "preserve order in strategic merge patch"): the items the
+ * patch names (or its $setElementOrder list) in the patch's order, the items
+ * only the live object has in their live order, and the two interleaved: a
+ * live-only item goes next when the live list has both it and the next patch
+ * item and puts it first; otherwise the patch item goes next. A new item,
+ * unknown to the live list, therefore goes before the live-only items still
+ * waiting.
  */
 
 /** Where each identity (merge key value, or the scalar itself) first appears in `order`. */

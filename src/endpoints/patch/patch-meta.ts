@@ -129,14 +129,14 @@ export function patchMetaFromOpenAPI(definitions: DefinitionSource, rootRef: str
   return new SchemaResolver(definitions).metaOf({ $ref: rootRef.startsWith('#/') ? rootRef : `#/definitions/${rootRef}` });
 }
 
-let builtin: { catalog: DefinitionCatalog; resolver: SchemaResolver; roots: Map<string, PatchMeta> } | undefined;
+interface Builtin {
+  catalog: DefinitionCatalog;
+  resolver: SchemaResolver;
+  roots: Map<string, PatchMeta>;
+}
+let builtin: Builtin | undefined;
 
-/**
- * The patch meta of a built-in definition, from the same schemas /openapi/v2
- * serves (generated models plus the reviewed extensions overlay). Built once
- * per process and shared: the schemas are fixed at build time.
- */
-export function builtinPatchMeta(definition: string): PatchMeta {
+function builtins(): Builtin {
   if (!builtin) {
     const catalog = new DefinitionCatalog();
     const rendered = new Map<string, Schema>();
@@ -148,16 +148,26 @@ export function builtinPatchMeta(definition: string): PatchMeta {
     };
     builtin = { catalog, resolver: new SchemaResolver(lookup), roots: new Map() };
   }
-  let meta = builtin.roots.get(definition);
+  return builtin;
+}
+
+/**
+ * The patch meta of a built-in definition, from the same schemas /openapi/v2
+ * serves (generated models plus the reviewed extensions overlay). Built once
+ * per process and shared: the schemas are fixed at build time.
+ */
+export function builtinPatchMeta(definition: string): PatchMeta {
+  const b = builtins();
+  let meta = b.roots.get(definition);
   if (!meta) {
-    meta = builtin.catalog.has(definition) ? builtin.resolver.metaOf({ $ref: `#/definitions/${definition}` }) : NO_SCHEMA;
-    builtin.roots.set(definition, meta);
+    meta = b.catalog.has(definition) ? b.resolver.metaOf({ $ref: `#/definitions/${definition}` }) : NO_SCHEMA;
+    b.roots.set(definition, meta);
   }
   return meta;
 }
 
 /** The patch meta of a served built-in kind, or NO_SCHEMA for kinds without a built-in definition (custom resources). */
 export function builtinPatchMetaForKind(gvk: { group: string; version: string; kind: string }): PatchMeta {
-  const name = new DefinitionCatalog().definitionOf(gvk);
+  const name = builtins().catalog.definitionOf(gvk);
   return name ? builtinPatchMeta(name) : NO_SCHEMA;
 }

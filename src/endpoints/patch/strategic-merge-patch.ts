@@ -11,9 +11,11 @@ import type { PatchMeta } from './patch-meta.js';
  * `$retainKeys`, `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`,
  * and null to delete a field.
  *
- * Module map: merge.ts applies, diff.ts computes patches, three-way.ts is
- * kubectl apply's patch, conflicts.ts its --overwrite=false check, order.ts
- * the ordering of merged lists, patch-meta.ts the schema lookups.
+ * Module map: merge.ts (maps) and merge-list.ts (lists) apply a patch,
+ * patch-values.ts copies patch values into results, order.ts orders merged
+ * lists, diff.ts computes patches, three-way.ts is kubectl apply's patch,
+ * conflicts.ts its --overwrite=false check, patch-meta.ts the schema lookups,
+ * errors.ts kube's error texts and codes.
  */
 export { createThreeWayMergePatch, createTwoWayMergePatch, type ThreeWayOptions } from './three-way.js';
 export { StrategicMergePatchError, isStrategicMergePatchError } from './errors.js';

@@ -154,6 +154,22 @@ describe('strategicMergePatch: maps and null', () => {
     assert.deepEqual(podSpec(out).securityContext, { runAsUser: 1000 });
   });
 
+  it('keeps no directive keys in values it did not merge, as kube’s typed decoding drops them', () => {
+    const live = pod({ tolerations: [{ key: 'a', operator: 'Exists' }] });
+    const patch = {
+      spec: {
+        tolerations: [{ key: 'b', operator: 'Exists', $patch: 'delete' }],
+        affinity: { nodeAffinity: { $retainKeys: ['x'], '$setElementOrder/y': [], '$deleteFromPrimitiveList/z': ['q'] } },
+        dnsConfig: { nameservers: ['1.1.1.1'], options: [{ name: 'ndots', $patch: 'replace' }, { name: 'edns0' }] },
+      },
+    };
+    const out = podSpec(strategicMergePatch(live, patch, POD));
+    assert.deepEqual(out.tolerations, [{ key: 'b', operator: 'Exists' }]);
+    assert.deepEqual(out.affinity, { nodeAffinity: {} });
+    // A new value loses its directive-bearing elements altogether (kube's removeDirectives).
+    assert.deepEqual(out.dnsConfig, { nameservers: ['1.1.1.1'], options: [{ name: 'edns0' }] });
+  });
+
   it('replaces a value of another kind', () => {
     const out = strategicMergePatch({ a: { b: 1 }, c: 'x' }, { a: 'now a string', c: { d: 1 } }, NO_SCHEMA);
     assert.deepEqual(out, { a: 'now a string', c: { d: 1 } });
