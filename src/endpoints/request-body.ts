@@ -72,11 +72,19 @@ export function checkBodyMediaType(req: Request): string {
  * parse, worded as kube's transformDecodeError for `kind`.
  */
 export async function decodeObjectBody(req: Request, opts: { kind?: string; afterRead?: () => void } = {}): Promise<Record<string, unknown>> {
+  return (await decodeObjectBodyWithRaw(req, opts)).obj;
+}
+
+/** The decoded object with the bytes it came from and their media type (field validation reads the text). */
+export async function decodeObjectBodyWithRaw(
+  req: Request,
+  opts: { kind?: string; afterRead?: () => void } = {},
+): Promise<{ obj: Record<string, unknown>; raw: Buffer; mediaType: string }> {
   const mediaType = checkBodyMediaType(req);
   const body = await readBody(req);
   opts.afterRead?.();
   try {
-    return decoders.get(mediaType)!(body);
+    return { obj: decoders.get(mediaType)!(body), raw: body, mediaType };
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const what = opts.kind ? `the object provided is unrecognized (must be of type ${opts.kind})` : 'the object provided is unrecognized';
@@ -105,7 +113,8 @@ function decodeJSON(body: Buffer): Record<string, unknown> {
 function decodeYAML(body: Buffer): Record<string, unknown> {
   let v: unknown;
   try {
-    v = parseYAML(body.toString('utf8'));
+    // Duplicate keys are field validation's to report (kube: the last one wins), not a parse error.
+    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
   } catch (err) {
     throw new DecodeError(`error converting YAML to JSON: yaml: ${(err as Error).message.split('\n')[0]}`);
   }

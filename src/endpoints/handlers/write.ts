@@ -1,7 +1,11 @@
 import type { Request, Response } from 'express';
 import { notSupported, type FieldError } from '../../apimachinery/validation/field-error.js';
 import type { KubeObject } from '../../registry/object.js';
-import { decodeObjectBody } from '../request-body.js';
+import { decodeObjectBody, decodeObjectBodyWithRaw } from '../request-body.js';
+import { validateBodyFields } from './field-validation.js';
+import { apiVersionOf } from '../../registry/resource-info.js';
+
+const served = (ctx: ResourceContext) => ({ apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
 import { writeObject } from '../responsewriters/object.js';
 import { listOptions, writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
@@ -10,10 +14,13 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   let dryRun = false;
-  const body = (await decodeObjectBody(req, {
+  let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
+  const { obj: decoded, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
     kind: ctx.def.info.kind,
-    afterRead: () => ({ dryRun } = writeOptions(req, 'CreateOptions')),
-  })) as KubeObject;
+    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, 'CreateOptions')),
+  });
+  const body = decoded as KubeObject;
+  validateBodyFields(res, body, raw, mediaType, mode, served(ctx));
   const obj = await ctx.store.create(info.namespace, body, { dryRun });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
@@ -23,10 +30,13 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   let dryRun = false;
-  const body = (await decodeObjectBody(req, {
+  let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
+  const { obj: decoded, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
     kind: ctx.def.info.kind,
-    afterRead: () => ({ dryRun } = writeOptions(req, 'UpdateOptions')),
-  })) as KubeObject;
+    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, 'UpdateOptions')),
+  });
+  const body = decoded as KubeObject;
+  validateBodyFields(res, body, raw, mediaType, mode, served(ctx));
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => structuredClone(body), {
     dryRun,
     subresource: info.subresource,
