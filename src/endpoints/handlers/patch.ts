@@ -7,10 +7,14 @@ import { mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
+import * as fv from '../field-validation/index.js';
+import { builtinPatchMetaForKind, strategicMergePatch } from '../patch/strategic-merge-patch.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
-const SUPPORTED = [JSON_PATCH, MERGE_PATCH];
+const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
+const SUPPORTED = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
+const KIND_OF: Record<string, fv.PatchKind> = { [JSON_PATCH]: 'json', [MERGE_PATCH]: 'merge', [STRATEGIC_PATCH]: 'strategic' };
 
 /** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -36,7 +40,12 @@ function applyJSONPatch(current: KubeObject, ops: unknown): KubeObject {
   }
 }
 
-/** PATCH with a JSON patch or a JSON merge patch, re-applied to the current object on conflict. */
+/**
+ * PATCH with a JSON patch, a JSON merge patch or a strategic merge patch (the
+ * built-ins' merge keys and strategies come from their OpenAPI schemas),
+ * re-applied to the current object on conflict. fieldValidation checks the
+ * patch text (duplicates) and the patched object (unknown fields).
+ */
 export async function handlePatch(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
@@ -45,14 +54,19 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
     throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);
   }
   const raw = await readBody(req);
-  const { dryRun } = writeOptions(req, 'PatchOptions');
+  const { dryRun, fieldValidation: mode } = writeOptions(req, 'PatchOptions');
+  const text = raw.toString('utf8');
+  const patchFindings = mode === 'Ignore' ? fv.noFindings() : fv.findPatchFieldErrors(text, KIND_OF[type]!);
+  const { group, version, kind } = ctx.def.info;
+  const schema = mode === 'Ignore' ? undefined : fv.schemaForKind(group ? `${group}/${version}` : version, kind);
+  let warnings: string[] = [];
   let patch: unknown;
   try {
-    patch = JSON.parse(raw.toString('utf8'));
+    patch = JSON.parse(text);
   } catch (err) {
     throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
   }
-  if (type === MERGE_PATCH && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
+  if (type !== JSON_PATCH && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
     throw newBadRequest(`error decoding patch: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into an object`);
   }
   const { obj } = await ctx.store.update(
@@ -60,13 +74,23 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
     info.name,
     (current) => {
       if (!current) throw newBadRequest('cannot patch an object that does not exist');
-      const patched = type === JSON_PATCH ? applyJSONPatch(current, patch) : (mergePatch(current, patch) as KubeObject);
+      const patched =
+        type === JSON_PATCH
+          ? applyJSONPatch(current, patch)
+          : type === STRATEGIC_PATCH
+            ? (strategicMergePatch(current, patch, builtinPatchMetaForKind({ group, version, kind })) as KubeObject)
+            : (mergePatch(current, patch) as KubeObject);
       // The patch decides the next object, not a resourceVersion the client did not send.
-      const sentRV = type === MERGE_PATCH ? (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion : undefined;
-      if (type === MERGE_PATCH && sentRV === undefined && patched.metadata) patched.metadata.resourceVersion = current.metadata?.resourceVersion;
+      const sentRV = type !== JSON_PATCH ? (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion : undefined;
+      if (type !== JSON_PATCH && sentRV === undefined && patched.metadata) patched.metadata.resourceVersion = current.metadata?.resourceVersion;
+      if (mode !== 'Ignore') {
+        const objectFindings = fv.findPatchedObjectUnknownFields(patched, schema, KIND_OF[type]!);
+        ({ warnings } = fv.applyPatchFieldValidation(mode, patchFindings, objectFindings, patched, KIND_OF[type]!));
+      }
       return patched;
     },
     { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy },
   );
+  for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
   writeObject(res, 200, transformObject(ctx, obj, rendering), rendering);
 }
