@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- storage` runs one. */
 import { benchApi } from './api.js';
+import { benchApply } from './apply.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 
@@ -7,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: benchApi,
   startup: benchStartup,
   storage: benchStorage,
+  apply: benchApply,
 };
 
 const only = process.argv[2];
