@@ -9,6 +9,8 @@ import { pods } from './pods.js';
 import { secrets } from './secrets.js';
 import { serviceAccounts } from './serviceaccounts.js';
 import { services } from './services.js';
+import { resourceQuotas } from './resourcequotas.js';
+import { limitRanges } from './limitranges.js';
 
 /**
  * Each definition is typed for its own kind; the installer handles them all
@@ -25,7 +27,10 @@ export const coreV1Resources: ResourceDefinition[] = [
   erase(serviceAccounts),
   erase(events),
   erase(pods),
+  erase(resourceQuotas),
+  erase(limitRanges),
 ];
 
 export { configMaps, endpoints, events, namespaces, pods, secrets, serviceAccounts, services };
+export { resourceQuotas, limitRanges };
 export { namespaceFinalizeStrategy, NAMESPACE_NAME_LABEL } from './namespaces.js';
