@@ -6,6 +6,10 @@ import type { LogFormat } from '../observability/logger.js';
 import { parseDuration } from './duration.js';
 import { builtinResources } from '../master/builtin-resources.js';
 import { parseRuntimeConfig, RuntimeConfigError, unknownEntries } from '../master/runtime-config.js';
+import { AUTHORIZATION_MODES, isAuthorizationMode, type AuthorizationMode } from '../auth/authorizer/rbac/authorization-modes.js';
+
+// The default list, replaced (not extended) by the first --authorization-mode given.
+const AUTHORIZATION_MODE_DEFAULT = ['RBAC'];
 
 /** Validated options: what `createServerChain` and the storage need, with every default applied. */
 export interface ServerOptions {
@@ -29,6 +33,8 @@ export interface ServerOptions {
   compactionIntervalMs: number;
   /** kube's --runtime-config entries, validated. */
   runtimeConfig: string[];
+  /** kube's --authorization-mode, in order (RBAC, AlwaysAllow). */
+  authorizationModes: AuthorizationMode[];
 }
 
 /** A flag problem: printed as one line, exit status 1, before anything listens. */
@@ -73,6 +79,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--etcd-keyfile <file>', 'client key for etcd'))
     .addOption(new Option('--compaction-interval <duration>', 'how often old revisions are compacted; 0 disables').default(300_000).argParser(duration))
     .addOption(new Option('--runtime-config <entries>', 'enable or disable group-versions and resources: api/all=false,apps/v1=true,autoscaling/v1=false (comma-separated, repeatable)').default([]).argParser(list))
+    .addOption(new Option('--authorization-mode <modes>', 'ordered list of authorization modes: RBAC, AlwaysAllow (comma-separated)').default(AUTHORIZATION_MODE_DEFAULT).argParser((v: string, prev?: string[]) => list(v, prev === AUTHORIZATION_MODE_DEFAULT ? [] : prev)))
     .addOption(new Option('--etcd-compaction-interval <duration>', 'kube\'s name for --compaction-interval').argParser(duration).hideHelp())
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
@@ -99,6 +106,7 @@ interface RawOptions {
   compactionInterval: number;
   etcdCompactionInterval?: number;
   runtimeConfig: string[];
+  authorizationMode: string[];
 }
 
 /** Parses argv (without node and script) into validated options; throws OptionsError with one line. */
@@ -159,7 +167,20 @@ function validate(raw: RawOptions): ServerOptions {
     etcdKeyFile: raw.etcdKeyfile,
     compactionIntervalMs: raw.etcdCompactionInterval ?? raw.compactionInterval,
     runtimeConfig: validateRuntimeConfig(raw.runtimeConfig),
+    authorizationModes: validateAuthorizationModes(raw.authorizationMode),
   };
+}
+
+/** kube's checks: known modes, each once, at least one. */
+function validateAuthorizationModes(modes: string[]): AuthorizationMode[] {
+  if (modes.length === 0) throw new OptionsError('--authorization-mode: at least one authorization-mode must be passed');
+  const seen = new Set<string>();
+  for (const m of modes) {
+    if (!isAuthorizationMode(m)) throw new OptionsError(`--authorization-mode: authorization-mode ${JSON.stringify(m)} is not a valid mode (valid: ${AUTHORIZATION_MODES.join(', ')})`);
+    if (seen.has(m)) throw new OptionsError(`--authorization-mode: authorization-mode ${JSON.stringify(m)} has mentioned multiple times`);
+    seen.add(m);
+  }
+  return modes as AuthorizationMode[];
 }
 
 function validateRuntimeConfig(entries: string[]): string[] {

@@ -64,6 +64,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     storage: storage.backend,
     resources: builtinResources().filter((d) => isEnabled(runtimeConfig, d)),
     extraHandlers: builtinExtraHandlers,
+    authorizationModes: opts.authorizationModes,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   hooks.extend?.(chain);

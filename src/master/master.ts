@@ -5,7 +5,7 @@ import { APIInstaller, type ExtraHandlers } from '../endpoints/installer.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeObject } from '../registry/object.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
-import { Store } from '../registry/store.js';
+import { Store, type Admit } from '../registry/store.js';
 import { Cacher } from '../storage/cacher/index.js';
 import type { Storage } from '../storage/interfaces.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
@@ -14,6 +14,7 @@ import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
 import { discardLogger } from '../observability/logger.js';
+import { withRequester } from '../auth/authorizer/rbac/requester.js';
 
 export interface MasterOptions {
   /** The chain's discovery documents; this server keeps its own groups in them. */
@@ -26,6 +27,8 @@ export interface MasterOptions {
   extraHandlers?: Record<string, ExtraHandlers>;
   lifecycle?: Lifecycle;
   logger?: Logger;
+  /** Admission beyond namespace lifecycle for some resources (RBAC's escalation checks), run after it. */
+  extraAdmit?: (def: ResourceDefinition) => Admit | undefined;
 }
 
 export interface MasterServer extends GenericAPIServer {
@@ -72,9 +75,15 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     // Re-installing replaces the resource; the old watch cache is stopped.
     void cachers.get(k)?.stop();
     cachers.set(k, cacher);
-    const store = new Store(def, cacher, {
-      admit: namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace),
-    });
+    const lifecycleAdmit = namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace);
+    const extraAdmit = opts.extraAdmit?.(def);
+    const admit: Admit = extraAdmit
+      ? async (op, obj, namespace) => {
+          await lifecycleAdmit(op, obj, namespace);
+          await extraAdmit(op, obj, namespace);
+        }
+      : lifecycleAdmit;
+    const store = new Store(def, cacher, { admit });
     installer.install(def, store, extra);
     void cacher.start().catch((err: unknown) => opts.logger?.error('watch cache failed to start', { resource: def.info.resource, err: String(err) }));
     return store;
@@ -141,7 +150,8 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   publish();
   const owned = () => new Set(installer.definitions().map((d) => d.info.group));
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
-  server.routes.use(installer.handler);
+  // The request rides along the registry calls, so admission can tell who asks (RBAC escalation checks).
+  server.routes.use(withRequester(installer.handler));
   server.addListedPaths('/api/v1');
   return server;
 }

@@ -7,6 +7,12 @@ import { unionAuthorizer, type Authorizer } from '../auth/authorizer/authorizer.
 import { privilegedGroupsAuthorizer } from '../auth/authorizer/privileged-groups.js';
 import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
 import { SYSTEM_MASTERS } from '../auth/user.js';
+import { createAuthorization, unionRuleResolver, type AuthorizationMode } from '../auth/authorizer/rbac/authorization-modes.js';
+import { rbacEscalationAdmission } from '../auth/authorizer/rbac/escalation.js';
+import { addRBACPostStartHooks } from '../auth/authorizer/rbac/post-start-hooks.js';
+import { authorizationReviews } from '../apis/authorization/v1/index.js';
+import { RBAC_GROUP } from '../apis/rbac/v1/types.js';
+import { ClusterRoleAggregationController } from '../master/controllers/clusterrole-aggregation.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { OpenAPIService } from '../endpoints/openapi/service.js';
@@ -37,7 +43,10 @@ export interface ServerChainOptions {
   /** host:port that clients use to reach this server. */
   serverAddress: () => string;
   authenticator?: Authenticator;
+  /** Replaces the one --authorization-mode would build. */
   authorizer?: Authorizer;
+  /** kube's --authorization-mode, in order; default RBAC. Needs `storage`. */
+  authorizationModes?: AuthorizationMode[];
   /** Where built-in resources are stored; without it the core server serves no resources. */
   storage?: Storage;
   /** The built-in resources to serve. */
@@ -71,6 +80,13 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   const notFound = createNotFoundServer(() => outermost?.pendingMuxSignals() ?? ['server chain']);
   const discovery = new DiscoveryManager({ serverAddress: opts.serverAddress });
   const apiextensions = createAPIExtensionsServer(notFound, discovery);
+  // --authorization-mode: the authorizer every request passes, the reviews that ask it, RBAC's escalation checks.
+  const authorization =
+    opts.storage && !opts.authorizer
+      ? createAuthorization({ modes: opts.authorizationModes ?? ['RBAC'], storage: opts.storage, logger: opts.logger })
+      : undefined;
+  const authorizer = opts.authorizer ?? authorization?.authorizer ?? unionAuthorizer(privilegedGroupsAuthorizer([SYSTEM_MASTERS]), publicInfoAuthorizer());
+  const rbac = authorization?.rbac;
   const master = createMasterServer(apiextensions, {
     discovery,
     storage: opts.storage,
@@ -78,7 +94,25 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     extraHandlers: opts.extraHandlers,
     lifecycle,
     logger: opts.logger,
+    extraAdmit: rbac ? rbacEscalationAdmission({ authorizer, resolver: rbac.authorizer.resolver }) : undefined,
   });
+  for (const review of authorizationReviews({ authorizer, ruleResolver: authorization?.ruleResolver ?? unionRuleResolver([]) })) {
+    master.installer.installCreateOnly(review);
+  }
+  const clusterRoles = master.installer.store(RBAC_GROUP, 'v1', 'clusterroles');
+  addRBACPostStartHooks(master, {
+    authorization,
+    clusterRoles,
+    clusterRoleBindings: master.installer.store(RBAC_GROUP, 'v1', 'clusterrolebindings'),
+    logger: opts.logger,
+  });
+  if (opts.storage && clusterRoles) {
+    const storage = opts.storage;
+    master.addPostStartHook('start-cluster-role-aggregation-controller', ({ signal }) => {
+      const controller = new ClusterRoleAggregationController({ storage, clusterRoles, logger: opts.logger });
+      void controller.run(signal).catch((err: unknown) => opts.logger.error('clusterrole aggregation controller stopped', { err: String(err) }));
+    });
+  }
   const aggregator = createAggregatorServer(master, discovery);
 
   // OpenAPI describes what the core server has installed, and changes with it.
@@ -146,7 +180,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       logger: opts.logger,
     }),
   );
-  app.use(withAuthorization(opts.authorizer ?? unionAuthorizer(privilegedGroupsAuthorizer([SYSTEM_MASTERS]), publicInfoAuthorizer())));
+  app.use(withAuthorization(authorizer));
   app.use(nonResource);
   app.use(aggregator.handler);
   // Panic recovery guards the whole chain, but Express calls error handlers only when registered last.

@@ -97,9 +97,11 @@ describe('the chain, authentication and authorization', () => {
     const s = r.json<Status>();
     assert.equal(s.reason, 'Forbidden');
     assert.equal(s.message, 'pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "default"');
-    const np = await request(fd.port, '/apis', creds);
+    const np = await request(fd.port, '/metrics', creds);
     assert.equal(np.status, 403);
-    assert.equal(np.json<Status>().message, 'forbidden: User "jane" cannot get path "/apis"');
+    assert.equal(np.json<Status>().message, 'forbidden: User "jane" cannot get path "/metrics"');
+    // RBAC's bootstrap system:discovery role lets every authenticated user read discovery.
+    await eventually(() => request(fd.port, '/apis', creds), (x) => x.status === 200);
     assert.equal((await request(fd.port, '/healthz', creds)).status, 200);
   });
 
