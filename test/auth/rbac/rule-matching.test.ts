@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { PolicyRule } from '../../../src/apis/rbac/v1/types.js';
 import { ruleAllows } from '../../../src/auth/authorizer/rbac/rule-matching.js';
 import { pathAttrs, resourceAttrs } from './helpers.js';
 
 const jane = { name: 'jane', groups: [] };
 
 describe('ruleAllows', () => {
-  const cases: { name: string; rule: object; attrs: ReturnType<typeof resourceAttrs>; want: boolean }[] = [
+  const cases: { name: string; rule: PolicyRule; attrs: ReturnType<typeof resourceAttrs>; want: boolean }[] = [
     { name: 'exact verb, group, resource', rule: { verbs: ['get'], apiGroups: [''], resources: ['pods'] }, attrs: resourceAttrs(jane, 'get', 'pods'), want: true },
     { name: 'other verb', rule: { verbs: ['get'], apiGroups: [''], resources: ['pods'] }, attrs: resourceAttrs(jane, 'list', 'pods'), want: false },
     { name: 'other group', rule: { verbs: ['get'], apiGroups: ['apps'], resources: ['pods'] }, attrs: resourceAttrs(jane, 'get', 'pods'), want: false },
