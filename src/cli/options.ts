@@ -33,8 +33,29 @@ export interface ServerOptions {
   compactionIntervalMs: number;
   /** kube's --runtime-config entries, validated. */
   runtimeConfig: string[];
+  authentication: AuthenticationFlags;
   /** kube's --authorization-mode, in order (RBAC, AlwaysAllow). */
   authorizationModes: AuthorizationMode[];
+}
+
+/** kube's authentication flags, with kube's defaults applied. */
+export interface AuthenticationFlags {
+  anonymousAuth: boolean;
+  tokenAuthFile?: string;
+  /** --service-account-signing-key-file; DATA_DIR/pki/sa.key (generated if missing) when not given. */
+  serviceAccountSigningKeyFile?: string;
+  serviceAccountKeyFiles: string[];
+  /** The first signs; every one is accepted. */
+  serviceAccountIssuers: string[];
+  /** --api-audiences, or the issuers when not given. */
+  apiAudiences: string[];
+  /** --requestheader-client-ca-file; the generated front-proxy CA when not given. */
+  requestHeaderClientCAFile?: string;
+  /** --requestheader-allowed-names; "front-proxy-client" (the generated proxy certificate's CN) with the generated CA. */
+  requestHeaderAllowedNames?: string[];
+  requestHeaderUsernameHeaders: string[];
+  requestHeaderGroupHeaders: string[];
+  requestHeaderExtraHeadersPrefix: string[];
 }
 
 /** A flag problem: printed as one line, exit status 1, before anything listens. */
@@ -55,6 +76,15 @@ const duration = (v: string) => {
 };
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+const boolean = (name: string) => (v: string) => {
+  if (/^(true|1|t)$/i.test(v)) return true;
+  if (/^(false|0|f)$/i.test(v)) return false;
+  throw new InvalidArgumentError(`${name} must be true or false`);
+};
+
+/** A repeatable flag taking one value each time (a file name may hold commas). */
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function buildCommand(): Command {
   return new Command('frontdoor')
@@ -81,6 +111,17 @@ export function buildCommand(): Command {
     .addOption(new Option('--runtime-config <entries>', 'enable or disable group-versions and resources: api/all=false,apps/v1=true,autoscaling/v1=false (comma-separated, repeatable)').default([]).argParser(list))
     .addOption(new Option('--authorization-mode <modes>', 'ordered list of authorization modes: RBAC, AlwaysAllow (comma-separated)').default(AUTHORIZATION_MODE_DEFAULT).argParser((v: string, prev?: string[]) => list(v, prev === AUTHORIZATION_MODE_DEFAULT ? [] : prev)))
     .addOption(new Option('--etcd-compaction-interval <duration>', 'kube\'s name for --compaction-interval').argParser(duration).hideHelp())
+    .addOption(new Option('--anonymous-auth <bool>', 'serve requests without credentials as system:anonymous (the authorizer decides); false makes them 401').default(true).argParser(boolean('--anonymous-auth')))
+    .addOption(new Option('--token-auth-file <file>', 'bearer tokens, CSV: token,user,uid,"group1,group2"'))
+    .addOption(new Option('--service-account-signing-key-file <file>', 'private key that signs service account tokens (default: DATA_DIR/pki/sa.key, generated)'))
+    .addOption(new Option('--service-account-key-file <file>', 'public keys (PEM) that service account tokens are verified with, besides the signing key\'s (repeatable)').default([]).argParser(collect))
+    .addOption(new Option('--service-account-issuer <url>', 'the iss of issued service account tokens; the first signs, each is accepted (repeatable) (default: "https://kubernetes.default.svc")').argParser(collect))
+    .addOption(new Option('--api-audiences <list>', 'audiences a token must be meant for (comma-separated) (default: the service account issuers)').argParser(list))
+    .addOption(new Option('--requestheader-client-ca-file <file>', 'CA of front-proxy client certificates whose X-Remote-* headers name the user (default: the generated DATA_DIR/pki/front-proxy-ca.crt)'))
+    .addOption(new Option('--requestheader-allowed-names <list>', 'front-proxy certificate CNs allowed; empty allows any from the CA (comma-separated) (default: "front-proxy-client" with the generated CA)').argParser(list))
+    .addOption(new Option('--requestheader-username-headers <list>', 'headers holding the user name, first non-empty wins (default: "X-Remote-User")').argParser(list))
+    .addOption(new Option('--requestheader-group-headers <list>', 'headers holding the groups (default: "X-Remote-Group")').argParser(list))
+    .addOption(new Option('--requestheader-extra-headers-prefix <list>', 'header prefixes holding extra user information (default: "X-Remote-Extra-")').argParser(list))
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
 }
@@ -107,6 +148,17 @@ interface RawOptions {
   etcdCompactionInterval?: number;
   runtimeConfig: string[];
   authorizationMode: string[];
+  anonymousAuth: boolean;
+  tokenAuthFile?: string;
+  serviceAccountSigningKeyFile?: string;
+  serviceAccountKeyFile: string[];
+  serviceAccountIssuer?: string[];
+  apiAudiences?: string[];
+  requestheaderClientCaFile?: string;
+  requestheaderAllowedNames?: string[];
+  requestheaderUsernameHeaders?: string[];
+  requestheaderGroupHeaders?: string[];
+  requestheaderExtraHeadersPrefix?: string[];
 }
 
 /** Parses argv (without node and script) into validated options; throws OptionsError with one line. */
@@ -134,6 +186,10 @@ function validate(raw: RawOptions): ServerOptions {
     ['--etcd-cafile', raw.etcdCafile],
     ['--etcd-certfile', raw.etcdCertfile],
     ['--etcd-keyfile', raw.etcdKeyfile],
+    ['--token-auth-file', raw.tokenAuthFile],
+    ['--service-account-signing-key-file', raw.serviceAccountSigningKeyFile],
+    ['--requestheader-client-ca-file', raw.requestheaderClientCaFile],
+    ...raw.serviceAccountKeyFile.map((f) => ['--service-account-key-file', f] as const),
   ] as const) {
     if (file === undefined) continue;
     try {
@@ -167,7 +223,29 @@ function validate(raw: RawOptions): ServerOptions {
     etcdKeyFile: raw.etcdKeyfile,
     compactionIntervalMs: raw.etcdCompactionInterval ?? raw.compactionInterval,
     runtimeConfig: validateRuntimeConfig(raw.runtimeConfig),
+    authentication: authenticationFlags(raw),
     authorizationModes: validateAuthorizationModes(raw.authorizationMode),
+  };
+}
+
+function authenticationFlags(raw: RawOptions): AuthenticationFlags {
+  const issuers = raw.serviceAccountIssuer?.length ? raw.serviceAccountIssuer : ['https://kubernetes.default.svc'];
+  for (const issuer of issuers) {
+    // kube: a URL (then https) or a plain string without a colon.
+    if (issuer.includes(':') && !/^https:\/\/[^/]/.test(issuer)) throw new OptionsError(`--service-account-issuer: ${JSON.stringify(issuer)} contained a ':' but was not a valid URL`);
+  }
+  return {
+    anonymousAuth: raw.anonymousAuth,
+    tokenAuthFile: raw.tokenAuthFile && resolve(raw.tokenAuthFile),
+    serviceAccountSigningKeyFile: raw.serviceAccountSigningKeyFile && resolve(raw.serviceAccountSigningKeyFile),
+    serviceAccountKeyFiles: raw.serviceAccountKeyFile.map((f) => resolve(f)),
+    serviceAccountIssuers: issuers,
+    apiAudiences: raw.apiAudiences?.length ? raw.apiAudiences : issuers,
+    requestHeaderClientCAFile: raw.requestheaderClientCaFile && resolve(raw.requestheaderClientCaFile),
+    requestHeaderAllowedNames: raw.requestheaderAllowedNames,
+    requestHeaderUsernameHeaders: raw.requestheaderUsernameHeaders?.length ? raw.requestheaderUsernameHeaders : ['X-Remote-User'],
+    requestHeaderGroupHeaders: raw.requestheaderGroupHeaders?.length ? raw.requestheaderGroupHeaders : ['X-Remote-Group'],
+    requestHeaderExtraHeadersPrefix: raw.requestheaderExtraHeadersPrefix?.length ? raw.requestheaderExtraHeadersPrefix : ['X-Remote-Extra-'],
   };
 }
 

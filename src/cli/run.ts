@@ -11,6 +11,9 @@ import { isEnabled, parseRuntimeConfig } from '../master/runtime-config.js';
 import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
 import { DynamicFileCAContent } from '../dynamiccertificates/dynamic-cafile-content.js';
 import { DynamicCertKeyPairContent } from '../dynamiccertificates/dynamic-certkey-content.js';
+import { UnionCAContent } from '../dynamiccertificates/union-ca-content.js';
+import type { MasterServer } from '../master/master.js';
+import { setUpAuthentication } from './authentication.js';
 import { createDynamicSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
 import { gracefulShutdown } from '../server/shutdown.js';
@@ -44,6 +47,15 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const clientCA = new DynamicFileCAContent('client-ca-bundle', opts.clientCAFile ?? pki.files.clientCACert, { logger });
   await servingCert.runOnce();
   await clientCA.runOnce();
+  let master: MasterServer | undefined;
+  const auth = await setUpAuthentication({
+    flags: opts.authentication,
+    certDir: opts.certDir,
+    generatedFrontProxyCA: pki.files.frontProxyCACert,
+    clientCA,
+    master: () => master,
+    logger,
+  });
 
   const storage = await openBackend({
     etcdServers: opts.etcdServers,
@@ -63,17 +75,24 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     storageChecks,
     storage: storage.backend,
     resources: builtinResources().filter((d) => isEnabled(runtimeConfig, d)),
-    extraHandlers: builtinExtraHandlers,
+    extraHandlers: {
+      ...builtinExtraHandlers,
+      '/serviceaccounts': { ...builtinExtraHandlers['/serviceaccounts'], ...auth.serviceAccountTokenHandlers },
+    },
+    authentication: auth.authentication,
     authorizationModes: opts.authorizationModes,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
+  master = chain.master;
   hooks.extend?.(chain);
 
-  const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, clientCA, logger });
+  // The handshake accepts client certificates of either CA; each authenticator then checks its own.
+  const tlsClientCA = new UnionCAContent(clientCA, auth.requestHeaderCA);
+  const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, clientCA: tlsClientCA, logger });
   const address = await listen(server, opts.bindAddress, opts.securePort);
   port = address.port;
   const certsAbort = new AbortController();
-  const certControllers = [servingCert, clientCA, tlsContext].map((c) => c.run(certsAbort.signal));
+  const certControllers = [servingCert, clientCA, auth.requestHeaderCA, tlsContext].map((c) => c.run(certsAbort.signal));
 
   let kubeconfigPath: string | undefined;
   if (!opts.tlsCertFile && !opts.clientCAFile) {

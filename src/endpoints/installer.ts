@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { newMethodNotSupported } from '../apimachinery/status-error.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
+import type { ResourceInfo } from '../registry/resource-info.js';
 import type { Store } from '../registry/store.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { requestInfoFrom } from './request/context.js';
@@ -40,6 +41,18 @@ function routesOf(def: ResourceDefinition, extra: ExtraHandlers): Map<string, Ma
   return routes;
 }
 
+/**
+ * A resource that answers only create and keeps nothing (kube's rest.Creater
+ * alone, with no storage: TokenReview, SelfSubjectReview, the access
+ * reviews). `create` decodes the body, decides, and writes the 201 itself.
+ * Served on POST to its collection: in a namespace when it is namespaced,
+ * never in one when not; every other verb is 405.
+ */
+export interface CreateOnlyResource {
+  info: ResourceInfo;
+  create: (req: Request, res: Response) => Promise<void>;
+}
+
 interface Installed {
   ctx: ResourceContext;
   routes: Map<string, Map<string, Handler>>;
@@ -52,6 +65,7 @@ interface Installed {
  */
 export class APIInstaller {
   private readonly installed = new Map<string, Installed>();
+  private readonly createOnly = new Map<string, CreateOnlyResource>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly opts: { lifecycle?: Lifecycle } = {}) {}
@@ -66,6 +80,17 @@ export class APIInstaller {
     const removed = this.installed.delete(key(group, version, resource));
     if (removed) this.changed();
     return removed;
+  }
+
+  /** Serves a create-only resource (see CreateOnlyResource); replaces one of the same group/version/resource. */
+  installCreateOnly(r: CreateOnlyResource): void {
+    this.createOnly.set(key(r.info.group, r.info.version, r.info.resource), r);
+    this.changed();
+  }
+
+  /** The create-only resources installed, for discovery (their one verb is create). */
+  createOnlyResources(): ResourceInfo[] {
+    return [...this.createOnly.values()].map((r) => r.info);
   }
 
   /** Everything installed, for discovery and OpenAPI. */
@@ -91,7 +116,15 @@ export class APIInstaller {
     const info = requestInfoFrom(req);
     if (!info?.isResourceRequest) return next();
     const entry = this.installed.get(key(info.apiGroup, info.apiVersion, info.resource));
-    if (!entry) return next();
+    if (!entry) {
+      const creater = this.createOnly.get(key(info.apiGroup, info.apiVersion, info.resource));
+      if (!creater || Boolean(info.namespace) !== creater.info.namespaced) return next();
+      if (info.verb !== 'create' || info.name || info.subresource) {
+        throw newMethodNotSupported({ group: creater.info.group, resource: creater.info.resource }, info.verb);
+      }
+      await creater.create(req, res);
+      return;
+    }
     const { ctx, routes } = entry;
     // A namespaced resource is reached by name only inside a namespace; a cluster-scoped one never is.
     if (ctx.def.info.namespaced && !info.namespace && info.name) return next();

@@ -136,6 +136,12 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
       Object.entries(opts.extraHandlers ?? {}).map(([gr, subs]) => [gr, Object.fromEntries(Object.entries(subs).map(([n, verbs]) => [n, Object.keys(verbs)]))]),
     );
     const gvs = groupVersionsOf(installer.definitions(), extraNames);
+    // Create-only resources (the reviews) have one verb and no storage.
+    for (const r of installer.createOnlyResources()) {
+      let gv = gvs.find((g) => g.group === r.group && g.version === r.version);
+      if (!gv) gvs.push((gv = { group: r.group, version: r.version, resources: [] }));
+      gv.resources.push({ resource: r.resource, singularName: r.singularName, kind: r.kind, namespaced: r.namespaced, verbs: ['create'] });
+    }
     const now = new Set(gvs.map((gv) => `${gv.group}/${gv.version}`));
     for (const gv of gvs) opts.discovery.setGroupVersion(gv);
     for (const old of published) {
@@ -148,7 +154,7 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   };
   installer.onChange(publish);
   publish();
-  const owned = () => new Set(installer.definitions().map((d) => d.info.group));
+  const owned = () => new Set([...installer.definitions().map((d) => d.info.group), ...installer.createOnlyResources().map((r) => r.group)]);
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
   // The request rides along the registry calls, so admission can tell who asks (RBAC escalation checks).
   server.routes.use(withRequester(installer.handler));

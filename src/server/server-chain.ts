@@ -1,11 +1,12 @@
 import express, { type Express } from 'express';
 import { createAggregatorServer } from '../aggregator/aggregator-server.js';
 import { createAPIExtensionsServer } from '../apiextensions/apiextensions-server.js';
-import { unionAuthenticator, type Authenticator } from '../auth/authenticator/authenticator.js';
-import { createX509Authenticator } from '../auth/authenticator/x509.js';
+import type { Authenticator } from '../auth/authenticator/authenticator.js';
+import { buildAuthentication, type BuiltAuthentication } from '../auth/authenticator/config.js';
+import { authenticationV1Resources } from '../apis/authentication/v1/index.js';
 import { unionAuthorizer, type Authorizer } from '../auth/authorizer/authorizer.js';
 import { privilegedGroupsAuthorizer } from '../auth/authorizer/privileged-groups.js';
-import { isPublicInfoPath, publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
+import { publicInfoAuthorizer } from '../auth/authorizer/public-info.js';
 import { SYSTEM_MASTERS } from '../auth/user.js';
 import { createAuthorization, unionRuleResolver, type AuthorizationMode } from '../auth/authorizer/rbac/authorization-modes.js';
 import { rbacEscalationAdmission } from '../auth/authorizer/rbac/escalation.js';
@@ -25,6 +26,7 @@ import type { Logger } from '../observability/logger.js';
 import { withAuditID } from './filters/audit-id.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
+import { withImpersonation } from './filters/impersonation.js';
 import { withDrain } from './filters/drain.js';
 import { withHTTPLog } from './filters/http-log.js';
 import { withPanicRecovery } from './filters/panic-recovery.js';
@@ -42,6 +44,9 @@ export interface ServerChainOptions {
   storageChecks: HealthChecker[];
   /** host:port that clients use to reach this server. */
   serverAddress: () => string;
+  /** Who a request is (kube's authenticators, built from the flags); default: client certificates, and anonymous. */
+  authentication?: BuiltAuthentication;
+  /** Replaces authentication's request authenticator (tests). */
   authenticator?: Authenticator;
   /** Replaces the one --authorization-mode would build. */
   authorizer?: Authorizer;
@@ -99,6 +104,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   for (const review of authorizationReviews({ authorizer, ruleResolver: authorization?.ruleResolver ?? unionRuleResolver([]) })) {
     master.installer.installCreateOnly(review);
   }
+  const authentication = opts.authentication ?? buildAuthentication({ apiAudiences: [], anonymous: true });
+  for (const review of authenticationV1Resources(authentication)) master.installer.installCreateOnly(review);
   const clusterRoles = master.installer.store(RBAC_GROUP, 'v1', 'clusterroles');
   addRBACPostStartHooks(master, {
     authorization,
@@ -175,11 +182,13 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   app.use(withHTTPLog(opts.logger));
   app.use(
     withAuthentication({
-      authenticator: opts.authenticator ?? unionAuthenticator(createX509Authenticator()),
-      allowAnonymous: isPublicInfoPath,
+      authenticator: opts.authenticator ?? authentication.authenticator,
+      identityHeaders: authentication.identityHeaders,
       logger: opts.logger,
     }),
   );
+  // (audit goes here, between authentication and impersonation, as kube's)
+  app.use(withImpersonation({ authorizer, logger: opts.logger }));
   app.use(withAuthorization(authorizer));
   app.use(nonResource);
   app.use(aggregator.handler);

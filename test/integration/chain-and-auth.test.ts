@@ -61,11 +61,12 @@ describe('the chain, authentication and authorization', () => {
     }
   });
 
-  it('gives a request with no certificate 401, except on health and version', async () => {
+  it('serves a request with no certificate as system:anonymous: 403 except on health and version', async () => {
     const anon = adminCreds(fd.dataDir, { anonymous: true });
     const r = await request(fd.port, '/api', anon);
-    assert.equal(r.status, 401);
-    assert.equal(r.json<Status>().reason, 'Unauthorized');
+    assert.equal(r.status, 403);
+    assert.equal(r.json<Status>().reason, 'Forbidden');
+    assert.equal(r.json<Status>().message, 'forbidden: User "system:anonymous" cannot get path "/api"');
     for (const path of ['/healthz', '/livez', '/readyz', '/version', '/readyz/ping', '/livez?verbose']) {
       const ok = await request(fd.port, path, anon);
       assert.equal(ok.status, 200, `${path}: ${ok.body}`);

@@ -1,51 +1,62 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { ALL_AUTHENTICATED, type UserInfo } from '../user.js';
+import type { CertPool } from '../../dynamiccertificates/cert-pool.js';
+import type { UserInfo } from '../user.js';
 import { InvalidCredentialsError, type Authenticator } from './authenticator.js';
+import { peerChain } from './peer-certificates.js';
+
+/** Where the client CA is read from each time (a DynamicFileCAContent follows its file). */
+export interface VerifyOptionsProvider {
+  verifyOptions(): { roots: CertPool };
+}
+
+export interface X509Options {
+  /**
+   * The client CA (--client-ca-file). The TLS server accepts the union of this
+   * and the front-proxy CA, so the chain is verified again here against this
+   * one alone. Without it, the TLS handshake's verdict is taken.
+   */
+  clientCA?: VerifyOptionsProvider;
+}
 
 /**
- * Client-certificate authentication. The TLS server verifies the chain against
- * the client CA it currently serves with (requestCert without rejecting, so a
- * request with no certificate can still be served by another authenticator);
- * here a presented but unverified certificate is refused, and a verified one
- * names the user: CN is the user name, each O a group.
+ * kube's x509 authenticator: a client certificate that chains to the client
+ * CA names the user, CN the name and each O a group. A presented certificate
+ * that does not verify is refused (another authenticator may still succeed).
  */
-export function createX509Authenticator(): Authenticator {
-  // A connection's certificate and its verification are fixed at the handshake:
-  // decide once per connection, not once per request (getPeerCertificate is costly).
-  const decided = new WeakMap<object, UserInfo | null | InvalidCredentialsError>();
+export function createX509Authenticator(opts: X509Options = {}): Authenticator {
+  // Verified once per connection and CA pool: the handshake fixes the chain, a rotated CA makes a new pool.
+  const verdicts = new WeakMap<object, WeakMap<object, UserInfo | InvalidCredentialsError>>();
   return {
     authenticate(req: IncomingMessage): UserInfo | null {
-      const socket = req.socket;
-      let decision = decided.get(socket);
-      if (decision === undefined) {
-        try {
-          decision = fromSocket(socket as Partial<TLSSocket>);
-        } catch (err) {
-          if (!(err instanceof InvalidCredentialsError)) throw err;
-          decision = err;
-        }
-        decided.set(socket, decision);
+      const chain = peerChain(req);
+      if (!chain) return null;
+      const pool = opts.clientCA?.verifyOptions().roots;
+      const poolKey: object = pool ?? verdicts;
+      let perSocket = verdicts.get(req.socket);
+      if (!perSocket) verdicts.set(req.socket, (perSocket = new WeakMap()));
+      let verdict = perSocket.get(poolKey);
+      if (!verdict) {
+        verdict = decide(req, pool);
+        perSocket.set(poolKey, verdict);
       }
-      if (decision instanceof InvalidCredentialsError) throw decision;
-      return decision;
+      if (verdict instanceof InvalidCredentialsError) throw verdict;
+      return verdict;
     },
   };
 }
 
-function fromSocket(socket: Partial<TLSSocket>): UserInfo | null {
-  if (typeof socket.getPeerCertificate !== 'function') return null;
-  const cert = socket.getPeerCertificate();
-  if (!cert || Object.keys(cert).length === 0) return null;
-  if (!socket.authorized) {
-    throw new InvalidCredentialsError(`x509: certificate not trusted: ${String(socket.authorizationError ?? 'unknown')}`);
+function decide(req: IncomingMessage, pool: CertPool | undefined): UserInfo | InvalidCredentialsError {
+  const chain = peerChain(req)!;
+  try {
+    if (pool) pool.verify(chain.leaf, chain.intermediates);
+    else {
+      const socket = req.socket as Partial<TLSSocket>;
+      if (!socket.authorized) throw new Error(`x509: certificate not trusted: ${String(socket.authorizationError ?? 'unknown')}`);
+    }
+  } catch (err) {
+    return new InvalidCredentialsError(`verifying certificate ${chain.leaf.subject.replace(/\n/g, ',')} failed: ${(err as Error).message}`);
   }
-  const cn = firstOf(cert.subject?.CN);
-  if (!cn) throw new InvalidCredentialsError('x509: certificate has no common name');
-  const orgs = allOf(cert.subject?.O);
-  return { name: cn, groups: [...orgs, ALL_AUTHENTICATED] };
+  if (!chain.commonName) return new InvalidCredentialsError('x509: common name is required');
+  return { name: chain.commonName, groups: chain.organizations };
 }
-
-// Node gives a string for one value and an array for several.
-const allOf = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const firstOf = (v: string | string[] | undefined): string | undefined => allOf(v)[0];

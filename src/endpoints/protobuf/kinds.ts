@@ -34,6 +34,7 @@ const GROUPS: Record<string, { pkg: string; kinds: string[] }> = {
     pkg: 'k8s.io.api.authorization.v1',
     kinds: ['SelfSubjectAccessReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'],
   },
+  'authentication.k8s.io/v1': { pkg: 'k8s.io.api.authentication.v1', kinds: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'] },
   'meta.k8s.io/v1': { pkg: META, kinds: ['PartialObjectMetadata', 'PartialObjectMetadataList'] },
 };
 

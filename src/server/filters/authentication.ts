@@ -2,42 +2,42 @@ import type { RequestHandler } from 'express';
 import { newUnauthorized } from '../../apimachinery/status-error.js';
 import { setUser } from '../../endpoints/request/context.js';
 import type { Authenticator } from '../../auth/authenticator/authenticator.js';
-import { ALL_UNAUTHENTICATED, ANONYMOUS } from '../../auth/user.js';
 import type { Logger } from '../../observability/logger.js';
 
 export interface AuthenticationOptions {
+  /** Includes anonymous when it is enabled: null means no user at all (401). */
   authenticator: Authenticator;
   /**
-   * Requests with no credentials at all: when this returns true they go on as
-   * system:anonymous (the authorizer then decides), otherwise they get 401.
+   * Headers that carry identity (Authorization, the front-proxy's): removed
+   * after authentication, whoever sent them, so nothing downstream (a proxied
+   * backend) can see, replay or be fooled by them. Names and prefixes, lower case.
    */
-  allowAnonymous: (path: string) => boolean;
+  identityHeaders?: { names: string[]; prefixes: string[] };
   logger: Logger;
 }
 
-/**
- * Names the user. Invalid credentials are a 401, never a fall-through to
- * anonymous. Credentials are removed afterwards so nothing downstream (a proxied
- * backend) can see or replay them.
- */
+/** Names the user. Invalid credentials are a 401, never a fall-through to anonymous. */
 export function withAuthentication(opts: AuthenticationOptions): RequestHandler {
+  const names = opts.identityHeaders?.names ?? ['authorization'];
+  const prefixes = opts.identityHeaders?.prefixes ?? [];
   return async (req, _res, next) => {
     let user;
     try {
       user = await opts.authenticator.authenticate(req);
     } catch (err) {
-      opts.logger.v(2).info('unable to authenticate the request', { path: req.path, err });
+      opts.logger.v(2).info('unable to authenticate the request', { path: req.path, err: err instanceof Error ? err.message : String(err) });
       next(newUnauthorized());
       return;
     }
     if (!user) {
-      if (!opts.allowAnonymous(req.path)) {
-        next(newUnauthorized());
-        return;
-      }
-      user = { name: ANONYMOUS, groups: [ALL_UNAUTHENTICATED] };
+      next(newUnauthorized());
+      return;
     }
-    delete req.headers.authorization;
+    const identity = (h: string) => names.includes(h) || prefixes.some((p) => h.startsWith(p));
+    for (const h of Object.keys(req.headers)) if (identity(h)) delete req.headers[h];
+    // The raw pairs too: a proxy that forwards them must not forward these.
+    const raw = req.rawHeaders;
+    for (let i = raw.length - 2; i >= 0; i -= 2) if (identity(raw[i]!.toLowerCase())) raw.splice(i, 2);
     setUser(req, user);
     next();
   };
