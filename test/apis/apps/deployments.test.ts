@@ -38,7 +38,7 @@ describe('deployments: resource info', () => {
       shortNames: ['deploy'],
       categories: ['all'],
     });
-    assert.equal(appsV1Resources.length, 1);
+    assert.equal(appsV1Resources.length, 4);
     assert.equal(appsV1Resources[0].info.resource, 'deployments');
   });
 

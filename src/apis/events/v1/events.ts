@@ -180,6 +180,7 @@ export function eventV1FieldLabels(obj: EventV1): Record<string, string> {
 }
 
 export const eventsV1: ResourceDefinition<EventV1> = {
+  conversion: eventsV1StorageConversion as unknown as NonNullable<ResourceDefinition['conversion']>,
   info: {
     group: 'events.k8s.io',
     version: 'v1',

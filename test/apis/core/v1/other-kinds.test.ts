@@ -102,10 +102,10 @@ test('serviceaccounts: SECRETS counts references', () => {
 
 test('every core/v1 kind is exported with kube discovery names', () => {
   const byResource = Object.fromEntries(coreV1Resources.map((d) => [d.info.resource, d.info]));
-  assert.deepEqual(Object.keys(byResource).sort(), ['configmaps', 'endpoints', 'events', 'namespaces', 'pods', 'secrets', 'serviceaccounts', 'services']);
+  assert.deepEqual(Object.keys(byResource).sort(), ['configmaps', 'endpoints', 'events', 'limitranges', 'namespaces', 'pods', 'resourcequotas', 'secrets', 'serviceaccounts', 'services']);
   const shortNames = Object.fromEntries(coreV1Resources.map((d) => [d.info.resource, d.info.shortNames ?? []]));
   assert.deepEqual(shortNames, {
-    namespaces: ['ns'], configmaps: ['cm'], secrets: [], services: ['svc'], endpoints: ['ep'], serviceaccounts: ['sa'], events: ['ev'], pods: ['po'],
+    namespaces: ['ns'], configmaps: ['cm'], secrets: [], services: ['svc'], endpoints: ['ep'], serviceaccounts: ['sa'], events: ['ev'], pods: ['po'], limitranges: ['limits'], resourcequotas: ['quota'],
   });
   for (const d of coreV1Resources) {
     assert.equal(d.info.group, '');
