@@ -109,9 +109,19 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   if (nsStore && opts.storage) {
     const storage = opts.storage;
     const logger = opts.logger ?? discardLogger;
-    server.addPostStartHook('start-system-namespaces-controller', async () => {
-      const created = await ensureSystemNamespaces(nsStore);
-      if (created.length > 0) logger.info('created system namespaces', { namespaces: created });
+    server.addPostStartHook('start-system-namespaces-controller', async ({ signal }) => {
+      // Storage may be briefly unreachable at start (etcd restarting): retry, as kube's controller does.
+      for (let delay = 200; ; delay = Math.min(delay * 2, 10_000)) {
+        try {
+          const created = await ensureSystemNamespaces(nsStore);
+          if (created.length > 0) logger.info('created system namespaces', { namespaces: created });
+          return;
+        } catch (err) {
+          if (signal.aborted) throw err;
+          logger.warn('creating the system namespaces failed; retrying', { err: err instanceof Error ? err.message : String(err), retryInMs: delay });
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
     });
     server.addPostStartHook('start-namespace-controller', ({ signal }) => {
       const controller = new NamespaceController({

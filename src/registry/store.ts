@@ -123,7 +123,7 @@ export class Store {
         opts.resourceVersion === undefined || opts.resourceVersion === ''
           ? await this.storage.get(this.keyFor(namespace, name))
           : await this.storage.get(this.keyFor(namespace, name), { revision, match: 'NotOlderThan' });
-      return this.typed(structuredClone(obj));
+      return this.typed(obj);
     } catch (err) {
       this.fail(err, name);
     }
@@ -191,7 +191,8 @@ export class Store {
       } else {
         result = await this.storage.list(prefix, { revision, match: 'NotOlderThan', predicate });
       }
-      const items = result.items.map((o) => this.typed(structuredClone(o)));
+      // Reads are serialized, never changed: no copy (cached objects are shared, backend ones are fresh).
+      const items = result.items.map((o) => this.typed(o));
       const out: ListResultAPI = { items, resourceVersion: String(result.revision) };
       if (result.continue) out.continue = result.continue;
       if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;

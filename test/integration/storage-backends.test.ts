@@ -25,6 +25,8 @@ describe('storage backends behind the server', () => {
       const admin = adminCreds(fd.dataDir);
       assert.equal(existsSync(join(fd.dataDir, 'state.db')), false, 'no SQLite file when etcd is used');
       assert.deepEqual((await request(fd.port, '/readyz/etcd', admin)).body, 'ok');
+      // fully ready (post-start hooks done) before etcd goes away
+      await eventually(() => request(fd.port, '/readyz', admin), (r) => r.status === 200);
       await etcd.kill('SIGTERM');
       const down = await eventually(() => request(fd.port, '/readyz?verbose', admin), (r) => r.status !== 200);
       assert.equal(down.status, 500);

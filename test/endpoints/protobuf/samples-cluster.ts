@@ -123,4 +123,28 @@ export const CLUSTER_SAMPLES: Record<string, Obj> = {
     deprecatedLastTimestamp: T2,
     deprecatedCount: 3,
   },
+  'authentication.k8s.io/v1/TokenRequest': {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    metadata: meta('builder', 'default'),
+    spec: { audiences: ['https://kubernetes.default.svc', 'vault'], expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'web-0', uid: 'b1' } },
+    status: { token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', expirationTimestamp: T2 },
+  },
+  'authentication.k8s.io/v1/TokenReview': {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenReview',
+    metadata: {},
+    spec: { token: 'abc.def.ghi', audiences: ['vault'] },
+    status: {
+      authenticated: true,
+      user: { username: 'system:serviceaccount:default:builder', uid: 'u1', groups: ['system:serviceaccounts', 'system:authenticated'], extra: { 'authentication.kubernetes.io/pod-name': ['web-0'] } },
+      audiences: ['vault'],
+    },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
+    metadata: {},
+    status: { userInfo: { username: 'admin', groups: ['system:masters', 'system:authenticated'] } },
+  },
 };
