@@ -123,67 +123,87 @@ async function verbs(name: string, backend: StorageBackend, direct: Direct): Pro
   return rows;
 }
 
-/** Latency from the write call to the moment the last of `watchers` receives its event. */
-async function watchDelivery(backend: StorageBackend, watchers: number): Promise<{ p50: number; p99: number }> {
-  const prefix = `/watchbench${watchers}`;
-  const cacher = new Cacher({ storage: backend, resourcePrefix: prefix, watcherBufferSize: WATCH_WRITES + 10 });
-  await cacher.start();
+/** Resolves true when `p` settles within `ms`, false otherwise: every wait here is bounded. */
+const within = (p: Promise<void>, ms: number): Promise<boolean> =>
+  Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+
+const WAIT_MS = 10_000;
+
+/**
+ * Times writes until every one of `count` receivers saw the event. One untimed
+ * write first makes sure the watches are established (etcd registers them
+ * asynchronously); a write whose event does not arrive in time is counted as missed.
+ */
+async function timeDeliveries(
+  count: number,
+  subscribe: (onEvent: () => void) => void,
+  write: (i: number) => Promise<unknown>,
+): Promise<{ p50: number; p99: number; missed: number }> {
   const latencies: number[] = [];
   let pending = 0;
   let done: (() => void) | undefined;
-  let t0 = 0n;
-  const ws = Array.from({ length: watchers }, () => cacher.watch(prefix, { recursive: true }));
-  for (const w of ws) {
-    void (async () => {
-      for await (const _e of w as AsyncIterable<WatchEvent>) {
-        if (--pending === 0) {
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          done?.();
-        }
-      }
-    })();
-  }
-  for (let i = 0; i < WATCH_WRITES; i++) {
-    pending = watchers;
+  subscribe(() => {
+    if (--pending === 0) done?.();
+  });
+  let missed = 0;
+  for (let i = -1; i < WATCH_WRITES; i++) {
+    pending = count;
     const all = new Promise<void>((r) => (done = r));
-    t0 = process.hrtime.bigint();
-    await backend.create(`${prefix}/bench/w-${i}`, object(`w-${i}`, i));
-    await all;
+    const t0 = process.hrtime.bigint();
+    await write(i);
+    const arrived = await within(all, WAIT_MS);
+    if (i < 0) continue;
+    if (arrived) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    else missed++;
   }
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), missed };
+}
+
+/** Latency from the write call to the moment the last of `watchers` receives its event. */
+async function watchDelivery(backend: StorageBackend, watchers: number): Promise<{ p50: number; p99: number; missed: number }> {
+  const prefix = `/watchbench${watchers}`;
+  const cacher = new Cacher({ storage: backend, resourcePrefix: prefix, watcherBufferSize: WATCH_WRITES + 10 });
+  await cacher.start();
+  const ws = Array.from({ length: watchers }, () => cacher.watch(prefix, { recursive: true }));
+  const result = await timeDeliveries(
+    watchers,
+    (onEvent) => {
+      for (const w of ws) {
+        void (async () => {
+          for await (const _e of w as AsyncIterable<WatchEvent>) onEvent();
+        })();
+      }
+    },
+    (i) => backend.create(`${prefix}/bench/w-${i}`, object(`w-${i}`, i)),
+  );
   for (const w of ws) w.stop();
   await cacher.stop();
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return result;
 }
 
 /** The limit for watch delivery: one watcher straight on the backend (etcd's own watch; SQLite's commit path). */
-async function directWatch(backend: StorageBackend): Promise<{ p50: number; p99: number }> {
+async function directWatch(backend: StorageBackend): Promise<{ p50: number; p99: number; missed: number }> {
   const prefix = '/watchdirect';
   const w = backend.watch(prefix, { recursive: true });
-  const latencies: number[] = [];
-  let t0 = 0n;
-  let done: (() => void) | undefined;
-  void (async () => {
-    for await (const _e of w) {
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      done?.();
-    }
-  })();
-  for (let i = 0; i < WATCH_WRITES; i++) {
-    const got = new Promise<void>((r) => (done = r));
-    t0 = process.hrtime.bigint();
-    await backend.create(`${prefix}/bench/w-${i}`, object(`w-${i}`, i));
-    await got;
-  }
+  const result = await timeDeliveries(
+    1,
+    (onEvent) => {
+      void (async () => {
+        for await (const _e of w) onEvent();
+      })();
+    },
+    (i) => backend.create(`${prefix}/bench/w-${i}`, object(`w-${i}`, i)),
+  );
   w.stop();
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return result;
 }
 
 async function watchRows(backend: StorageBackend): Promise<(string | number)[][]> {
   const limit = await directWatch(backend);
-  const rows: (string | number)[][] = [['1 watcher on the backend (limit)', fmt(limit.p50, 2), fmt(limit.p99, 2), '-']];
+  const rows: (string | number)[][] = [['1 watcher on the backend (limit)', fmt(limit.p50, 2), fmt(limit.p99, 2), '-', limit.missed]];
   for (const n of [1, 100, 1000]) {
     const r = await watchDelivery(backend, n);
-    rows.push([`${n} watcher(s) via the cache`, fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.p99 / limit.p99, 2)]);
+    rows.push([`${n} watcher(s) via the cache`, fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.p99 / limit.p99, 2), r.missed]);
   }
   return rows;
 }
@@ -228,7 +248,7 @@ export async function benchStorage(): Promise<void> {
     const sqlite = SqliteStorage.open({ path: join(dir, 'state.db'), compactionIntervalMs: 0 });
     const raw = rawSqlite(join(dir, 'raw.db'));
     printTable(`SQLite backend vs raw SQL (better-sqlite3, WAL, synchronous=FULL; ${N} ops each; ratio >= 1 is at or above the limit)`, header, await verbs('sqlite', sqlite, raw));
-    printTable('SQLite: watch delivery, write call to last watcher (ms)', ['case', 'p50', 'p99', 'p99 ratio'], await watchRows(sqlite));
+    printTable('SQLite: watch delivery, write call to last watcher (ms)', ['case', 'p50', 'p99', 'p99 ratio', 'missed'], await watchRows(sqlite));
     await raw.close();
     await sqlite.close();
   } finally {
@@ -241,7 +261,7 @@ export async function benchStorage(): Promise<void> {
     const client = new Etcd3({ hosts: [etcd.endpoint], grpcOptions: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
     const raw = rawEtcd(client, '/raw');
     printTable(`etcd backend vs the etcd3 client (etcd ${etcd.endpoint} on loopback; ${N} ops each)`, header, await verbs('etcd', backend, raw));
-    printTable('etcd: watch delivery, write call to last watcher (ms)', ['case', 'p50', 'p99', 'p99 ratio'], await watchRows(backend));
+    printTable('etcd: watch delivery, write call to last watcher (ms)', ['case', 'p50', 'p99', 'p99 ratio', 'missed'], await watchRows(backend));
     client.close();
     await backend.close();
   } finally {
