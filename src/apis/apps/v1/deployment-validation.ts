@@ -4,6 +4,7 @@
  * with kube's paths and messages. Metadata is the Store's job.
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
+import { sameSelector } from './workload-helpers.js';
 import { FieldPath } from '../../../apimachinery/validation/path.js';
 import { validateLabelSelector } from '../../../apimachinery/validation/labels.js';
 import { FIELD_IMMUTABLE_ERROR_MSG, validateNonnegativeField } from '../../../apimachinery/validation/metadata-fields.js';
@@ -139,24 +140,6 @@ export function validateDeploymentSpec(spec: DeploymentSpec, path: FieldPath = S
 
 export function validateDeployment(d: Deployment): field.FieldError[] {
   return validateDeploymentSpec(isRecord(d.spec) ? d.spec : {});
-}
-
-/** Semantic equality of selectors: a missing list or map equals an empty one, as in kube's Semantic.DeepEqual. */
-function sameSelector(a: LabelSelectorSpec | null | undefined, b: LabelSelectorSpec | null | undefined): boolean {
-  if (!a || !b) return !a && !b;
-  const labelsA = a.matchLabels ?? {};
-  const labelsB = b.matchLabels ?? {};
-  const keysA = Object.keys(labelsA);
-  if (keysA.length !== Object.keys(labelsB).length || keysA.some((k) => labelsB[k] !== labelsA[k])) return false;
-  const exprA = a.matchExpressions ?? [];
-  const exprB = b.matchExpressions ?? [];
-  if (exprA.length !== exprB.length) return false;
-  return exprA.every((x, i) => {
-    const y = exprB[i];
-    const vx = x.values ?? [];
-    const vy = y.values ?? [];
-    return x.key === y.key && x.operator === y.operator && vx.length === vy.length && vx.every((v, j) => v === vy[j]);
-  });
 }
 
 /** The deployment strategy's ValidateUpdate: the spec again, and an immutable selector (apps/v1). */

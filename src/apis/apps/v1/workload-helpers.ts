@@ -1,9 +1,8 @@
 /**
- * What the workload kinds (ReplicaSet, StatefulSet, DaemonSet, and batch's
- * Job and CronJob) share: kube's IntOrString-percent checks, selector
- * equality and formatting, status counters, and the printers' container
- * cells. deployment-validation.ts keeps private copies of some of these; it
- * could import them from here.
+ * What the workload kinds (Deployment, ReplicaSet, StatefulSet, DaemonSet,
+ * and batch's Job and CronJob) share: kube's IntOrString-percent checks,
+ * selector equality and formatting, status counters, and the printers'
+ * container cells.
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../../apimachinery/validation/path.js';
