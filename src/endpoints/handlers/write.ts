@@ -4,23 +4,35 @@ import type { KubeObject } from '../../registry/object.js';
 import { decodeObjectBody, decodeObjectBodyWithRaw } from '../request-body.js';
 import { validateBodyFields } from './field-validation.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
-
-const served = (ctx: ResourceContext) => ({ apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
 import { writeObject } from '../responsewriters/object.js';
 import { listOptions, writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
 
+/**
+ * The body of a create or update, decoded, with its options read (after the
+ * body, so a 413/415 comes first, as in kube) and its fields validated.
+ */
+async function decodeWriteBody(
+  ctx: ResourceContext,
+  req: Request,
+  res: Response,
+  optionsKind: 'CreateOptions' | 'UpdateOptions',
+): Promise<{ body: KubeObject; dryRun: boolean }> {
+  let dryRun = false;
+  let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
+  const { obj, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
+    kind: ctx.def.info.kind,
+    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
+  });
+  const body = obj as KubeObject;
+  validateBodyFields(res, body, raw, mediaType, mode, { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
+  return { body, dryRun };
+}
+
 export async function handleCreate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  let dryRun = false;
-  let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
-  const { obj: decoded, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
-    kind: ctx.def.info.kind,
-    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, 'CreateOptions')),
-  });
-  const body = decoded as KubeObject;
-  validateBodyFields(res, body, raw, mediaType, mode, served(ctx));
+  const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
   const obj = await ctx.store.create(info.namespace, body, { dryRun });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
@@ -29,14 +41,7 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
 export async function handleUpdate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  let dryRun = false;
-  let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
-  const { obj: decoded, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
-    kind: ctx.def.info.kind,
-    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, 'UpdateOptions')),
-  });
-  const body = decoded as KubeObject;
-  validateBodyFields(res, body, raw, mediaType, mode, served(ctx));
+  const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => structuredClone(body), {
     dryRun,
     subresource: info.subresource,
