@@ -6,6 +6,7 @@
  * beside a bare Node https server returning the same bytes; and the server's
  * resident memory with 10,000 and 100,000 ConfigMaps stored.
  */
+import { medianMs, pool } from './measure.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -175,26 +176,7 @@ async function untilCacheSynced(agent: https.Agent, port: number): Promise<void>
 
 // ------------------------------------------------------------------ measuring
 
-async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
 
-async function timeMs(fn: () => Promise<unknown>, runs = LIST_RUNS): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(times);
-}
 
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -491,8 +473,8 @@ export async function benchApi(): Promise<void> {
       const r = await cacher.list(`/configmaps/${NS}`);
       if (r.items.length !== LIST_N) throw new Error(`storage list gave ${r.items.length}`);
     };
-    rows.push({ op: `list ${LIST_N}, limit=${PAGE} + continue (median of ${LIST_RUNS})`, api: await timeMs(listPaged), storage: await timeMs(storagePaged), unit: 'ms' });
-    rows.push({ op: `list ${LIST_N}, unpaged (median of ${LIST_RUNS})`, api: await timeMs(listWhole), storage: await timeMs(storageWhole), unit: 'ms' });
+    rows.push({ op: `list ${LIST_N}, limit=${PAGE} + continue (median of ${LIST_RUNS})`, api: await medianMs(listPaged, LIST_RUNS), storage: await medianMs(storagePaged, LIST_RUNS), unit: 'ms' });
+    rows.push({ op: `list ${LIST_N}, unpaged (median of ${LIST_RUNS})`, api: await medianMs(listWhole, LIST_RUNS), storage: await medianMs(storageWhole, LIST_RUNS), unit: 'ms' });
 
     // WATCH: one write, until the last of WATCHERS streams has its event.
     // The in-process watchers go first, so that closing 1,000 sockets does not land in their figures.

@@ -3,6 +3,7 @@
  * etcd3 client on the same etcd; raw SQL on a SQLite file with the same pragmas),
  * and watch delivery through the watch cache to 1, 100 and 1,000 watchers.
  */
+import { medianMs, pool } from './measure.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { Etcd3Storage } from '../src/storage/etcd3/etcd3-storage.js';
 import type { StorageBackend, StoredObject, WatchEvent } from '../src/storage/interfaces.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { startEtcd } from '../test/helpers/etcd.js';
-import { fmt, median, percentile, printTable } from './table.js';
+import { fmt, percentile, printTable } from './table.js';
 
 const N = Number(process.env.BENCH_STORAGE_N ?? 2000);
 const LIST_N = 10_000;
@@ -39,28 +40,9 @@ interface Direct {
   close(): Promise<void>;
 }
 
-async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
 
 const rate = (n: number, seconds: number) => n / seconds;
 
-async function timeOnce(fn: () => Promise<unknown>, runs = 5): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(times);
-}
 
 async function verbs(name: string, backend: StorageBackend, direct: Direct): Promise<(string | number)[][]> {
   const rows: (string | number)[][] = [];
@@ -110,14 +92,14 @@ async function verbs(name: string, backend: StorageBackend, direct: Direct): Pro
   // 10,000 objects under one prefix, listed whole.
   await pool(LIST_N, CONCURRENCY, async (i) => void (await backend.create(`/listing/bench/o-${i}`, object(`o-${i}`, i))));
   await pool(LIST_N, CONCURRENCY, async (i) => direct.create(`/listraw/bench/o-${i}`, value(i)));
-  const lOurs = await timeOnce(async () => {
+  const lOurs = await medianMs(async () => {
     const r = await backend.list('/listing');
     if (r.items.length !== LIST_N) throw new Error(`listed ${r.items.length}`);
-  });
-  const lRaw = await timeOnce(async () => {
+  }, 5);
+  const lRaw = await medianMs(async () => {
     const n = await direct.list('/listraw');
     if (n !== LIST_N) throw new Error(`listed ${n} directly`);
-  });
+  }, 5);
   row(`list ${LIST_N} objects`, lOurs, lRaw, 'ms', false);
   console.error(`  ${name}: verbs done`);
   return rows;
