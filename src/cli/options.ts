@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LogFormat } from '../observability/logger.js';
 import { parseDuration } from './duration.js';
+import { parseNamedCertKey, type NamedCertKeyFlag } from '../dynamiccertificates/dynamic-sni-content.js';
 import { builtinResources } from '../master/builtin-resources.js';
 import { parseRuntimeConfig, RuntimeConfigError, unknownEntries } from '../master/runtime-config.js';
 import { AUTHORIZATION_MODES, isAuthorizationMode, type AuthorizationMode } from '../auth/authorizer/rbac/authorization-modes.js';
@@ -20,6 +21,11 @@ export interface ServerOptions {
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCAFile?: string;
+  /** --tls-sni-cert-key, in order: an earlier entry wins a name given twice. */
+  tlsSNICertKeys: NamedCertKeyFlag[];
+  /** --proxy-client-cert-file/--proxy-client-key-file: what the aggregator presents to the servers it proxies to. */
+  proxyClientCertFile?: string;
+  proxyClientKeyFile?: string;
   tlsSANs: string[];
   verbosity: number;
   logFormat: LogFormat;
@@ -97,6 +103,9 @@ export function buildCommand(): Command {
     .addOption(new Option('--tls-cert-file <file>', 'serving certificate (PEM); replaces the generated one'))
     .addOption(new Option('--tls-private-key-file <file>', 'serving certificate key (PEM)'))
     .addOption(new Option('--client-ca-file <file>', 'CA bundle that client certificates must chain to; replaces the generated client CA'))
+    .addOption(new Option('--tls-sni-cert-key <cert,key[:names]>', 'an extra serving certificate chosen by SNI: "cert,key" (names from the certificate) or "cert,key:name1,*.name2" (repeatable)').default([]).argParser(collect))
+    .addOption(new Option('--proxy-client-cert-file <file>', 'client certificate the aggregator presents to the API servers it proxies to (default: the generated DATA_DIR/pki/front-proxy-client.crt with the generated front-proxy CA)'))
+    .addOption(new Option('--proxy-client-key-file <file>', 'key of --proxy-client-cert-file'))
     .addOption(new Option('--tls-sans <names>', 'extra DNS names or IPs for the generated serving certificate (comma-separated, repeatable)').default([]).argParser(list))
     .addOption(new Option('-v, --v <level>', 'log verbosity; 2 or more logs one line per request').default(0).argParser(integer('--v', 0, 10)))
     .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'))
@@ -134,6 +143,9 @@ interface RawOptions {
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
+  tlsSniCertKey: string[];
+  proxyClientCertFile?: string;
+  proxyClientKeyFile?: string;
   tlsSans: string[];
   v: number;
   logFormat: LogFormat;
@@ -179,10 +191,23 @@ function validate(raw: RawOptions): ServerOptions {
   if (Boolean(raw.tlsCertFile) !== Boolean(raw.tlsPrivateKeyFile)) {
     throw new OptionsError('--tls-cert-file and --tls-private-key-file must be given together');
   }
+  if (Boolean(raw.proxyClientCertFile) !== Boolean(raw.proxyClientKeyFile)) {
+    throw new OptionsError('--proxy-client-cert-file and --proxy-client-key-file must be given together');
+  }
+  const sni = raw.tlsSniCertKey.map((v) => {
+    try {
+      return parseNamedCertKey(v);
+    } catch (err) {
+      throw new OptionsError((err as Error).message);
+    }
+  });
   for (const [flag, file] of [
     ['--tls-cert-file', raw.tlsCertFile],
     ['--tls-private-key-file', raw.tlsPrivateKeyFile],
     ['--client-ca-file', raw.clientCaFile],
+    ['--proxy-client-cert-file', raw.proxyClientCertFile],
+    ['--proxy-client-key-file', raw.proxyClientKeyFile],
+    ...sni.flatMap((n) => [['--tls-sni-cert-key', n.certFile] as const, ['--tls-sni-cert-key', n.keyFile] as const]),
     ['--etcd-cafile', raw.etcdCafile],
     ['--etcd-certfile', raw.etcdCertfile],
     ['--etcd-keyfile', raw.etcdKeyfile],
@@ -211,6 +236,9 @@ function validate(raw: RawOptions): ServerOptions {
     tlsCertFile: raw.tlsCertFile && resolve(raw.tlsCertFile),
     tlsPrivateKeyFile: raw.tlsPrivateKeyFile && resolve(raw.tlsPrivateKeyFile),
     clientCAFile: raw.clientCaFile && resolve(raw.clientCaFile),
+    tlsSNICertKeys: sni.map((n) => ({ ...n, certFile: resolve(n.certFile), keyFile: resolve(n.keyFile) })),
+    proxyClientCertFile: raw.proxyClientCertFile && resolve(raw.proxyClientCertFile),
+    proxyClientKeyFile: raw.proxyClientKeyFile && resolve(raw.proxyClientKeyFile),
     tlsSANs: raw.tlsSans,
     verbosity: raw.v,
     logFormat: raw.logFormat,

@@ -11,9 +11,11 @@ import { isEnabled, parseRuntimeConfig } from '../master/runtime-config.js';
 import { openBackend, type OpenedBackend } from '../storage/open-backend.js';
 import { DynamicFileCAContent } from '../dynamiccertificates/dynamic-cafile-content.js';
 import { DynamicCertKeyPairContent } from '../dynamiccertificates/dynamic-certkey-content.js';
+import { DynamicSNIContent } from '../dynamiccertificates/dynamic-sni-content.js';
 import { UnionCAContent } from '../dynamiccertificates/union-ca-content.js';
 import type { MasterServer } from '../master/master.js';
 import { setUpAuthentication } from './authentication.js';
+import { proxyClientCertFiles } from './proxy-client-cert.js';
 import { createDynamicSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
 import { gracefulShutdown } from '../server/shutdown.js';
@@ -24,6 +26,8 @@ export interface RunningServer {
   server: Server;
   storage: OpenedBackend;
   port: number;
+  /** What the aggregator presents to the servers it proxies to (--proxy-client-*, or the generated front-proxy client); kept current from disk. */
+  proxyClientCert?: DynamicCertKeyPairContent;
   /** Set when frontdoor generated the serving certificate and client CA, and so could write it. */
   kubeconfigPath?: string;
   /** Graceful shutdown; resolves when the server is closed. Safe to call twice. */
@@ -45,8 +49,11 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   // The files are watched and re-read: a rotated certificate or CA is served without a restart.
   const servingCert = new DynamicCertKeyPairContent('serving-cert', opts.tlsCertFile ?? pki.files.servingCert, opts.tlsPrivateKeyFile ?? pki.files.servingKey, { logger });
   const clientCA = new DynamicFileCAContent('client-ca-bundle', opts.clientCAFile ?? pki.files.clientCACert, { logger });
-  await servingCert.runOnce();
-  await clientCA.runOnce();
+  const sniCerts = opts.tlsSNICertKeys.map((n, i) => new DynamicSNIContent(`sni-serving-cert-${i}`, n.certFile, n.keyFile, n.names, { logger }));
+  const proxyFiles = proxyClientCertFiles(opts, pki.files);
+  const proxyClientCert = proxyFiles && new DynamicCertKeyPairContent('aggregator-proxy-cert', proxyFiles.cert, proxyFiles.key, { logger });
+  // A bad file given on the command line stops the start, as kube's does.
+  for (const content of [servingCert, clientCA, ...sniCerts, ...(proxyClientCert ? [proxyClientCert] : [])]) await content.runOnce();
   let master: MasterServer | undefined;
   const auth = await setUpAuthentication({
     flags: opts.authentication,
@@ -88,11 +95,11 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
 
   // The handshake accepts client certificates of either CA; each authenticator then checks its own.
   const tlsClientCA = new UnionCAContent(clientCA, auth.requestHeaderCA);
-  const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, clientCA: tlsClientCA, logger });
+  const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, sniCerts, clientCA: tlsClientCA, logger });
   const address = await listen(server, opts.bindAddress, opts.securePort);
   port = address.port;
   const certsAbort = new AbortController();
-  const certControllers = [servingCert, clientCA, auth.requestHeaderCA, tlsContext].map((c) => c.run(certsAbort.signal));
+  const certControllers = [servingCert, ...sniCerts, clientCA, auth.requestHeaderCA, ...(proxyClientCert ? [proxyClientCert] : []), tlsContext].map((c) => c.run(certsAbort.signal));
 
   let kubeconfigPath: string | undefined;
   if (!opts.tlsCertFile && !opts.clientCAFile) {
@@ -118,6 +125,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     storage,
     port,
     kubeconfigPath,
+    proxyClientCert,
     shutdown: () => {
       shuttingDown ??= (async () => {
         hookAbort.abort();

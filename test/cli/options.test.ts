@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OptionsError, parseOptions } from '../../src/cli/options.js';
+import { proxyClientCertFiles } from '../../src/cli/proxy-client-cert.js';
 
 describe('parseOptions', () => {
   it('applies kube-apiserver-like defaults for a zero-config start', () => {
@@ -38,5 +39,41 @@ describe('parseOptions', () => {
     assert.deepEqual(parseOptions(['--runtime-config', 'apps/v1=false,api/all=true']).runtimeConfig, ['apps/v1=false', 'api/all=true']);
     assert.throws(() => parseOptions(['--runtime-config', 'apps/v1=maybe']), /--runtime-config: invalid value "maybe"/);
     assert.throws(() => parseOptions(['--runtime-config', 'nope.io/v1=false']), /--runtime-config: unknown group-version or resource: nope\.io\/v1/);
+  });
+});
+
+describe('parseOptions: SNI and proxy client certificates', () => {
+  const readable = new URL(import.meta.url).pathname;
+
+  it('parses repeated --tls-sni-cert-key with and without names, in order', () => {
+    const o = parseOptions(['--tls-sni-cert-key', `${readable},${readable}:a.test,*.b.test`, '--tls-sni-cert-key', `${readable},${readable}`]);
+    assert.deepEqual(o.tlsSNICertKeys, [
+      { certFile: readable, keyFile: readable, names: ['a.test', '*.b.test'] },
+      { certFile: readable, keyFile: readable, names: [] },
+    ]);
+    assert.deepEqual(parseOptions([]).tlsSNICertKeys, []);
+  });
+
+  it('refuses a malformed or unreadable --tls-sni-cert-key with the value in the message', () => {
+    assert.throws(() => parseOptions(['--tls-sni-cert-key', 'only-one-file']), /--tls-sni-cert-key "only-one-file": expected "cert,key"/);
+    assert.throws(() => parseOptions(['--tls-sni-cert-key', `${readable},/nonexistent.key`]), /--tls-sni-cert-key: cannot read "\/nonexistent.key": ENOENT/);
+  });
+
+  it('takes the proxy client certificate and key together only', () => {
+    const o = parseOptions(['--proxy-client-cert-file', readable, '--proxy-client-key-file', readable]);
+    assert.equal(o.proxyClientCertFile, readable);
+    assert.equal(o.proxyClientKeyFile, readable);
+    assert.throws(() => parseOptions(['--proxy-client-cert-file', readable]), /--proxy-client-cert-file and --proxy-client-key-file must be given together/);
+  });
+});
+
+describe('proxyClientCertFiles', () => {
+  const pki = { proxyClientCert: '/pki/front-proxy-client.crt', proxyClientKey: '/pki/front-proxy-client.key' };
+
+  it('uses the flags when given, else the generated pair while the requestheader CA is the generated one', () => {
+    const readable = new URL(import.meta.url).pathname;
+    assert.deepEqual(proxyClientCertFiles(parseOptions(['--proxy-client-cert-file', readable, '--proxy-client-key-file', readable]), pki), { cert: readable, key: readable });
+    assert.deepEqual(proxyClientCertFiles(parseOptions([]), pki), { cert: pki.proxyClientCert, key: pki.proxyClientKey });
+    assert.equal(proxyClientCertFiles(parseOptions(['--requestheader-client-ca-file', readable]), pki), undefined);
   });
 });

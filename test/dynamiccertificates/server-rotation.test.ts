@@ -89,4 +89,63 @@ describe('frontdoor with certificate files given on the command line', () => {
     await eventually('a certificate from the new CA to be accepted', async () => (await statusWith(fd.port, admin2)) !== 401);
     assert.equal(await statusWith(fd.port, admin1), 401, 'the removed CA no longer verifies');
   });
+
+  it('follows a client CA file replaced by rename, as a secret volume does', async () => {
+    await replaceByRename(file('client-ca.crt'), clientCA1.certPem);
+    await eventually('the renamed-in CA to be accepted', async () => (await statusWith(fd.port, admin1)) !== 401);
+    assert.equal(await statusWith(fd.port, admin2), 401, 'the replaced CA no longer verifies');
+  });
+});
+
+describe('frontdoor with --tls-sni-cert-key', () => {
+  let tmp: TempDir;
+  let fd: Frontdoor;
+  const ca = newCA('sni-ca');
+  const flagNamed = newServingCert(ca, 'ignored.example.org');
+  const certNamed = newServingCert(ca, 'api.example.com');
+  const certNamed2 = newServingCert(ca, 'api.example.com');
+  const file = (name: string) => join(tmp.path, name);
+  let defaultSerial = '';
+
+  before(async () => {
+    tmp = await makeTempDir('dyncerts-sni-');
+    await writeFile(file('a.crt'), flagNamed.certPem);
+    await writeFile(file('a.key'), flagNamed.keyPem);
+    await writeFile(file('b.crt'), certNamed.certPem);
+    await writeFile(file('b.key'), certNamed.keyPem);
+    fd = await startFrontdoor({
+      args: ['--tls-sni-cert-key', `${file('a.crt')},${file('a.key')}:*.flag.test,flag.test`, '--tls-sni-cert-key', `${file('b.crt')},${file('b.key')}`],
+    });
+    const c = await connectTLS(fd.port);
+    c.socket.destroy();
+    defaultSerial = c.serial;
+  });
+  after(async () => {
+    await fd?.stop();
+    await tmp.remove();
+  });
+
+  it('serves each SNI certificate for its names and the default certificate otherwise', async () => {
+    const serial = async (servername?: string) => {
+      const c = await connectTLS(fd.port, { servername });
+      c.socket.destroy();
+      return c.serial;
+    };
+    assert.equal(await serial('flag.test'), flagNamed.serial);
+    assert.equal(await serial('x.flag.test'), flagNamed.serial, 'a wildcard name from the flag');
+    assert.equal(await serial('ignored.example.org'), defaultSerial, 'names on the flag replace the certificate\'s own');
+    assert.equal(await serial('api.example.com'), certNamed.serial, 'without names on the flag, the certificate\'s names');
+    assert.equal(await serial('other.test'), defaultSerial);
+    assert.notEqual(defaultSerial, certNamed.serial);
+  });
+
+  it('follows an SNI certificate rotated on disk', async () => {
+    await replaceByRename(file('b.key'), certNamed2.keyPem);
+    await replaceByRename(file('b.crt'), certNamed2.certPem);
+    await eventually('the rotated SNI certificate', async () => {
+      const c = await connectTLS(fd.port, { servername: 'api.example.com' });
+      c.socket.destroy();
+      return c.serial === certNamed2.serial;
+    });
+  });
 });
