@@ -6,8 +6,8 @@
  * beside a bare Node https server returning the same bytes; and the server's
  * resident memory with 10,000 and 100,000 ConfigMaps stored.
  */
-import { medianMs, pool } from './measure.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { agentFor, expect, medianMs, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Reply, type Server, type TLS } from './measure.js';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { Cacher } from '../src/storage/cacher/index.js';
 import type { StoredObject, WatchEvent } from '../src/storage/interfaces.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
-import { entryArgs, repoRoot } from '../test/helpers/frontdoor.js';
 import { fmt, median, percentile, printTable } from './table.js';
 
 const OPS = Number(process.env.BENCH_API_OPS ?? 2000);
@@ -35,118 +34,6 @@ const SETTLE_MS = 2000;
 const NS = 'bench';
 const WATCH_NS = 'bench-watch';
 const CM = (ns: string) => `/api/v1/namespaces/${ns}/configmaps`;
-
-// ------------------------------------------------------------------ the server
-
-interface Server {
-  proc: ChildProcess;
-  pid: number;
-  port: number;
-}
-
-/** Spawns frontdoor on a data dir and resolves with its port from the "Serving securely" log line. */
-async function startServer(dataDir: string): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    [...entryArgs('src/cli/frontdoor.ts'), '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--secure-port', '0', '--log-format', 'json'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    let found = false;
-    // Keeps reading after the port is known, so a full pipe never blocks the server's logging.
-    const onData = (c: Buffer) => {
-      if (found) return;
-      buf += c.toString();
-      for (const line of buf.split('\n')) {
-        if (!line.includes('"Serving securely"')) continue;
-        found = true;
-        resolve(Number((JSON.parse(line) as { port: number }).port));
-        return;
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`frontdoor exited with ${code} before listening: ${buf.slice(-2000)}`)));
-  });
-  return { proc, pid: proc.pid!, port };
-}
-
-/** SIGTERM by pid, then waits for the exit (SIGKILL after 20 s). */
-async function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  process.kill(proc.pid!, 'SIGTERM');
-  const timer = setTimeout(() => {
-    try {
-      process.kill(proc.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-}
-
-// ------------------------------------------------------------------ the client
-
-interface TLS {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-interface Reply {
-  status: number;
-  body: Buffer;
-}
-
-/** A keep-alive agent with the admin identity, one socket per concurrent caller. */
-const agentFor = (tls: TLS, sockets: number) => new https.Agent({ keepAlive: true, maxSockets: sockets, ...tls });
-
-function call(agent: https.Agent, port: number, method: string, path: string, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { Accept: 'application/json' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(body);
-    }
-    const req = https.request({ host: '127.0.0.1', port, method, path, agent, servername: 'localhost', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** A call that must answer with `want`; anything else ends the benchmark with the server's answer. */
-async function expect(want: number, agent: https.Agent, port: number, method: string, path: string, body?: string): Promise<Reply> {
-  const r = await call(agent, port, method, path, body);
-  if (r.status !== want) throw new Error(`${method} ${path}: ${r.status}, wanted ${want}: ${r.body.toString().slice(0, 500)}`);
-  return r;
-}
-
-async function untilReady(agent: https.Agent, port: number): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    const r = await call(agent, port, 'GET', '/readyz').catch(() => undefined);
-    if (r?.status === 200) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-  throw new Error('frontdoor never became ready');
-}
-
-/** Opens the agent's sockets (TLS handshakes) before a timed row, so the row measures requests. */
-async function warm(agent: https.Agent, port: number, sockets: number, path: string): Promise<void> {
-  await Promise.all(Array.from({ length: sockets }, () => call(agent, port, 'GET', path)));
-}
 
 /**
  * Waits for the configmaps watch cache to be synced: a watch asking for the
@@ -172,6 +59,11 @@ async function untilCacheSynced(agent: https.Agent, port: number): Promise<void>
     300_000,
     'the watch cache to sync',
   );
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 // ------------------------------------------------------------------ measuring
@@ -386,11 +278,9 @@ export async function benchApi(): Promise<void> {
     const body = (await expect(200, one, port, 'GET', getPath)).body;
     const bodyFile = join(storeDir, 'get-body.json');
     await writeFile(bodyFile, body);
-    bare = spawn(process.execPath, [...entryArgs('bench/fixtures/bare-json-https.ts'), pki, bodyFile], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    const barePort = await new Promise<number>((resolve, reject) => {
-      bare!.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim())));
-      bare!.once('exit', (code) => reject(new Error(`bare https server exited with ${code}`)));
-    });
+    const bareServer = await startBareJsonServer(pki, bodyFile);
+    bare = bareServer.proc;
+    const barePort = bareServer.port;
     const bareRows: (string | number)[][] = [];
     const getRatios: number[] = [];
     for (const c of [1, CONCURRENCY]) {
