@@ -27,6 +27,15 @@ export interface GroupResource {
 
 const grString = (gr: GroupResource): string => (gr.group ? `${gr.resource}.${gr.group}` : gr.resource);
 
+/** kube's StatusDetails fields are omitempty: a core-group resource has no "group", a collection no "name". */
+function grDetails(gr: GroupResource, name?: string): StatusDetails {
+  const details: StatusDetails = {};
+  if (name) details.name = name;
+  if (gr.group) details.group = gr.group;
+  if (gr.resource) details.kind = gr.resource;
+  return details;
+}
+
 const make = (code: number, reason: StatusReason, message: string, details?: StatusDetails): StatusError =>
   new StatusError(failureStatus(code, reason, message, details));
 
@@ -40,23 +49,19 @@ export function newForbidden(gr: GroupResource, name: string, reason: string): S
   if (!gr.resource && !gr.group) message = `forbidden: ${reason}`;
   else if (!name) message = `${grString(gr)} is forbidden: ${reason}`;
   else message = `${grString(gr)} "${name}" is forbidden: ${reason}`;
-  return make(403, 'Forbidden', message, { name, group: gr.group, kind: gr.resource });
+  return make(403, 'Forbidden', message, grDetails(gr, name));
 }
 
 export function newNotFound(gr: GroupResource, name: string): StatusError {
-  return make(404, 'NotFound', `${grString(gr)} "${name}" not found`, { name, group: gr.group, kind: gr.resource });
+  return make(404, 'NotFound', `${grString(gr)} "${name}" not found`, grDetails(gr, name));
 }
 
 export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
-  return make(409, 'AlreadyExists', `${grString(gr)} "${name}" already exists`, { name, group: gr.group, kind: gr.resource });
+  return make(409, 'AlreadyExists', `${grString(gr)} "${name}" already exists`, grDetails(gr, name));
 }
 
 export function newConflict(gr: GroupResource, name: string, reason: string): StatusError {
-  return make(409, 'Conflict', `Operation cannot be fulfilled on ${grString(gr)} "${name}": ${reason}`, {
-    name,
-    group: gr.group,
-    kind: gr.resource,
-  });
+  return make(409, 'Conflict', `Operation cannot be fulfilled on ${grString(gr)} "${name}": ${reason}`, grDetails(gr, name));
 }
 
 export const newGone = (message: string): StatusError => make(410, 'Gone', message);
@@ -64,10 +69,7 @@ export const newGone = (message: string): StatusError => make(410, 'Gone', messa
 export const newResourceExpired = (message: string): StatusError => make(410, 'Expired', message);
 
 export const newMethodNotSupported = (gr: GroupResource, action: string): StatusError =>
-  make(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${grString(gr)}"`, {
-    group: gr.group,
-    kind: gr.resource,
-  });
+  make(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${grString(gr)}"`, grDetails(gr));
 
 export const newNotAcceptable = (message: string): StatusError => make(406, 'NotAcceptable', message);
 

@@ -37,3 +37,12 @@ describe('StatusError factories', () => {
     assert.equal(errorToAPIStatus(newNotFound({ group: '', resource: 'pods' }, 'x')).isBug, false);
   });
 });
+
+describe('StatusDetails of resource errors', () => {
+  it("leaves out empty fields as kube's omitempty tags do", () => {
+    assert.deepEqual(newNotFound({ group: '', resource: 'pods' }, 'x').status.details, { name: 'x', kind: 'pods' });
+    assert.deepEqual(newNotFound({ group: 'apps', resource: 'deployments' }, 'd').status.details, { name: 'd', group: 'apps', kind: 'deployments' });
+    assert.deepEqual(newForbidden({ group: '', resource: 'pods' }, '', 'no').status.details, { kind: 'pods' });
+    assert.deepEqual(newForbidden({ group: '', resource: '' }, '', 'no').status.details, {});
+  });
+});
