@@ -371,6 +371,9 @@ describe('API semantics over HTTPS', () => {
       assert.equal(parsed.kind, 'ConfigMap');
       assert.deepEqual(parsed.data, { key: 'value: with colon' });
       assert.deepEqual(parsed.metadata.labels, { from: 'yaml' });
+      // As kube writes YAML: timestamps quoted (they are strings), keys sorted.
+      assert.match(out.body, /\n {2}creationTimestamp: "\d{4}-\d\d-\d\dT[\d:]+Z"\n/);
+      assert.ok(out.body.indexOf('apiVersion:') < out.body.indexOf('data:') && out.body.indexOf('data:') < out.body.indexOf('kind:'));
     });
 
     it('JSON patch (a failing test op is 422) and merge patch', async () => {

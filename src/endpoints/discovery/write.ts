@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { stringify } from 'yaml';
+import { toKubeYAML } from '../yaml-output.js';
 import { failureStatus } from '../../apimachinery/status.js';
 import { writeStatus } from '../responsewriters/status.js';
 import { SUPPORTED_MEDIA_TYPES, type Format, type MediaTypeOptions } from './negotiation.js';
@@ -10,7 +10,7 @@ import { SUPPORTED_MEDIA_TYPES, type Format, type MediaTypeOptions } from './neg
  * the JSON converted with sorted keys and unindented sequences (sigs.k8s.io/yaml).
  */
 export function encode(doc: unknown, format: Format, pretty: boolean): string {
-  if (format === 'yaml') return stringify(doc, { sortMapEntries: true, indentSeq: false, aliasDuplicateObjects: false });
+  if (format === 'yaml') return toKubeYAML(doc);
   return pretty ? JSON.stringify(doc, null, 2) : `${JSON.stringify(doc)}\n`;
 }
 

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { stringify as toYAML } from 'yaml';
+import { toKubeYAML } from '../yaml-output.js';
 import type { Rendering } from '../negotiation.js';
 import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML } from '../negotiation.js';
 
@@ -19,7 +19,7 @@ export const hasProtobufEncoder = (): boolean => protobufEncoder !== undefined;
 
 /** Serializes once, in the negotiated format. */
 export function encodeObject(obj: Record<string, unknown>, rendering: Rendering): { body: Buffer; contentType: string } {
-  if (rendering.format === 'yaml') return { body: Buffer.from(toYAML(obj)), contentType: MEDIA_YAML };
+  if (rendering.format === 'yaml') return { body: Buffer.from(toKubeYAML(obj)), contentType: MEDIA_YAML };
   if (rendering.format === 'protobuf' && protobufEncoder && protobufSupports(String(obj.apiVersion ?? ''), String(obj.kind ?? ''))) {
     return { body: protobufEncoder(obj), contentType: MEDIA_PROTOBUF };
   }
