@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- storage` runs one. */
 import { benchApi } from './api.js';
 import { benchApply } from './apply.js';
+import { benchAuthz } from './authz.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   startup: benchStartup,
   storage: benchStorage,
   apply: benchApply,
+  authz: benchAuthz,
 };
 
 const only = process.argv[2];
