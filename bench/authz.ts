@@ -12,11 +12,16 @@ import type https from 'node:https';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Attributes } from '../src/auth/authorizer/authorizer.js';
+import { RBACAuthorizer } from '../src/auth/authorizer/rbac/rbac-authorizer.js';
+import { rbacPrefix, RBACInformers } from '../src/auth/authorizer/rbac/rbac-informers.js';
+import type { StoredObject } from '../src/storage/interfaces.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { agentFor, call, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
 import { fmt, median, percentile, printTable } from './table.js';
 
-const GET_OPS = Number(process.env.BENCH_AUTHZ_GET_OPS ?? 3000);
-const ROUNDS = 3;
+const GET_OPS = Number(process.env.BENCH_AUTHZ_GET_OPS ?? 2000);
+const ROUNDS = 5;
 const CONCURRENCIES = [1, 64];
 const ROLES = Number(process.env.BENCH_AUTHZ_ROLES ?? 1000);
 const CLUSTER_ROLES = Number(process.env.BENCH_AUTHZ_CLUSTER_ROLES ?? 100);
@@ -202,6 +207,68 @@ async function measure(cases: Case[], c: number): Promise<Map<Case, Result>> {
   );
 }
 
+// ------------------------------------------------------------------ one decision, in this process
+
+const DECISIONS = Number(process.env.BENCH_AUTHZ_DECISIONS ?? 20_000);
+type RbacResource = Parameters<typeof rbacPrefix>[0];
+const RBAC_RESOURCES: RbacResource[] = ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'];
+
+/**
+ * The RBAC server's own roles and bindings (bootstrap ones included), listed
+ * over HTTPS and written into a SQLite file here, read by the server's
+ * RBACInformers and RBACAuthorizer: what one decision costs, without the rest
+ * of the request. Returns microseconds per decision for the allowed and the
+ * denied GET.
+ */
+async function decisionCost(admin: https.Agent, port: number, dbPath: string): Promise<{ allowed: number; denied: number; objects: number }> {
+  const storage = SqliteStorage.open({ path: dbPath, compactionIntervalMs: 0 });
+  const stop = new AbortController();
+  let objects = 0;
+  try {
+    for (const resource of RBAC_RESOURCES) {
+      const list = JSON.parse((await expect(200, admin, port, 'GET', `${RBAC_API}/${resource}`)).body.toString()) as { items: StoredObject[] };
+      for (const item of list.items) {
+        const { resourceVersion: _rv, ...metadata } = item.metadata ?? {};
+        const ns = typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : '';
+        await storage.create(`${rbacPrefix(resource)}/${ns}${String(metadata.name)}`, { ...item, metadata });
+        objects++;
+      }
+    }
+    const informers = new RBACInformers({ storage });
+    const running = informers.run(stop.signal);
+    await informers.waitForSync(stop.signal);
+    const authorizer = new RBACAuthorizer(informers);
+    // The attributes the authorization filter builds for the bench user's GET.
+    const attrs = (namespace: string): Attributes => ({
+      user: { name: USER, uid: 'authz-bench-uid', groups: ['authz-bench-group', 'system:authenticated'] },
+      verb: 'get',
+      isResourceRequest: true,
+      path: cmPath(namespace),
+      namespace,
+      apiGroup: '',
+      apiVersion: 'v1',
+      resource: 'configmaps',
+      subresource: '',
+      name: CM_NAME,
+    });
+    const perDecision = async (a: Attributes, want: string) => {
+      const first = await authorizer.authorize(a);
+      if (first.decision !== want) throw new Error(`in-process RBAC: ${first.decision} for ${a.namespace}, wanted ${want}`);
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < DECISIONS; i++) await authorizer.authorize(a);
+      return Number(process.hrtime.bigint() - t0) / 1e3 / DECISIONS;
+    };
+    const allowed = await perDecision(attrs(NS), 'Allow');
+    const denied = await perDecision(attrs(DENIED_NS), 'NoOpinion');
+    stop.abort();
+    await running;
+    return { allowed, denied, objects };
+  } finally {
+    stop.abort();
+    await storage.close();
+  }
+}
+
 // ------------------------------------------------------------------ the benchmark
 
 export async function benchAuthz(): Promise<void> {
@@ -231,6 +298,7 @@ export async function benchAuthz(): Promise<void> {
     const t0 = process.hrtime.bigint();
     await populateRbac(rbacAdmin, rbac.server.port);
     const populateS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const decision = await decisionCost(rbacAdmin, rbac.server.port, join(work, 'decisions.db'));
     allowAdmin.destroy();
     rbacAdmin.destroy();
 
@@ -262,11 +330,13 @@ export async function benchAuthz(): Promise<void> {
       [denied, aaToken],
     ]);
 
+    let cAllowRate1 = NaN;
     const rows: (string | number)[][] = [];
     const summary: (string | number)[][] = [];
     for (const c of CONCURRENCIES) {
       const results = await measure(cases, c);
       const lim = results.get(limit)!.rate;
+      if (c === 1) cAllowRate1 = results.get(aaToken)!.rate;
       for (const k of cases) {
         const r = results.get(k)!;
         const base = baseline.get(k);
@@ -281,6 +351,16 @@ export async function benchAuthz(): Promise<void> {
       rows,
     );
     printTable('Authorization and authentication cost', ['concurrency', 'RBAC / AlwaysAllow (token)', 'token / client cert (AlwaysAllow)'], summary);
+    // A request's time at c=1 is 1 / rate; the decision's share of it is what RBAC can cost at most.
+    const requestUs = 1e6 / cAllowRate1;
+    printTable(
+      `One RBAC decision in this process (RBACInformers + RBACAuthorizer over the RBAC server's ${decision.objects} roles and bindings, bootstrap ones included; mean of ${DECISIONS}); share: of one AlwaysAllow token GET at c=1 (${fmt(requestUs)} us)`,
+      ['decision', 'us', 'share'],
+      [
+        ['allowed (get configmaps in the measured namespace)', fmt(decision.allowed, 2), `${fmt((100 * decision.allowed) / requestUs)} %`],
+        ['denied (no binding for the user in the namespace)', fmt(decision.denied, 2), `${fmt((100 * decision.denied) / requestUs)} %`],
+      ],
+    );
   } finally {
     for (const s of started.reverse()) await stopProcess(s.proc);
     await rm(work, { recursive: true, force: true });
