@@ -18,6 +18,8 @@ export interface AuthenticationSetup {
   requestHeaderCA: DynamicFileCAContent;
   /** serviceaccounts/token, for the core server's extra handlers. */
   serviceAccountTokenHandlers: ExtraHandlers;
+  /** The front-proxy names in use (the flag, or the default that goes with the generated CA): published for aggregated servers. */
+  requestHeaderAllowedNames: string[];
 }
 
 export interface AuthenticationInputs {
@@ -44,6 +46,9 @@ export async function setUpAuthentication(inp: AuthenticationInputs): Promise<Au
   const requestHeaderCA = new DynamicFileCAContent('request-header', flags.requestHeaderClientCAFile ?? inp.generatedFrontProxyCA, { logger });
   await requestHeaderCA.runOnce();
 
+  // kubeadm's choice for its own front proxy, when the CA is ours too.
+  const allowedNames = flags.requestHeaderAllowedNames ?? (generated ? ['front-proxy-client'] : []);
+
   const tokenFile = flags.tokenAuthFile
     ? await TokenFileAuthenticator.fromFile(flags.tokenAuthFile, (msg) => logger.warn(msg))
     : undefined;
@@ -51,8 +56,7 @@ export async function setUpAuthentication(inp: AuthenticationInputs): Promise<Au
   const authentication = buildAuthentication({
     requestHeader: {
       clientCA: requestHeaderCA,
-      // kubeadm's choice for its own front proxy, when the CA is ours too.
-      allowedNames: flags.requestHeaderAllowedNames ?? (generated ? ['front-proxy-client'] : []),
+      allowedNames,
       usernameHeaders: flags.requestHeaderUsernameHeaders,
       groupHeaders: flags.requestHeaderGroupHeaders,
       extraHeaderPrefixes: flags.requestHeaderExtraHeadersPrefix,
@@ -65,7 +69,12 @@ export async function setUpAuthentication(inp: AuthenticationInputs): Promise<Au
   });
   const generator = new TokenGenerator(flags.serviceAccountIssuers[0]!, signingKey);
   const tokenRequest = tokenRequestHandlers({ generator, apiAudiences: flags.apiAudiences, getter });
-  return { authentication, requestHeaderCA, serviceAccountTokenHandlers: { token: { create: tokenRequest.create } } };
+  return {
+    authentication,
+    requestHeaderCA,
+    serviceAccountTokenHandlers: { token: { create: tokenRequest.create } },
+    requestHeaderAllowedNames: allowedNames,
+  };
 }
 
 async function signingKeyFor(flags: AuthenticationFlags, certDir: string, logger: Logger): Promise<SigningKey> {

@@ -14,6 +14,7 @@ import { DynamicCertKeyPairContent } from '../dynamiccertificates/dynamic-certke
 import { DynamicSNIContent } from '../dynamiccertificates/dynamic-sni-content.js';
 import { UnionCAContent } from '../dynamiccertificates/union-ca-content.js';
 import type { MasterServer } from '../master/master.js';
+import { addClusterAuthenticationInfoHook } from '../master/controllers/cluster-authentication-trust.js';
 import { setUpAuthentication } from './authentication.js';
 import { proxyClientCertFiles } from './proxy-client-cert.js';
 import { createDynamicSecureServer, listen } from '../server/secure-serving.js';
@@ -91,6 +92,19 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   master = chain.master;
+  // kube's start-cluster-authentication-info-controller: publishes whom we trust for aggregated servers to read.
+  addClusterAuthenticationInfoHook(chain.master, {
+    storage: storage.backend,
+    info: {
+      clientCA,
+      requestHeaderCA: auth.requestHeaderCA,
+      usernameHeaders: opts.authentication.requestHeaderUsernameHeaders,
+      groupHeaders: opts.authentication.requestHeaderGroupHeaders,
+      extraHeaderPrefixes: opts.authentication.requestHeaderExtraHeadersPrefix,
+      allowedNames: auth.requestHeaderAllowedNames,
+    },
+    logger,
+  });
   hooks.extend?.(chain);
 
   // The handshake accepts client certificates of either CA; each authenticator then checks its own.

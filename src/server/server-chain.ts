@@ -149,7 +149,9 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   aggregator.addListedPaths('/openapi/v2', '/openapi/v3');
   outermost = aggregator;
 
-  const hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger);
+  // Hooks may still be added once the chain is built (the CLI adds some): the runner takes them when they run.
+  let hooks: PostStartHookRunner | undefined;
+  const hookChecks = () => (hooks ?? new PostStartHookRunner(aggregator.postStartHooks(), opts.logger)).healthChecks();
   const shutdownCheck: HealthChecker = {
     name: 'shutdown',
     check: () => {
@@ -157,8 +159,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     },
   };
   const base = () => [pingCheck, logCheck(), ...opts.storageChecks, ...aggregator.healthChecks()];
-  const healthz = () => [...base(), ...hooks.healthChecks()];
-  const readyz = () => [...base(), shutdownCheck, ...hooks.healthChecks()];
+  const healthz = () => [...base(), ...hookChecks()];
+  const readyz = () => [...base(), shutdownCheck, ...hookChecks()];
 
   // The non-resource routes of the outermost server (kube installs them on each; the outermost wins).
   const nonResource = express.Router();
@@ -203,7 +205,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     notFound,
     discovery,
     lifecycle,
-    runPostStartHooks: (signal) => hooks.run(signal),
+    runPostStartHooks: (signal) => (hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger)).run(signal),
   };
 }
 

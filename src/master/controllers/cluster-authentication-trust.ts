@@ -14,6 +14,7 @@ import { Informer } from '../../controller/informer.js';
 import type { CAContentProvider, Listener } from '../../dynamiccertificates/interfaces.js';
 import { DEFAULT_RESYNC_MS, every } from '../../dynamiccertificates/resync.js';
 import type { Logger } from '../../observability/logger.js';
+import type { MasterServer } from '../master.js';
 import type { Store } from '../../registry/store.js';
 import type { Storage } from '../../storage/interfaces.js';
 import { combineCABundles } from './ca-bundle-merge.js';
@@ -270,4 +271,27 @@ function isTooLong(err: unknown): boolean {
   if (!isStatusError(err)) return false;
   if (err.code === 413) return true;
   return err.reason === 'Invalid' && (err.status.details?.causes ?? []).some((c) => c.reason === 'FieldValueTooLong');
+}
+
+export const POST_START_HOOK_NAME = 'start-cluster-authentication-info-controller';
+
+/**
+ * Runs the controller from kube's post-start hook on the core server, until
+ * the hook's signal aborts. False (and no hook) when configmaps or namespaces
+ * are not served (runtime-config turned them off).
+ */
+export function addClusterAuthenticationInfoHook(
+  master: Pick<MasterServer, 'installer' | 'addPostStartHook'>,
+  opts: Omit<ClusterAuthenticationTrustOptions, 'configMaps' | 'namespaces'>,
+): boolean {
+  const configMaps = master.installer.store('', 'v1', 'configmaps');
+  const namespaces = master.installer.store('', 'v1', 'namespaces');
+  if (!configMaps || !namespaces) return false;
+  master.addPostStartHook(POST_START_HOOK_NAME, ({ signal }) => {
+    const controller = new ClusterAuthenticationTrustController({ ...opts, configMaps, namespaces });
+    void controller.run(signal).catch((err: unknown) =>
+      opts.logger.error('cluster authentication trust controller stopped', { err: err instanceof Error ? err.message : String(err) }),
+    );
+  });
+  return true;
 }
