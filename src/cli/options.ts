@@ -8,6 +8,8 @@ import { parseNamedCertKey, type NamedCertKeyFlag } from '../dynamiccertificates
 import { builtinResources } from '../master/builtin-resources.js';
 import { parseRuntimeConfig, RuntimeConfigError, unknownEntries } from '../master/runtime-config.js';
 import { AUTHORIZATION_MODES, isAuthorizationMode, type AuthorizationMode } from '../auth/authorizer/rbac/authorization-modes.js';
+import { loadPolicyFile, PolicyError, type LoadedPolicy } from '../audit/policy-loader.js';
+import type { AuditFlags } from '../audit/setup.js';
 
 // The default list, replaced (not extended) by the first --authorization-mode given.
 const AUTHORIZATION_MODE_DEFAULT = ['RBAC'];
@@ -42,6 +44,8 @@ export interface ServerOptions {
   authentication: AuthenticationFlags;
   /** kube's --authorization-mode, in order (RBAC, AlwaysAllow). */
   authorizationModes: AuthorizationMode[];
+  /** --audit-policy-file with --audit-log-path; absent: no auditing (either alone audits nothing, as kube). */
+  audit?: AuditFlags;
 }
 
 /** kube's authentication flags, with kube's defaults applied. */
@@ -131,6 +135,11 @@ export function buildCommand(): Command {
     .addOption(new Option('--requestheader-username-headers <list>', 'headers holding the user name, first non-empty wins (default: "X-Remote-User")').argParser(list))
     .addOption(new Option('--requestheader-group-headers <list>', 'headers holding the groups (default: "X-Remote-Group")').argParser(list))
     .addOption(new Option('--requestheader-extra-headers-prefix <list>', 'header prefixes holding extra user information (default: "X-Remote-Extra-")').argParser(list))
+    .addOption(new Option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (YAML or JSON) that decides what is audited; no file: nothing is'))
+    .addOption(new Option('--audit-log-path <file>', 'where audit events go as JSON lines; "-" is standard output; no path: nothing is audited'))
+    .addOption(new Option('--audit-log-maxage <days>', 'days to keep rotated audit logs; 0: no limit by age').default(0).argParser(integer('--audit-log-maxage', 0, 1_000_000)))
+    .addOption(new Option('--audit-log-maxbackup <count>', 'rotated audit logs to keep; 0: no limit by count (up to 999 kept)').default(0).argParser(integer('--audit-log-maxbackup', 0, 999)))
+    .addOption(new Option('--audit-log-maxsize <megabytes>', 'size at which the audit log is rotated; 0: 100').default(0).argParser(integer('--audit-log-maxsize', 0, 1_000_000)))
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
 }
@@ -171,6 +180,11 @@ interface RawOptions {
   requestheaderUsernameHeaders?: string[];
   requestheaderGroupHeaders?: string[];
   requestheaderExtraHeadersPrefix?: string[];
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxage: number;
+  auditLogMaxbackup: number;
+  auditLogMaxsize: number;
 }
 
 /** Parses argv (without node and script) into validated options; throws OptionsError with one line. */
@@ -253,6 +267,28 @@ function validate(raw: RawOptions): ServerOptions {
     runtimeConfig: validateRuntimeConfig(raw.runtimeConfig),
     authentication: authenticationFlags(raw),
     authorizationModes: validateAuthorizationModes(raw.authorizationMode),
+    audit: auditFlags(raw),
+  };
+}
+
+/** kube audits only with both a policy and a backend; a bad policy file stops the start. */
+function auditFlags(raw: RawOptions): AuditFlags | undefined {
+  let policy: LoadedPolicy | undefined;
+  if (raw.auditPolicyFile) {
+    try {
+      policy = loadPolicyFile(resolve(raw.auditPolicyFile));
+    } catch (err) {
+      if (err instanceof PolicyError) throw new OptionsError(`--audit-policy-file: ${err.message}`);
+      throw err;
+    }
+  }
+  if (!policy || !raw.auditLogPath) return undefined;
+  return {
+    policy,
+    logPath: raw.auditLogPath === '-' ? '-' : resolve(raw.auditLogPath),
+    maxAgeDays: raw.auditLogMaxage,
+    maxBackups: raw.auditLogMaxbackup,
+    maxSizeMB: raw.auditLogMaxsize,
   };
 }
 

@@ -20,6 +20,7 @@ import { proxyClientCertFiles } from './proxy-client-cert.js';
 import { createDynamicSecureServer, listen } from '../server/secure-serving.js';
 import { createServerChain, type ServerChain } from '../server/server-chain.js';
 import { gracefulShutdown } from '../server/shutdown.js';
+import { createAudit } from '../audit/setup.js';
 import type { ServerOptions } from './options.js';
 
 export interface RunningServer {
@@ -75,6 +76,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   });
   logger.info('storage opened', { backend: storage.description });
 
+  const audit = opts.audit && createAudit(opts.audit, logger);
   const runtimeConfig = parseRuntimeConfig(opts.runtimeConfig);
   let port = opts.securePort;
   const storageChecks: HealthChecker[] = [{ name: storage.checkName, check: () => storage.backend.check() }];
@@ -89,6 +91,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     },
     authentication: auth.authentication,
     authorizationModes: opts.authorizationModes,
+    audit,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   master = chain.master;
@@ -152,6 +155,8 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
           delayMs: opts.shutdownDelayMs,
           timeoutMs: opts.shutdownTimeoutMs,
         });
+        // Every request has ended, so every event is queued: write them out before exiting.
+        await audit?.sink.close();
         await storage.close();
       })();
       return shuttingDown;

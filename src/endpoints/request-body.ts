@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { parse as parseYAML } from 'yaml';
+import { auditRequestObject } from '../audit/context.js';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../apimachinery/status-error.js';
 
 /** kube's limit on a request body (3 MiB): larger bodies get 413 before they are parsed. */
@@ -84,7 +85,9 @@ export async function decodeObjectBodyWithRaw(
   const body = await readBody(req);
   opts.afterRead?.();
   try {
-    return { obj: decoders.get(mediaType)!(body), raw: body, mediaType };
+    const obj = decoders.get(mediaType)!(body);
+    auditRequestObject(req, obj);
+    return { obj, raw: body, mediaType };
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const what = opts.kind ? `the object provided is unrecognized (must be of type ${opts.kind})` : 'the object provided is unrecognized';

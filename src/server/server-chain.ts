@@ -24,6 +24,7 @@ import type { ResourceDefinition } from '../registry/resource-definition.js';
 import type { Storage } from '../storage/interfaces.js';
 import type { Logger } from '../observability/logger.js';
 import { withAuditID } from './filters/audit-id.js';
+import { withAudit, withFailedAuthenticationAudit, type AuditOptions } from './filters/audit.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
 import { withImpersonation } from './filters/impersonation.js';
@@ -58,6 +59,8 @@ export interface ServerChainOptions {
   resources?: ResourceDefinition[];
   /** Handlers for subresources with their own REST shape, by "group/resource". */
   extraHandlers?: Record<string, ExtraHandlers>;
+  /** The audit policy and where events go; without it nothing is audited and the filter is not installed. */
+  audit?: AuditOptions;
 }
 
 export interface ServerChain {
@@ -189,7 +192,11 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       logger: opts.logger,
     }),
   );
-  // (audit goes here, between authentication and impersonation, as kube's)
+  // Audit, between authentication and impersonation, as kube's; failed authentications are audited too.
+  if (opts.audit) {
+    app.use(withFailedAuthenticationAudit(opts.audit));
+    app.use(withAudit(opts.audit));
+  }
   app.use(withImpersonation({ authorizer, logger: opts.logger }));
   app.use(withAuthorization(authorizer));
   app.use(nonResource);

@@ -8,6 +8,7 @@ import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
 import * as fv from '../field-validation/index.js';
+import { auditRequestPatch } from '../../audit/context.js';
 import { builtinPatchMetaForKind, strategicMergePatch } from '../patch/strategic-merge-patch.js';
 
 const JSON_PATCH = 'application/json-patch+json';
@@ -66,6 +67,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   } catch (err) {
     throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
   }
+  auditRequestPatch(req, patch);
   if (type !== JSON_PATCH && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
     throw newBadRequest(`error decoding patch: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into an object`);
   }

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { toKubeYAML } from '../yaml-output.js';
+import { auditResponseObject } from '../../audit/context.js';
 import type { Rendering } from '../negotiation.js';
 import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML } from '../negotiation.js';
 
@@ -28,6 +29,7 @@ export function encodeObject(obj: Record<string, unknown>, rendering: Rendering)
 
 export function writeObject(res: Response, code: number, obj: Record<string, unknown>, rendering: Rendering): void {
   const { body, contentType } = encodeObject(obj, rendering);
+  auditResponseObject(res.req, obj, contentType === MEDIA_JSON ? body : undefined);
   res.status(code);
   res.setHeader('Content-Type', contentType);
   res.setHeader('Cache-Control', 'no-cache, private');

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { failureStatus, type Status } from '../../apimachinery/status.js';
 import { isStatusError } from '../../apimachinery/status-error.js';
+import { auditResponseStatus } from '../../audit/context.js';
 
 /**
  * Turns any error into the Status the client sees. A StatusError passes as it
@@ -15,6 +16,7 @@ export function errorToAPIStatus(err: unknown): { status: Status; isBug: boolean
 /** Writes a Status as JSON with its code, and Retry-After when it carries one. */
 export function writeStatus(res: ServerResponse, status: Status): void {
   const body = JSON.stringify(status);
+  auditResponseStatus(res.req, status, body);
   const retryAfter = status.details?.retryAfterSeconds;
   if (retryAfter !== undefined && retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
   res.statusCode = status.code;

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { addAuditAnnotations } from '../../audit/context.js';
 import { newForbidden, newInternalError } from '../../apimachinery/status-error.js';
 import { requestInfoFrom, userFrom } from '../../endpoints/request/context.js';
 import { forbiddenMessage, type Attributes, type Authorizer } from '../../auth/authorizer/authorizer.js';
@@ -25,6 +26,7 @@ export function withAuthorization(authorizer: Authorizer): RequestHandler {
       name: info.name,
     };
     const { decision, reason } = await authorizer.authorize(attrs);
+    addAuditAnnotations(req, { 'authorization.k8s.io/decision': decision === 'Allow' ? 'allow' : 'forbid', 'authorization.k8s.io/reason': reason });
     if (decision === 'Allow') {
       next();
       return;

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { auditImpersonatedUser } from '../../audit/context.js';
 import type { IncomingMessage } from 'node:http';
 import { newForbidden, newInternalError } from '../../apimachinery/status-error.js';
 import { forbiddenMessage, type Attributes, type Authorizer } from '../../auth/authorizer/authorizer.js';
@@ -106,6 +107,7 @@ export function withImpersonation(opts: { authorizer: Authorizer; logger: Logger
     const user: UserInfo = { name, groups, ...(uid ? { uid } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
     opts.logger.v(2).info('impersonating', { user: userString(requestor), as: userString(user) });
     setUser(req, user);
+    auditImpersonatedUser(req, user);
     for (const h of Object.keys(req.headers)) if (isImpersonationHeader(h)) delete req.headers[h];
     const raw = req.rawHeaders;
     for (let i = raw.length - 2; i >= 0; i -= 2) if (isImpersonationHeader(raw[i]!.toLowerCase())) raw.splice(i, 2);
