@@ -161,6 +161,8 @@ interface Case {
   mode: 'AlwaysAllow' | 'RBAC' | 'bare https';
   client: 'token' | 'admin cert';
   port: number;
+  /** The serving process, whose CPU time each round reads. */
+  pid: number;
   tls: TLS;
   path: string;
   status: number;
@@ -169,11 +171,26 @@ interface Case {
 interface Sample {
   seconds: number[];
   latenciesMs: number[];
+  /** The server's CPU seconds (user + system) over all rounds. */
+  cpuS: number;
+}
+
+/**
+ * CPU seconds a process has used, from /proc/<pid>/stat (utime + stime, in
+ * USER_HZ ticks, 100 on Linux): unlike wall time it does not count the
+ * other work on this shared machine.
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** One round: GET_OPS requests at concurrency c, each timed. */
 async function round(agent: https.Agent, k: Case, c: number, into: Sample): Promise<void> {
   const headers = k.client === 'token' ? BEARER : undefined;
+  const cpu0 = await cpuSeconds(k.pid);
   into.seconds.push(
     await pool(GET_OPS, c, async () => {
       const t0 = process.hrtime.bigint();
@@ -181,28 +198,32 @@ async function round(agent: https.Agent, k: Case, c: number, into: Sample): Prom
       into.latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }),
   );
+  into.cpuS += (await cpuSeconds(k.pid)) - cpu0;
 }
 
 interface Result {
   rate: number;
   p50: number;
   p99: number;
+  /** Server CPU microseconds per request. */
+  cpuUs: number;
 }
 
-/** Every case at concurrency c, in alternating rounds (the machine's other load drifts over seconds); median rate per case. */
+/** Every case at concurrency c, in alternating rounds (the machine's other load drifts over seconds); median rate per case, CPU summed. */
 async function measure(cases: Case[], c: number): Promise<Map<Case, Result>> {
   const agents = new Map(cases.map((k) => [k, agentFor(k.client === 'token' ? { ca: k.tls.ca } : k.tls, c)]));
-  const samples = new Map<Case, Sample>(cases.map((k) => [k, { seconds: [], latenciesMs: [] }]));
+  const samples = new Map<Case, Sample>(cases.map((k) => [k, { seconds: [], latenciesMs: [], cpuS: 0 }]));
   try {
     for (const k of cases) await warm(agents.get(k)!, k.port, c, k.path, k.client === 'token' ? BEARER : undefined);
-    for (let r = 0; r < ROUNDS; r++) for (const k of cases) await round(agents.get(k)!, k, c, samples.get(k)!);
+    // Every other round runs the cases backwards, so that no case always follows the same one.
+    for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [...cases].reverse() : cases) await round(agents.get(k)!, k, c, samples.get(k)!);
   } finally {
     for (const a of agents.values()) a.destroy();
   }
   return new Map(
     cases.map((k) => {
       const s = samples.get(k)!;
-      return [k, { rate: GET_OPS / median(s.seconds), p50: percentile(s.latenciesMs, 50), p99: percentile(s.latenciesMs, 99) }];
+      return [k, { rate: GET_OPS / median(s.seconds), p50: percentile(s.latenciesMs, 50), p99: percentile(s.latenciesMs, 99), cpuUs: (1e6 * s.cpuS) / (ROUNDS * GET_OPS) }];
     }),
   );
 }
@@ -314,9 +335,9 @@ export async function benchAuthz(): Promise<void> {
     const bare = await startBareJsonServer(join(rbacDir, 'pki'), bodyFile);
     started.push(bare);
 
-    const aa = (client: Case['client']): Case => ({ name: `AlwaysAllow, ${client}`, mode: 'AlwaysAllow', client, port: allow.server.port, tls: allow.tls, path: cmPath(NS), status: 200 });
-    const rb = (client: Case['client']): Case => ({ name: `RBAC, ${client}`, mode: 'RBAC', client, port: rbac.server.port, tls: rbac.tls, path: cmPath(NS), status: 200 });
-    const limit: Case = { name: 'bare https (same bytes)', mode: 'bare https', client: 'token', port: bare.port, tls: rbac.tls, path: cmPath(NS), status: 200 };
+    const aa = (client: Case['client']): Case => ({ name: `AlwaysAllow, ${client}`, mode: 'AlwaysAllow', client, port: allow.server.port, pid: allow.server.pid, tls: allow.tls, path: cmPath(NS), status: 200 });
+    const rb = (client: Case['client']): Case => ({ name: `RBAC, ${client}`, mode: 'RBAC', client, port: rbac.server.port, pid: rbac.server.pid, tls: rbac.tls, path: cmPath(NS), status: 200 });
+    const limit: Case = { name: 'bare https (same bytes)', mode: 'bare https', client: 'token', port: bare.port, pid: bare.pid, tls: rbac.tls, path: cmPath(NS), status: 200 };
     const aaToken = aa('token');
     const aaCert = aa('admin cert');
     const rbToken = rb('token');
@@ -340,17 +361,19 @@ export async function benchAuthz(): Promise<void> {
       for (const k of cases) {
         const r = results.get(k)!;
         const base = baseline.get(k);
-        rows.push([k.name, c, fmt(r.rate), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.rate / lim, 2), base ? fmt(r.rate / results.get(base)!.rate, 2) : '-']);
+        const b = base && results.get(base)!;
+        rows.push([k.name, c, fmt(r.rate), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.rate / lim, 2), b ? fmt(r.rate / b.rate, 2) : '-', fmt(r.cpuUs, 0), b ? fmt(b.cpuUs / r.cpuUs, 2) : '-']);
       }
-      summary.push([`c=${c}`, fmt(results.get(rbToken)!.rate / results.get(aaToken)!.rate, 2), fmt(results.get(aaToken)!.rate / results.get(aaCert)!.rate, 2)]);
+      const [t, rt, ac] = [results.get(aaToken)!, results.get(rbToken)!, results.get(aaCert)!];
+      summary.push([`c=${c}`, fmt(rt.rate / t.rate, 2), fmt(t.cpuUs / rt.cpuUs, 2), fmt(t.rate / ac.rate, 2), fmt(ac.cpuUs / t.cpuUs, 2)]);
     }
 
     printTable(
-      `GET of one ConfigMap (${body.length} B) by a token-file user with RBAC (${ROLES} Roles + ${ROLES} RoleBindings over ${NAMESPACES} namespaces, ${CLUSTER_ROLES} ClusterRoles + ClusterRoleBindings, all to other subjects; ${ROLES / NAMESPACES} bindings in the measured namespace; created in ${fmt(populateS)} s) vs AlwaysAllow, and with the admin client cert (system:masters); keep-alive, one socket per concurrent caller; median rate of ${ROUNDS} alternating rounds x ${GET_OPS} GETs, p50/p99 over all of them; x bare: rate / bare https rate; RBAC/AA: rate / AlwaysAllow rate with the same client (the denied row: / AlwaysAllow token)`,
-      ['case', 'c', 'req/s', 'p50 ms', 'p99 ms', 'x bare', 'RBAC/AA'],
+      `GET of one ConfigMap (${body.length} B) by a token-file user with RBAC (${ROLES} Roles + ${ROLES} RoleBindings over ${NAMESPACES} namespaces, ${CLUSTER_ROLES} ClusterRoles + ClusterRoleBindings, all to other subjects; ${ROLES / NAMESPACES} bindings in the measured namespace; created in ${fmt(populateS)} s) vs AlwaysAllow, and with the admin client cert (system:masters); keep-alive, one socket per concurrent caller; median rate of ${ROUNDS} alternating rounds x ${GET_OPS} GETs, p50/p99 over all of them; x bare: rate / bare https rate; RBAC/AA: rate / AlwaysAllow rate with the same client (the denied row: / AlwaysAllow token); server CPU: the serving process's user + system time over all rounds / requests; RBAC/AA by CPU: AlwaysAllow CPU per request / RBAC's (what the rates would be if the server were alone on its core)`,
+      ['case', 'c', 'req/s', 'p50 ms', 'p99 ms', 'x bare', 'RBAC/AA', 'server CPU us/req', 'RBAC/AA by CPU'],
       rows,
     );
-    printTable('Authorization and authentication cost', ['concurrency', 'RBAC / AlwaysAllow (token)', 'token / client cert (AlwaysAllow)'], summary);
+    printTable('Authorization and authentication cost', ['concurrency', 'RBAC/AA rate (token)', 'RBAC/AA by CPU', 'token/cert rate (AlwaysAllow)', 'token/cert by CPU'], summary);
     // A request's time at c=1 is 1 / rate; the decision's share of it is what RBAC can cost at most.
     const requestUs = 1e6 / cAllowRate1;
     printTable(

@@ -40,13 +40,20 @@ export interface Server {
 }
 
 /**
+ * Node flags for every frontdoor a benchmark starts, from BENCH_SERVER_NODE_ARGS
+ * (space-separated): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the
+ * servers under the benchmark's load (node refuses --cpu-prof in NODE_OPTIONS).
+ */
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/**
  * Spawns frontdoor on a data dir (plus any further flags) and resolves with
  * its port from the "Serving securely" log line.
  */
 export async function startServer(dataDir: string, extraArgs: string[] = []): Promise<Server> {
   const proc = spawn(
     process.execPath,
-    [...entryArgs('src/cli/frontdoor.ts'), '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--secure-port', '0', '--log-format', 'json', ...extraArgs],
+    [...serverNodeArgs, ...entryArgs('src/cli/frontdoor.ts'), '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--secure-port', '0', '--log-format', 'json', ...extraArgs],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const port = await new Promise<number>((resolve, reject) => {
