@@ -374,7 +374,7 @@ export async function benchAuthz(): Promise<void> {
       rows,
     );
     printTable('Authorization and authentication cost', ['concurrency', 'RBAC/AA rate (token)', 'RBAC/AA by CPU', 'token/cert rate (AlwaysAllow)', 'token/cert by CPU'], summary);
-    // A request's time at c=1 is 1 / rate; the decision's share of it is what RBAC can cost at most.
+    // A request's wall time at c=1 is 1 / rate: the decision's share of it, without the rest of the server's work.
     const requestUs = 1e6 / cAllowRate1;
     printTable(
       `One RBAC decision in this process (RBACInformers + RBACAuthorizer over the RBAC server's ${decision.objects} roles and bindings, bootstrap ones included; mean of ${DECISIONS}); share: of one AlwaysAllow token GET at c=1 (${fmt(requestUs)} us)`,
