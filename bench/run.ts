@@ -2,6 +2,7 @@
 import { benchApi } from './api.js';
 import { benchApply } from './apply.js';
 import { benchAuthz } from './authz.js';
+import { benchCodec } from './codec.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   storage: benchStorage,
   apply: benchApply,
   authz: benchAuthz,
+  codec: benchCodec,
 };
 
 const only = process.argv[2];

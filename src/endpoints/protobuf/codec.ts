@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { messageFromJson, messageToJson } from './convert.js';
+import { messageFromJson, messageToJson, ProtobufShapeError } from './convert.js';
+import { encodeJsonMessage } from './encode.js';
 import { malformed, notEncodable, unsupportedKind } from './errors.js';
 import { protobufTypeName } from './kinds.js';
 import { messageType } from './loader.js';
@@ -79,6 +80,16 @@ function stringField(obj: JsonObject, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** One walk straight to bytes; if the object does not fit, the slower conversion names the field that does not. */
+function encodeMessage(type: protobuf.Type, obj: JsonObject): Uint8Array {
+  try {
+    return encodeJsonMessage(type, obj);
+  } catch (err) {
+    if (!(err instanceof ProtobufShapeError)) throw err;
+    return type.encode(messageFromJson(type, obj)).finish();
+  }
+}
+
 /** Encodes an object (apiVersion and kind set) with its envelope. 406 when its kind has no protobuf form. */
 export function encodeProtobuf(obj: JsonObject): Buffer {
   const apiVersion = stringField(obj, 'apiVersion');
@@ -86,7 +97,7 @@ export function encodeProtobuf(obj: JsonObject): Buffer {
   const typeName = protobufTypeName(apiVersion, kind);
   if (!typeName) throw notEncodable(apiVersion, kind);
   const type = messageType(typeName);
-  const raw = type.encode(messageFromJson(type, obj)).finish();
+  const raw = encodeMessage(type, obj);
   // kube writes the (empty) content encoding and type too; clients accept either.
   const envelope = messageType(UNKNOWN)
     .encode({ typeMeta: { apiVersion, kind }, raw, contentEncoding: '', contentType: '' })

@@ -47,7 +47,7 @@ const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 const NUMERIC = new Set([...INT64, 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'double', 'float']);
 
 /** What the conversions need to know about one field, worked out once per message type. */
-interface FieldPlan {
+export interface FieldPlan {
   field: protobuf.Field;
   key: string;
   shape: 'map' | 'repeated' | 'single';
@@ -62,7 +62,7 @@ interface FieldPlan {
 const SPECIAL = new Set([TIME, MICRO_TIME, FIELDS_V1, INT_OR_STRING, QUANTITY, RAW_EXTENSION, EXTRA_VALUE]);
 
 const plans = new WeakMap<protobuf.Type, FieldPlan[]>();
-function planOf(type: protobuf.Type): FieldPlan[] {
+export function planOf(type: protobuf.Type): FieldPlan[] {
   let plan = plans.get(type);
   if (plan) return plan;
   const name = typeName(type);
@@ -231,7 +231,7 @@ function messageValueFromJson(p: FieldPlan, v: unknown, path: string): Json {
   return messageFromJson(p.sub!, v, path);
 }
 
-function specialFromJson(special: string, v: unknown, path: string): Json {
+export function specialFromJson(special: string, v: unknown, path: string): Json {
   switch (special) {
     case TIME:
     case MICRO_TIME: {
@@ -261,7 +261,7 @@ function specialFromJson(special: string, v: unknown, path: string): Json {
   }
 }
 
-function scalarFromJson(field: protobuf.Field, v: unknown, path: string): unknown {
+export function scalarFromJson(field: protobuf.Field, v: unknown, path: string): unknown {
   const t = field.type;
   if (t === 'string') {
     if (typeof v !== 'string') throw new ProtobufShapeError(path, 'expected a string');
