@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { basename, dirname, extname } from 'node:path';
-import winston from 'winston';
+import { basename, dirname, extname, sep } from 'node:path';
+import { createStream } from 'rotating-file-stream';
 import { encodeEvent } from './format.js';
-import { pruneOldBackups } from './prune.js';
+import { backupName, pruneBackups } from './prune.js';
 import type { AuditEvent, AuditSink } from './types.js';
 
 /** kube's --audit-log-* flags; 0 keeps lumberjack's meaning ("default" for size, "no limit" for the others). */
@@ -12,58 +12,54 @@ export interface LogBackendOptions {
   maxAgeDays: number;
   maxBackups: number;
   maxSizeMB: number;
-  /** Told about write failures and pruning errors; the request path never waits for them. */
+  /** Told about write and cleanup failures; the request path never waits for them. */
   onError?: (err: Error) => void;
+  /** Overrides maxSizeMB (tests). */
+  maxSizeBytes?: number;
 }
 
 /** lumberjack's size when none is given. */
 const DEFAULT_MAX_SIZE_MB = 100;
-/**
- * winston's tailable rotation needs a bound on the backups it renames; kube's
- * "0 = keep every backup" becomes this many (then --audit-log-maxage applies).
- */
-export const UNLIMITED_BACKUPS = 999;
 
 /**
- * kube's log backend: one JSON line per event. A file is written through
- * winston's File transport with tailable rotation, so the path is always the
- * current file and backups are <name>1<ext> (newest) … <name>N<ext>.
- * Writes are queued in the transport's stream, never awaited by a request;
- * close() drains the queue to disk.
+ * kube's log backend: one JSON line per event. The file is written through
+ * rotating-file-stream, which rotates by size without splitting a line; the
+ * path is always the current file and backups are named as lumberjack names
+ * them (<name>-<UTC time><ext>). After each rotation, and at start, backups
+ * beyond --audit-log-maxbackup or older than --audit-log-maxage are removed.
+ * processEvent only queues (the stream buffers past its high-water mark);
+ * close() resolves once everything queued is in the file.
  */
 export function createLogBackend(opts: LogBackendOptions): AuditSink {
   if (opts.path === '-') return stdoutBackend();
   const onError = opts.onError ?? (() => undefined);
-  const transport = new winston.transports.File({
-    filename: opts.path,
-    maxsize: (opts.maxSizeMB > 0 ? opts.maxSizeMB : DEFAULT_MAX_SIZE_MB) * 1024 * 1024,
-    maxFiles: (opts.maxBackups > 0 ? opts.maxBackups : UNLIMITED_BACKUPS) + 1,
-    tailable: true,
-    eol: '\n',
+  const dir = dirname(opts.path);
+  const ext = extname(opts.path);
+  const base = basename(opts.path, ext);
+  const name = (time: number | Date | null, index?: number) => (time ? backupName(base, ext, new Date(time), index) : basename(opts.path));
+  const stream = createStream(name, {
+    // Prepended as it is to each name.
+    path: dir + sep,
+    size: `${opts.maxSizeBytes ?? (opts.maxSizeMB > 0 ? opts.maxSizeMB : DEFAULT_MAX_SIZE_MB) * 1024 * 1024}B`,
+    mode: 0o600,
   });
-  transport.on('error', (err: Error) => onError(err));
-  const logger = winston.createLogger({
-    level: 'info',
-    format: winston.format.printf((info) => String(info.message)),
-    transports: [transport],
-    exitOnError: false,
-  });
-  logger.on('error', (err: Error) => onError(err));
-  if (opts.maxAgeDays > 0) {
-    const prune = () => pruneOldBackups(dirname(opts.path), basename(opts.path, extname(opts.path)), extname(opts.path), opts.maxAgeDays).catch(onError);
-    // Each rotation opens the file again; lumberjack also prunes at start.
-    transport.on('open', () => void prune());
-  }
+  stream.on('error', (err: Error) => onError(err));
+  const prune = () => {
+    if (opts.maxBackups > 0 || opts.maxAgeDays > 0) {
+      pruneBackups(dir, base, ext, { maxBackups: opts.maxBackups, maxAgeDays: opts.maxAgeDays }).catch((err: unknown) => onError(err as Error));
+    }
+  };
+  stream.on('rotated', prune);
+  prune();
   let closed: Promise<void> | undefined;
   return {
     processEvent(ev: AuditEvent) {
-      if (closed) return;
-      logger.info(encodeEvent(ev));
+      if (!closed) stream.write(encodeEvent(ev) + '\n');
     },
     close() {
       closed ??= (async () => {
-        const finished = once(transport, 'finish');
-        logger.end();
+        const finished = once(stream, 'finish');
+        stream.end();
         await finished;
       })();
       return closed;
@@ -84,4 +80,3 @@ function stdoutBackend(): AuditSink {
     },
   };
 }
-

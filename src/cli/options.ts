@@ -138,8 +138,8 @@ export function buildCommand(): Command {
     .addOption(new Option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (YAML or JSON) that decides what is audited; no file: nothing is'))
     .addOption(new Option('--audit-log-path <file>', 'where audit events go as JSON lines; "-" is standard output; no path: nothing is audited'))
     .addOption(new Option('--audit-log-maxage <days>', 'days to keep rotated audit logs; 0: no limit by age').default(0).argParser(integer('--audit-log-maxage', 0, 1_000_000)))
-    .addOption(new Option('--audit-log-maxbackup <count>', 'rotated audit logs to keep; 0: no limit by count (up to 999 kept)').default(0).argParser(integer('--audit-log-maxbackup', 0, 999)))
-    .addOption(new Option('--audit-log-maxsize <megabytes>', 'size at which the audit log is rotated; 0: 100').default(0).argParser(integer('--audit-log-maxsize', 0, 1_000_000)))
+    .addOption(new Option('--audit-log-maxbackup <count>', 'rotated audit logs to keep; 0: no limit by count').default(0).argParser(integer('--audit-log-maxbackup', 0, 1_000_000)))
+    .addOption(new Option('--audit-log-maxsize <megabytes>', 'size at which the audit log is rotated; 0: 100 (lumberjack\'s default, as kube)').default(0).argParser(integer('--audit-log-maxsize', 0, 1_000_000)))
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
 }
