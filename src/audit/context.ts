@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Status } from '../apimachinery/status.js';
 import type { UserInfo } from '../auth/user.js';
 import { microTime, toAuditUser } from './event.js';
+import { withoutManagedFields } from './managed-fields.js';
 import { dropSecretData, isSecretRef } from './secrets.js';
 import { levelLess, RawJSON, type AuditEvent, type AuditSink, type RequestAuditConfig, type Stage } from './types.js';
 
@@ -48,7 +49,8 @@ export function auditRequestObject(req: IncomingMessage, obj: Record<string, unk
   }
   if (levelLess(ev.level, 'Request')) return;
   // Encoded now: handlers go on to change the object they decoded.
-  const kept = levelLess(ev.level, 'RequestResponse') && isSecretRef(ev.objectRef) ? dropSecretData(obj) : obj;
+  const trimmed = ac.config.omitManagedFields ? withoutManagedFields(obj) : obj;
+  const kept = levelLess(ev.level, 'RequestResponse') && isSecretRef(ev.objectRef) ? dropSecretData(trimmed) : trimmed;
   ev.requestObject = new RawJSON(JSON.stringify(kept));
 }
 
@@ -71,7 +73,8 @@ export function auditResponseObject(req: IncomingMessage, obj: Record<string, un
   // A Status answer (a delete, a binding) also says how the request ended, at every level.
   if (obj.kind === 'Status' && typeof obj.code === 'number') auditResponseStatus(req, obj as unknown as Status);
   if (ac.event.level !== 'RequestResponse') return;
-  ac.event.responseObject = new RawJSON(json ? json.toString('utf8') : JSON.stringify(obj));
+  const trimmed = ac.config.omitManagedFields ? withoutManagedFields(obj) : obj;
+  ac.event.responseObject = new RawJSON(json && trimmed === obj ? json.toString('utf8') : JSON.stringify(trimmed));
 }
 
 /** A Status answer: its fields become responseStatus at every level, and it is the responseObject at RequestResponse. */

@@ -155,6 +155,19 @@ describe('audit hooks by level', () => {
     }
   });
 
+  it('drops managedFields from bodies when the rule says omitManagedFields', () => {
+    const { req, ac } = audited('RequestResponse');
+    ac.config = { ...ac.config, omitManagedFields: true };
+    auditRequestObject(req, { metadata: { name: 'cm', managedFields: [{ manager: 'kubectl' }] } });
+    assert.equal(ac.event.requestObject?.json, '{"metadata":{"name":"cm"}}');
+    const list = { kind: 'ConfigMapList', items: [{ metadata: { name: 'a', managedFields: [] } }, { metadata: { name: 'b' } }] };
+    auditResponseObject(req, list, Buffer.from(JSON.stringify(list)));
+    assert.equal(ac.event.responseObject?.json, '{"kind":"ConfigMapList","items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}');
+    const { req: req2, ac: ac2 } = audited('RequestResponse');
+    auditRequestObject(req2, { metadata: { name: 'cm', managedFields: [] } });
+    assert.equal(ac2.event.requestObject?.json, '{"metadata":{"name":"cm","managedFields":[]}}', 'kept unless asked');
+  });
+
   it('keeps the first value of an annotation', () => {
     const { req, ac } = audited('Metadata');
     addAuditAnnotations(req, { k: 'first' });
