@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../user.js';
 import { InvalidCredentialsError, type Authenticator } from './authenticator.js';
-import { peerChain } from './peer-certificates.js';
+import type { CertPool } from '../../dynamiccertificates/cert-pool.js';
+import { peerChain, type PeerChain } from './peer-certificates.js';
 import type { VerifyOptionsProvider } from './x509.js';
 
 export interface RequestHeaderOptions {
@@ -33,18 +34,34 @@ export const defaultRequestHeaders = (): Pick<RequestHeaderOptions, 'usernameHea
  */
 export function createRequestHeaderAuthenticator(opts: RequestHeaderOptions): Authenticator {
   const allowed = new Set(opts.allowedNames);
+  // Whether a connection is the proxy is decided once per connection and CA pool (as the x509
+  // authenticator does): the handshake fixes the chain, a rotated CA makes a new pool. The
+  // headers still name the user request by request.
+  const verdicts = new WeakMap<object, WeakMap<object, InvalidCredentialsError | null>>();
+  const decide = (chain: PeerChain, roots: CertPool): InvalidCredentialsError | null => {
+    try {
+      roots.verify(chain.leaf, chain.intermediates);
+    } catch (err) {
+      return new InvalidCredentialsError(`requestheader: ${(err as Error).message}`);
+    }
+    if (allowed.size > 0 && !allowed.has(chain.commonName)) {
+      return new InvalidCredentialsError(`x509: subject with cn=${chain.commonName} is not in the allowed list`);
+    }
+    return null;
+  };
   return {
     authenticate(req: IncomingMessage): UserInfo | null {
       const chain = peerChain(req);
       if (!chain) return null;
-      try {
-        opts.clientCA.verifyOptions().roots.verify(chain.leaf, chain.intermediates);
-      } catch (err) {
-        throw new InvalidCredentialsError(`requestheader: ${(err as Error).message}`);
+      const roots = opts.clientCA.verifyOptions().roots;
+      let perSocket = verdicts.get(req.socket);
+      if (!perSocket) verdicts.set(req.socket, (perSocket = new WeakMap()));
+      let refusal = perSocket.get(roots);
+      if (refusal === undefined) {
+        refusal = decide(chain, roots);
+        perSocket.set(roots, refusal);
       }
-      if (allowed.size > 0 && !allowed.has(chain.commonName)) {
-        throw new InvalidCredentialsError(`x509: subject with cn=${chain.commonName} is not in the allowed list`);
-      }
+      if (refusal) throw refusal;
       return userFromHeaders(req, opts);
     },
   };
