@@ -5,6 +5,7 @@ import type { ResourceInfo } from '../registry/resource-info.js';
 import type { Store } from '../registry/store.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { requestInfoFrom } from './request/context.js';
+import type { RequestInfo } from './request/request-info.js';
 import { handleGet, handleList } from './handlers/read.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
 import { handlePatch } from './handlers/patch.js';
@@ -110,6 +111,12 @@ export class APIInstaller {
 
   private changed(): void {
     for (const fn of this.listeners) fn();
+  }
+
+  /** Whether a resource request names something installed here (the server chain's lookup; `handler` still decides the path and verb). */
+  serves(info: RequestInfo): boolean {
+    const k = key(info.apiGroup, info.apiVersion, info.resource);
+    return this.installed.has(k) || this.createOnly.has(k);
   }
 
   readonly handler: RequestHandler = async (req, res, next) => {

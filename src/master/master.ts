@@ -167,7 +167,7 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   const owned = () => new Set([...installer.definitions().map((d) => d.info.group), ...installer.createOnlyResources().map((r) => r.group)]);
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
   // The request rides along the registry calls, so admission can tell who asks (RBAC escalation checks).
-  server.routes.use(withRequester(installer.handler));
+  server.serveResources((info) => installer.serves(info), withRequester(installer.handler));
   server.addListedPaths('/api/v1');
   return server;
 }

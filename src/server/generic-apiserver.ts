@@ -1,21 +1,34 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { requestInfoFrom } from '../endpoints/request/context.js';
+import type { RequestInfo } from '../endpoints/request/request-info.js';
 import type { HealthChecker } from './healthz.js';
 
 /** Runs once after the server listens; its readiness is the `poststarthook/<name>` check. */
 export type PostStartHook = (ctx: { signal: AbortSignal }) => void | Promise<void>;
+
+/** Says whether a server serves a resource request (an installed group/version/resource). */
+export type ServesResource = (info: RequestInfo) => boolean;
 
 /**
  * One server of the chain (kube's GenericAPIServer): its own routes, then its
  * delegate. `handler` is what the server before it in the chain calls; its own
  * routes are in `routes`, which later code may extend while the server runs
  * (routes added later still come before the delegate).
+ *
+ * Resource requests (RequestInfo.isResourceRequest) have a path of their own, as
+ * kube's go-restful containers do beside its non-resource mux: the chain asks each
+ * server in order whether it serves the request's resource (a Map lookup, see
+ * serveResources) and hands it straight to the first that does, without walking
+ * express routers. `routes` is for non-resource paths; a resource request no
+ * server claims (or whose handler passes it on) walks them as before, ending at
+ * notFound.
  * What a delegate contributes besides its handler (health checks, post-start
  * hooks, listed paths, readiness of its routes) is reached through
  * the chain, so the outermost server sees everything.
  */
 export class GenericAPIServer {
   readonly routes = Router();
-  readonly handler = Router();
+  private readonly resources: { serves: ServesResource; handler: RequestHandler }[] = [];
   private readonly hooks = new Map<string, PostStartHook>();
   private readonly checks: HealthChecker[] = [];
   private readonly paths = new Set<string>();
@@ -24,9 +37,43 @@ export class GenericAPIServer {
   constructor(
     readonly name: string,
     readonly delegate?: GenericAPIServer,
-  ) {
-    this.handler.use(this.routes);
-    if (delegate) this.handler.use(delegate.handler);
+  ) {}
+
+  /** What the server before this one calls: a claimed resource request goes to its server, anything else walks the routes. */
+  readonly handler: RequestHandler = (req, res, next) => {
+    const info = requestInfoFrom(req);
+    const claimed = info?.isResourceRequest ? this.resourceHandlerFor(info) : undefined;
+    if (!claimed) {
+      this.walkRoutes(req, res, next);
+      return;
+    }
+    // A handler that passes the request on (a path its resource does not answer) leaves it to the routes.
+    const passOn = (err?: unknown) => (err && err !== 'route' && err !== 'router' ? next(err) : this.walkRoutes(req, res, next));
+    const result: unknown = claimed(req, res, passOn);
+    if (result instanceof Promise) result.catch(next);
+  };
+
+  /**
+   * Serves resource requests for which `serves` is true with `handler` (kube's
+   * installation of an API group). Registered later, asked later; a server's
+   * lookups are asked before its delegate's.
+   */
+  serveResources(serves: ServesResource, handler: RequestHandler): void {
+    this.resources.push({ serves, handler });
+  }
+
+  private resourceHandlerFor(info: RequestInfo): RequestHandler | undefined {
+    for (const r of this.resources) if (r.serves(info)) return r.handler;
+    return this.delegate?.resourceHandlerFor(info);
+  }
+
+  /** This server's routes, then the delegate's, then `next`. */
+  private walkRoutes(req: Request, res: Response, next: NextFunction): void {
+    this.routes(req, res, (err?: unknown) => {
+      if (err && err !== 'router') next(err);
+      else if (this.delegate) this.delegate.walkRoutes(req, res, next);
+      else next();
+    });
   }
 
   /** Names must be unique along the whole chain, as kube insists. */

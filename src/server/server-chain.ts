@@ -14,6 +14,7 @@ import { addRBACPostStartHooks } from '../auth/authorizer/rbac/post-start-hooks.
 import { authorizationReviews } from '../apis/authorization/v1/index.js';
 import { RBAC_GROUP } from '../apis/rbac/v1/types.js';
 import { ClusterRoleAggregationController } from '../master/controllers/clusterrole-aggregation.js';
+import { requestInfoFrom } from '../endpoints/request/context.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { OpenAPIService } from '../endpoints/openapi/service.js';
@@ -199,7 +200,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   }
   app.use(withImpersonation({ authorizer, logger: opts.logger }));
   app.use(withAuthorization(authorizer));
-  app.use(nonResource);
+  // Its paths are never resource paths: a resource request skips its router walk.
+  app.use((req, res, next) => (requestInfoFrom(req)?.isResourceRequest ? next() : nonResource(req, res, next)));
   app.use(aggregator.handler);
   // Panic recovery guards the whole chain, but Express calls error handlers only when registered last.
   app.use(withPanicRecovery(opts.logger));

@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
+import { setRequestInfo } from '../../src/endpoints/request/context.js';
+import { createRequestInfoResolver } from '../../src/endpoints/request/request-info.js';
 import { GenericAPIServer } from '../../src/server/generic-apiserver.js';
 
 async function serve(app: express.Express, fn: (get: (path: string) => Promise<string>) => Promise<void>) {
@@ -34,6 +36,38 @@ describe('GenericAPIServer delegation', () => {
       // a route added while serving still comes before the delegate
       first.routes.get('/other', (_req, res) => void res.send('first, added later'));
       assert.equal(await get('/other'), 'first, added later');
+    });
+  });
+
+  it('hands a resource request to the first server that serves its resource, and a passed-on one to the routes', async () => {
+    const last = new GenericAPIServer('last');
+    last.routes.use((_req, res) => void res.send('last'));
+    const middle = new GenericAPIServer('middle', last);
+    middle.serveResources(
+      (info) => info.resource === 'configmaps',
+      (req, res, next) => (req.path.endsWith('/pass') ? next() : void res.send('middle configmaps')),
+    );
+    middle.serveResources((info) => info.resource === 'secrets', async () => {
+      throw new Error('refused');
+    });
+    const first = new GenericAPIServer('first', middle);
+    // A non-resource route of an outer server never sees a claimed resource request.
+    first.routes.use('/api/v1/namespaces', (_req, res) => void res.send('first routes'));
+    const resolve = createRequestInfoResolver();
+    const app = express();
+    app.use((req, _res, next) => {
+      setRequestInfo(req, resolve(req.method, req.originalUrl));
+      next();
+    });
+    app.use(first.handler);
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.send(`error: ${err.message}`));
+    await serve(app, async (get) => {
+      assert.equal(await get('/api/v1/namespaces/a/configmaps/x'), 'middle configmaps');
+      assert.equal(await get('/api/v1/namespaces/a/configmaps/x/pass'), 'first routes');
+      assert.equal(await get('/api/v1/namespaces/a/secrets/x'), 'error: refused');
+      assert.equal(await get('/api/v1/namespaces/a/pods/x'), 'first routes');
+      assert.equal(await get('/api/v1/pods'), 'last');
+      assert.equal(await get('/healthz'), 'last');
     });
   });
 
