@@ -136,6 +136,14 @@ export interface Storage {
   count(prefix: string): Promise<number>;
   /** The newest committed revision. */
   currentRevision(): Promise<number>;
+  /**
+   * True when a watch that asked for bookmarks gets, for every commit with no
+   * event of its own, a BOOKMARK at that commit's revision (etcd's progress
+   * notification, unasked): a consumer that has taken every event is then
+   * current as of the backend's revision. The watch cache serves consistent
+   * reads only from such a backend. Absent: no such promise.
+   */
+  readonly notifiesProgress?: boolean;
 }
 
 /** What a backend adds to the verbs: it owns a connection, compaction and a health check. */

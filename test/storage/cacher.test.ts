@@ -197,6 +197,37 @@ async function setup(opts: Partial<CacherOptions> = {}) {
 describe('watch cache', () => {
   const started = setup;
 
+  test('a consistent get is answered by the cache once it has caught up, also after writes to other resources', async () => {
+    const { backend, inst, cacher } = await started();
+    const a = await cacher.create('/pods/default/a', pod('a'));
+    // A write elsewhere moves the backend's revision past everything the pods cache has seen.
+    await backend.create('/configmaps/default/x', { metadata: { name: 'x', namespace: 'default' } });
+    const before = inst.counts.get;
+    assert.equal(rvOf(await cacher.get('/pods/default/a')), rvOf(a));
+    await assert.rejects(cacher.get('/pods/default/none'), KeyNotFoundError);
+    // Read-your-writes: the answer after an acknowledged write is that write.
+    const updated = await cacher.guaranteedUpdate('/pods/default/a', (cur) => ({ ...cur, spec: { n: 2 } }));
+    assert.equal(rvOf(await cacher.get('/pods/default/a')), rvOf(updated));
+    await cacher.delete('/pods/default/a');
+    await assert.rejects(cacher.get('/pods/default/a'), KeyNotFoundError);
+    assert.equal(inst.counts.get, before, 'the backend was not read');
+  });
+
+  test('SQLite notifies progress: a watch with bookmarks learns of a commit that has no event for it', async () => {
+    const { backend } = await started();
+    assert.equal(backend.notifiesProgress, true);
+    const it = backend.watch('/pods/', { recursive: true, bookmarks: true })[Symbol.asyncIterator]();
+    const other = await backend.create('/configmaps/default/y', { metadata: { name: 'y', namespace: 'default' } });
+    const ev = await nextEvent(it);
+    assert.equal(ev?.type, 'BOOKMARK');
+    assert.equal(ev?.revision, rvOf(other));
+    const mine = await backend.create('/pods/default/b', pod('b'));
+    const next = await nextEvent(it);
+    assert.equal(next?.type, 'ADDED', 'its own event, no bookmark besides');
+    assert.equal(next?.revision, rvOf(mine));
+    await it.return?.();
+  });
+
   test('fan-out: every watcher gets the same event instance, encoded once', async () => {
     const { cacher } = await started();
     const its = Array.from({ length: 5 }, () => cacher.watch('/pods', { recursive: true })[Symbol.asyncIterator]());

@@ -76,9 +76,10 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 /**
  * kube's watch cache for one resource: one backend list+watch keeps the current
  * state and a window of recent events; watches are served from it, fanned out to
- * any number of watchers with shared event instances. Writes and consistent reads
- * pass through to the backend. Objects handed out are shared: callers must not
- * mutate them.
+ * any number of watchers with shared event instances. Writes, lists without a
+ * resourceVersion and reads at an exact revision pass through to the backend;
+ * a consistent get is answered from the cache once it has caught up (see
+ * consistentGet). Objects handed out are shared: callers must not mutate them.
  */
 export class Cacher implements Storage {
   private readonly backend: Storage;
@@ -199,7 +200,9 @@ export class Cacher implements Storage {
 
   async get(key: string, opts: CacherGetOptions = {}): Promise<StoredObject> {
     const { match, ...rest } = opts;
-    if (match !== 'NotOlderThan' || !key.startsWith(this.prefixSlash)) return this.backend.get(key, rest);
+    if (!key.startsWith(this.prefixSlash)) return this.backend.get(key, rest);
+    if (match === undefined && !rest.revision && this.backend.notifiesProgress) return this.consistentGet(key);
+    if (match !== 'NotOlderThan') return this.backend.get(key, rest);
     if (await this.servableFromCache(rest.revision ?? 0, key)) {
       const obj = this.cache.get(key);
       if (obj === undefined) throw new KeyNotFoundError(key, this.cache.revision);
@@ -243,6 +246,32 @@ export class Cacher implements Storage {
       watcher.fail(err instanceof Error ? err : new Error(String(err)), this.cache.revision);
     });
     return watcher;
+  }
+
+  /**
+   * A consistent read (the latest state) served from the cache, as kube serves
+   * consistent lists from it: the backend's current revision bounds every write
+   * acknowledged before this read, so once the cache has reached it, the cache
+   * answers. Otherwise (not synced, or not caught up in time) the backend does.
+   * Only for a backend that notifies progress: without it, a quiet resource's
+   * cache would never reach the revision that other resources' writes moved on.
+   */
+  private async consistentGet(key: string): Promise<StoredObject> {
+    if (this.isReady) {
+      const current = await this.backend.currentRevision();
+      const fresh =
+        this.cache.revision >= current ||
+        (await this.cache.waitUntilFresh(current, this.freshnessTimeoutMs, key).then(
+          () => true,
+          () => false,
+        ));
+      if (fresh && this.isReady) {
+        const obj = this.cache.get(key);
+        if (obj === undefined) throw new KeyNotFoundError(key, this.cache.revision);
+        return obj;
+      }
+    }
+    return this.backend.get(key);
   }
 
   /** Waits (bounded) until the cache is at `revision`; false if it is not synced, so the caller asks the backend. */

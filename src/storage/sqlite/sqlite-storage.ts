@@ -57,6 +57,8 @@ const DEFAULTS = {
  * exactly the commits before it, with nothing slipping in between.
  */
 export class SqliteStorage implements StorageBackend {
+  /** Watchers are fed from the commit path, bookmarks included (see WatcherSet.dispatch). */
+  readonly notifiesProgress = true;
   readonly path: string;
   readonly prefix: string;
   private readonly db: Database.Database;
@@ -217,7 +219,7 @@ export class SqliteStorage implements StorageBackend {
         if (!deliver(channel, fromRow(row), opts.predicate)) return channel;
       }
     }
-    remove = this.watchers.add({ name, recursive, predicate: opts.predicate }, channel, Math.max(from, this.revision));
+    remove = this.watchers.add({ name, recursive, predicate: opts.predicate, bookmarks: opts.bookmarks }, channel, Math.max(from, this.revision));
     return channel;
   }
 

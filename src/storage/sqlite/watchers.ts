@@ -14,6 +14,8 @@ export interface WatchScope {
   name: string;
   recursive: boolean;
   predicate?: Predicate;
+  /** Progress notification: a BOOKMARK at the commit's revision when a commit has no event for this watcher. */
+  bookmarks?: boolean;
 }
 
 interface Entry extends WatchScope {
@@ -37,14 +39,24 @@ export class WatcherSet {
   }
 
   dispatch(events: CommittedEvent[]): void {
+    const last = events[events.length - 1]!.revision;
+    let progress: WatchEvent | undefined;
     for (const entry of this.entries) {
+      let open = true;
       for (const event of events) {
         if (event.revision <= entry.after || !covers(entry, event.name)) continue;
         entry.after = event.revision;
         if (!deliver(entry.channel, event, entry.predicate)) {
           this.entries.delete(entry);
+          open = false;
           break;
         }
+      }
+      if (open && entry.bookmarks && entry.after < last) {
+        // Nothing of this commit was the watcher's: tell it the backend has reached `last` anyway.
+        entry.after = last;
+        progress ??= { type: 'BOOKMARK', object: { metadata: { resourceVersion: String(last) } }, revision: last };
+        if (!entry.channel.push(progress)) this.entries.delete(entry);
       }
     }
   }
