@@ -28,6 +28,14 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+export interface CreateOptions extends WriteOptions {
+  /**
+   * The caller hands the object over (a request body it decoded and will not
+   * read again): the Store changes it in place instead of copying it first.
+   */
+  handOver?: boolean;
+}
+
 export interface UpdateResult {
   obj: KubeObject;
   created: boolean;
@@ -68,6 +76,8 @@ export class Store {
   readonly gr: GroupResource;
   private readonly now: () => Date;
   private readonly admit: Admit | undefined;
+  /** The last timestamp made and its second: every write in the same second reuses the text. */
+  private stamp = { second: NaN, text: '' };
 
   constructor(
     readonly def: ResourceDefinition,
@@ -90,7 +100,9 @@ export class Store {
   }
 
   private timestamp(): string {
-    return this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    const second = Math.floor(this.now().getTime() / 1000);
+    if (second !== this.stamp.second) this.stamp = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+    return this.stamp.text;
   }
 
   /** Sets apiVersion and kind on an object leaving the registry, converted to this version if it is stored in another. */
@@ -227,8 +239,8 @@ export class Store {
 
   // ------------------------------------------------------------------ create
 
-  async create(namespace: string, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
-    const given = structuredClone(input);
+  async create(namespace: string, input: KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
+    const given = opts.handOver ? input : structuredClone(input);
     this.checkTypeMeta(given);
     const obj = this.toStorage(given);
     const meta = metaOf(obj);
@@ -243,7 +255,8 @@ export class Store {
     if (meta.resourceVersion) throw newBadRequest('resourceVersion should not be set on objects to be created');
     const generate = !meta.name && Boolean(meta.generateName);
     for (let attempt = 1; ; attempt++) {
-      const candidate = structuredClone(obj);
+      // Only a generated name can take another attempt, which starts again from obj.
+      const candidate = generate ? structuredClone(obj) : obj;
       const m = metaOf(candidate);
       if (generate) m.name = generateName(m.generateName!);
       this.beforeCreate(candidate);

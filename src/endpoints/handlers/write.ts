@@ -33,7 +33,7 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
-  const obj = await ctx.store.create(info.namespace, body, { dryRun });
+  const obj = await ctx.store.create(info.namespace, body, { dryRun, handOver: true });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
 
@@ -42,7 +42,7 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
-  const { obj, created } = await ctx.store.update(info.namespace, info.name, () => structuredClone(body), {
+  const { obj, created } = await ctx.store.update(info.namespace, info.name, () => body, {
     dryRun,
     subresource: info.subresource,
     strategy: ctx.def.subresources?.[info.subresource]?.strategy,
