@@ -19,6 +19,7 @@ import { strictErrorText, walkStrict } from './strict.js';
 import { findYAMLDuplicates, yamlUnmarshalErrorsText } from './yaml-duplicates.js';
 
 export { schemaForKind, schemaForDefinition, type KindSchema, type TypeNode } from './schema.js';
+export { parseJSONTree, type JNode } from './json-tree.js';
 export { warningHeaderValues } from './warning-header.js';
 export * from './patch.js';
 
@@ -57,12 +58,12 @@ const ANY: TypeNode = { kind: 'any' };
  * written (key order, duplicates). YAML is walked as kube walks it: its
  * duplicate keys come from go-yaml, first, as one error; its unknown fields
  * from the JSON that YAMLToJSON produced, whose keys Go's map sorted. With
- * no schema (not a built-in kind) only duplicates count.
+ * no schema (not a built-in kind) only duplicates count. `tree`: the JSON
+ * body's parseJSONTree, when the caller has it already.
  */
-export function findUnknownAndDuplicateFields(body: RequestBodyText, obj: unknown, schema: KindSchema | undefined): FieldFindings {
+export function findUnknownAndDuplicateFields(body: RequestBodyText, obj: unknown, schema: KindSchema | undefined, tree?: JNode): FieldFindings {
   const root = schema ?? ANY;
   const out = noFindings();
-  let tree: JNode;
   if (body.mediaType === 'application/yaml') {
     const dups = findYAMLDuplicates(body.text);
     if (dups.length > 0) {
@@ -71,7 +72,7 @@ export function findUnknownAndDuplicateFields(body: RequestBodyText, obj: unknow
     }
     tree = treeFromValue(obj, true);
   } else {
-    tree = parseJSONTree(body.text);
+    tree ??= parseJSONTree(body.text);
   }
   for (const f of walkStrict(tree, root)) {
     (f.type === 'unknown field' ? out.unknown : out.duplicates).push(f.path);
@@ -88,10 +89,11 @@ export const decodeFailure = (as: DecodedAs, why: string): StatusError =>
  * The 400 kube's decoder gives a body with a value of the wrong JSON type
  * (every fieldValidation mode), or undefined. With the JSON text, number
  * literals and the order of the first error are exactly the client's.
+ * `tree`: the JSON body's parseJSONTree, when the caller has it already.
  */
-export function checkTypes(obj: unknown, schema: KindSchema | undefined, as: DecodedAs, body?: RequestBodyText): StatusError | undefined {
+export function checkTypes(obj: unknown, schema: KindSchema | undefined, as: DecodedAs, body?: RequestBodyText, tree?: JNode): StatusError | undefined {
   if (!schema) return undefined;
-  const tree = body?.mediaType === 'application/json' ? parseJSONTree(body.text) : treeFromValue(obj, true);
+  tree ??= body?.mediaType === 'application/json' ? parseJSONTree(body.text) : treeFromValue(obj, true);
   const why = findDecodeError(tree, schema);
   return why === undefined ? undefined : decodeFailure(as, why);
 }

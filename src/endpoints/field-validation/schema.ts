@@ -149,6 +149,19 @@ const OTHER_PACKAGES: Readonly<Record<string, string>> = {
  * kind with no built-in definition (a custom resource): nothing is unknown there.
  */
 export function schemaForKind(apiVersion: string, kind: string): KindSchema | undefined {
+  // The definitions never change while the process runs: every body of a kind asks the same question.
+  const key = `${apiVersion}\0${kind}`;
+  if (kindSchemas.has(key)) return kindSchemas.get(key);
+  const found = lookUpKind(apiVersion, kind);
+  // Bodies name any kind they like: the memo stops growing rather than keep every name sent.
+  if (kindSchemas.size < MAX_REMEMBERED_KINDS) kindSchemas.set(key, found);
+  return found;
+}
+
+const MAX_REMEMBERED_KINDS = 1024;
+const kindSchemas = new Map<string, KindSchema | undefined>();
+
+function lookUpKind(apiVersion: string, kind: string): KindSchema | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);

@@ -23,9 +23,11 @@ export function validateBodyFields(
   const schema = fv.schemaForKind(apiVersion, kind);
   const as = { kind, version: apiVersion.split('/').pop() ?? '' };
   const text = { text: raw.toString('utf8'), mediaType } as const;
-  const typeError = fv.checkTypes(body, schema, as, text);
+  // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).
+  const tree = mediaType === 'application/json' ? fv.parseJSONTree(text.text) : undefined;
+  const typeError = fv.checkTypes(body, schema, as, text, tree);
   if (typeError) throw typeError;
   if (mode === 'Ignore') return;
-  const { warnings } = fv.applyFieldValidation(mode, fv.findUnknownAndDuplicateFields(text, body, schema), as);
+  const { warnings } = fv.applyFieldValidation(mode, fv.findUnknownAndDuplicateFields(text, body, schema, tree), as);
   for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
 }
