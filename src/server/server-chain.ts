@@ -28,6 +28,7 @@ import { withAuditID } from './filters/audit-id.js';
 import { withAudit, withFailedAuthenticationAudit, type AuditOptions } from './filters/audit.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
+import { composeFilters } from './filters/compose.js';
 import { withImpersonation } from './filters/impersonation.js';
 import { withDrain } from './filters/drain.js';
 import { withHTTPLog } from './filters/http-log.js';
@@ -181,25 +182,28 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up).
-  app.use(withAuditID());
-  app.use(withRequestInfo(createRequestInfoResolver()));
-  app.use(withDrain(lifecycle));
-  app.use(withHTTPLog(opts.logger));
-  app.use(
+  // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up),
+  // composed into as few express layers as the error handlers between them allow.
+  const authenticated = [
+    withAuditID(),
+    withRequestInfo(createRequestInfoResolver()),
+    withDrain(lifecycle),
+    withHTTPLog(opts.logger),
     withAuthentication({
       authenticator: opts.authenticator ?? authentication.authenticator,
       identityHeaders: authentication.identityHeaders,
       logger: opts.logger,
     }),
-  );
+  ];
+  const authorized = [withImpersonation({ authorizer, logger: opts.logger }), withAuthorization(authorizer)];
   // Audit, between authentication and impersonation, as kube's; failed authentications are audited too.
   if (opts.audit) {
+    app.use(composeFilters(authenticated));
     app.use(withFailedAuthenticationAudit(opts.audit));
-    app.use(withAudit(opts.audit));
+    app.use(composeFilters([withAudit(opts.audit), ...authorized]));
+  } else {
+    app.use(composeFilters([...authenticated, ...authorized]));
   }
-  app.use(withImpersonation({ authorizer, logger: opts.logger }));
-  app.use(withAuthorization(authorizer));
   // Its paths are never resource paths: a resource request skips its router walk.
   app.use((req, res, next) => (requestInfoFrom(req)?.isResourceRequest ? next() : nonResource(req, res, next)));
   app.use(aggregator.handler);
