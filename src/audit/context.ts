@@ -26,7 +26,9 @@ export const auditContextFrom = (req: IncomingMessage): AuditContext | undefined
 export function processEventStage(ac: AuditContext, stage: Stage): void {
   if (ac.config.omitStages.includes(stage)) return;
   ac.event.stage = stage;
-  ac.event.stageTimestamp = stage === 'RequestReceived' ? ac.event.requestReceivedTimestamp : microTime();
+  const now = microTime();
+  // Same-format UTC strings order as times: a stage never precedes the request's arrival, even across a clock step.
+  ac.event.stageTimestamp = stage === 'RequestReceived' || now < ac.event.requestReceivedTimestamp ? ac.event.requestReceivedTimestamp : now;
   ac.sink.processEvent(ac.event);
 }
 

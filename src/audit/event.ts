@@ -10,8 +10,19 @@ export { AUDIT_API_VERSION };
 const MAX_USER_AGENT_LENGTH = 1024;
 const USER_AGENT_TRUNCATE_SUFFIX = '...TRUNCATED';
 
-/** Now as metav1.MicroTime writes it: RFC 3339 in UTC with six fractional digits. */
-export function microTime(epochMicros = Math.floor((performance.timeOrigin + performance.now()) * 1000)): string {
+// The wall clock to the microsecond: Date.now() has only milliseconds, so the
+// monotonic clock supplies the rest, re-anchored whenever the wall clock moves
+// away from it (an NTP step, a suspended machine) by a millisecond or more.
+let wallOffsetMs = Date.now() - performance.now();
+export function wallClockMicros(): number {
+  const mono = performance.now();
+  const wall = Date.now();
+  if (Math.abs(mono + wallOffsetMs - wall) >= 1) wallOffsetMs = wall - mono;
+  return Math.floor((mono + wallOffsetMs) * 1000);
+}
+
+/** Now (or the given time) as metav1.MicroTime writes it: RFC 3339 in UTC with six fractional digits. */
+export function microTime(epochMicros = wallClockMicros()): string {
   const iso = new Date(Math.floor(epochMicros / 1000)).toISOString(); // ...SS.mmmZ
   return `${iso.slice(0, -1)}${String(epochMicros % 1000).padStart(3, '0')}Z`;
 }

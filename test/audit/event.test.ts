@@ -11,7 +11,7 @@ import {
   setAuditContext,
   type AuditContext,
 } from '../../src/audit/context.js';
-import { microTime, sourceIPs } from '../../src/audit/event.js';
+import { microTime, sourceIPs, wallClockMicros } from '../../src/audit/event.js';
 import { encodeEvent } from '../../src/audit/format.js';
 import { dropSecretData } from '../../src/audit/secrets.js';
 import { RawJSON, type AuditEvent, type Level, type Stage } from '../../src/audit/types.js';
@@ -52,6 +52,8 @@ describe('audit event pieces', () => {
     assert.equal(microTime(Date.parse('2026-03-04T05:06:07.891Z') * 1000 + 234), '2026-03-04T05:06:07.891234Z');
     assert.equal(microTime(Date.parse('2026-03-04T05:06:07Z') * 1000 + 5), '2026-03-04T05:06:07.000005Z');
     assert.match(microTime(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    // The wall clock, not a clock fixed at process start: the same second as Date.now().
+    assert.ok(Math.abs(wallClockMicros() / 1000 - Date.now()) < 1000);
   });
 
   it('lists source IPs as kube: X-Forwarded-For, X-Real-Ip, then the peer, without repeats', () => {

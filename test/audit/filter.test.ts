@@ -36,6 +36,8 @@ describe('the audit filter', () => {
         { level: 'Metadata' },
       ],
     }),
+    // A handler that never answers a client who left is given this long.
+    closedEarlyGraceMs: 100,
   };
   let server: http.Server;
   let port = 0;
@@ -62,6 +64,10 @@ describe('the audit filter', () => {
       res.write('{}\n');
     });
     app.get('/ok', (_req, res) => void res.status(204).end());
+    // Answers after its client has gone, as a create whose write was already under way.
+    app.get('/slow', (req, res) => {
+      req.socket.once('close', () => setTimeout(() => res.status(201).end(), 20));
+    });
     app.use(withPanicRecovery(discardLogger));
     server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,6 +121,14 @@ describe('the audit filter', () => {
     const evs = await stagesOf(id, 2);
     assert.deepEqual(evs.map((e) => e.stage), ['RequestReceived', 'ResponseComplete']);
     assert.deepEqual(evs[1]!.responseStatus, { metadata: {}, status: 'Success', message: 'Connection closed early', code: 200 });
+  });
+
+  it('waits for a handler that answers after its client left, and logs its real outcome', async () => {
+    const id = await send('/slow', { user: 'alice', abortAfterMs: 30 });
+    const evs = await stagesOf(id, 2);
+    assert.deepEqual(evs.map((e) => e.stage), ['RequestReceived', 'ResponseComplete']);
+    assert.equal(evs[1]!.responseStatus?.code, 201, 'the write that succeeded, not "Connection closed early"');
+    assert.equal(evs[1]!.responseStatus?.message, undefined);
   });
 
   it('adds ResponseStarted for a watch', async () => {

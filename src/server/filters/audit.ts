@@ -10,7 +10,15 @@ import type { RequestInfo } from '../../endpoints/request/request-info.js';
 export interface AuditOptions {
   sink: AuditSink;
   evaluate: PolicyRuleEvaluator;
+  /**
+   * How long a request whose client left is given to finish before its
+   * ResponseComplete is sent as "Connection closed early" anyway; default 60 s,
+   * kube's default request timeout (its handler would have been cut off by then).
+   */
+  closedEarlyGraceMs?: number;
 }
+
+const CLOSED_EARLY_GRACE_MS = 60_000;
 
 /** kube's BasicLongRunningRequestCheck for the apiserver's defaults: these get a ResponseStarted stage. */
 const LONG_RUNNING_VERBS = new Set(['watch', 'proxy']);
@@ -40,11 +48,41 @@ export function withAudit(opts: AuditOptions): RequestHandler {
     };
     setAuditContext(req, ac);
     processEventStage(ac, 'RequestReceived');
-    onResponseStart(res, isLongRunning(info) ? () => processEventStage(ac, 'ResponseStarted') : undefined, ac);
-    res.once('close', () => {
-      // Nothing was written: the client left first (kube's "Connection closed early").
-      ac.event.responseStatus ??= { metadata: {}, status: 'Success', message: 'Connection closed early', code: 200 };
+    const longRunning = isLongRunning(info);
+    let started = false;
+    onResponseStart(res, () => {
+      started = true;
+      if (longRunning) processEventStage(ac, 'ResponseStarted');
+    }, ac);
+    let completed = false;
+    const complete = () => {
+      if (completed) return;
+      completed = true;
       processEventStage(ac, 'ResponseComplete');
+    };
+    res.once('close', () => {
+      if (res.writableEnded) {
+        complete();
+        return;
+      }
+      // The client left while the handler works: as kube's deferred completion, wait
+      // for the handler to answer (a write may still succeed and must be logged as one).
+      const end = res.end;
+      const timer = setTimeout(() => {
+        if (completed) return;
+        // Nothing was written in time (kube's "Connection closed early").
+        ac.event.responseStatus ??= { metadata: {}, status: 'Success', message: 'Connection closed early', code: 200 };
+        if (longRunning && !started) processEventStage(ac, 'ResponseStarted');
+        complete();
+      }, opts.closedEarlyGraceMs ?? CLOSED_EARLY_GRACE_MS);
+      timer.unref();
+      res.end = function (this: Response, ...args: unknown[]) {
+        res.end = end;
+        const out = (end as (...a: unknown[]) => Response).apply(this, args);
+        clearTimeout(timer);
+        complete();
+        return out;
+      } as Response['end'];
     });
     next();
   };
