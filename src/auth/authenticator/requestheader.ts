@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../user.js';
 import { InvalidCredentialsError, type Authenticator } from './authenticator.js';
 import type { CertPool } from '../../dynamiccertificates/cert-pool.js';
+import { chainExpiry, ConnectionVerdicts, FOREVER, type Verdict } from './connection-verdicts.js';
 import { peerChain, type PeerChain } from './peer-certificates.js';
 import type { VerifyOptionsProvider } from './x509.js';
 
@@ -16,6 +17,8 @@ export interface RequestHeaderOptions {
   groupHeaders: string[];
   /** --requestheader-extra-headers-prefix: "<prefix><key>: <value>" becomes extra[key]. */
   extraHeaderPrefixes: string[];
+  /** The time the proxy's certificate is verified at; default now (tests move it). */
+  now?: () => Date;
 }
 
 /** kube's default header names (--requestheader-*-headers and -prefix). */
@@ -34,33 +37,27 @@ export const defaultRequestHeaders = (): Pick<RequestHeaderOptions, 'usernameHea
  */
 export function createRequestHeaderAuthenticator(opts: RequestHeaderOptions): Authenticator {
   const allowed = new Set(opts.allowedNames);
-  // Whether a connection is the proxy is decided once per connection and CA pool (as the x509
-  // authenticator does): the handshake fixes the chain, a rotated CA makes a new pool. The
-  // headers still name the user request by request.
-  const verdicts = new WeakMap<object, WeakMap<object, InvalidCredentialsError | null>>();
-  const decide = (chain: PeerChain, roots: CertPool): InvalidCredentialsError | null => {
+  // Whether a connection is the proxy is decided once per connection and CA pool, until the
+  // chain's first expiry (see ConnectionVerdicts); the headers still name the user request by request.
+  const verdicts = new ConnectionVerdicts<InvalidCredentialsError | null>(opts.now);
+  const decide = (chain: PeerChain, roots: CertPool, now: Date): Verdict<InvalidCredentialsError | null> => {
+    let verified;
     try {
-      roots.verify(chain.leaf, chain.intermediates);
+      verified = roots.verify(chain.leaf, chain.intermediates, now);
     } catch (err) {
-      return new InvalidCredentialsError(`requestheader: ${(err as Error).message}`);
+      return { value: new InvalidCredentialsError(`requestheader: ${(err as Error).message}`), validUntilMs: FOREVER };
     }
     if (allowed.size > 0 && !allowed.has(chain.commonName)) {
-      return new InvalidCredentialsError(`x509: subject with cn=${chain.commonName} is not in the allowed list`);
+      return { value: new InvalidCredentialsError(`x509: subject with cn=${chain.commonName} is not in the allowed list`), validUntilMs: FOREVER };
     }
-    return null;
+    return { value: null, validUntilMs: chainExpiry(verified) };
   };
   return {
     authenticate(req: IncomingMessage): UserInfo | null {
       const chain = peerChain(req);
       if (!chain) return null;
       const roots = opts.clientCA.verifyOptions().roots;
-      let perSocket = verdicts.get(req.socket);
-      if (!perSocket) verdicts.set(req.socket, (perSocket = new WeakMap()));
-      let refusal = perSocket.get(roots);
-      if (refusal === undefined) {
-        refusal = decide(chain, roots);
-        perSocket.set(roots, refusal);
-      }
+      const refusal = verdicts.get(req.socket, roots, (now) => decide(chain, roots, now));
       if (refusal) throw refusal;
       return userFromHeaders(req, opts);
     },

@@ -1,8 +1,10 @@
+import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { CertPool } from '../../dynamiccertificates/cert-pool.js';
 import type { UserInfo } from '../user.js';
 import { InvalidCredentialsError, type Authenticator } from './authenticator.js';
+import { chainExpiry, ConnectionVerdicts, FOREVER, type Verdict } from './connection-verdicts.js';
 import { peerChain } from './peer-certificates.js';
 
 /** Where the client CA is read from each time (a DynamicFileCAContent follows its file). */
@@ -17,6 +19,8 @@ export interface X509Options {
    * one alone. Without it, the TLS handshake's verdict is taken.
    */
   clientCA?: VerifyOptionsProvider;
+  /** The time certificates are verified at; default now (tests move it). */
+  now?: () => Date;
 }
 
 /**
@@ -25,38 +29,33 @@ export interface X509Options {
  * that does not verify is refused (another authenticator may still succeed).
  */
 export function createX509Authenticator(opts: X509Options = {}): Authenticator {
-  // Verified once per connection and CA pool: the handshake fixes the chain, a rotated CA makes a new pool.
-  const verdicts = new WeakMap<object, WeakMap<object, UserInfo | InvalidCredentialsError>>();
+  // Verified once per connection and CA pool, until the chain's first expiry (see ConnectionVerdicts).
+  const verdicts = new ConnectionVerdicts<UserInfo | InvalidCredentialsError>(opts.now);
+  const noPool = {};
   return {
     authenticate(req: IncomingMessage): UserInfo | null {
-      const chain = peerChain(req);
-      if (!chain) return null;
+      if (!peerChain(req)) return null;
       const pool = opts.clientCA?.verifyOptions().roots;
-      const poolKey: object = pool ?? verdicts;
-      let perSocket = verdicts.get(req.socket);
-      if (!perSocket) verdicts.set(req.socket, (perSocket = new WeakMap()));
-      let verdict = perSocket.get(poolKey);
-      if (!verdict) {
-        verdict = decide(req, pool);
-        perSocket.set(poolKey, verdict);
-      }
+      const verdict = verdicts.get(req.socket, pool ?? noPool, (now) => decide(req, pool, now));
       if (verdict instanceof InvalidCredentialsError) throw verdict;
       return verdict;
     },
   };
 }
 
-function decide(req: IncomingMessage, pool: CertPool | undefined): UserInfo | InvalidCredentialsError {
+function decide(req: IncomingMessage, pool: CertPool | undefined, now: Date): Verdict<UserInfo | InvalidCredentialsError> {
   const chain = peerChain(req)!;
+  let verified: X509Certificate[];
   try {
-    if (pool) pool.verify(chain.leaf, chain.intermediates);
+    if (pool) verified = pool.verify(chain.leaf, chain.intermediates, now);
     else {
       const socket = req.socket as Partial<TLSSocket>;
       if (!socket.authorized) throw new Error(`x509: certificate not trusted: ${String(socket.authorizationError ?? 'unknown')}`);
+      verified = [chain.leaf, ...chain.intermediates];
     }
   } catch (err) {
-    return new InvalidCredentialsError(`verifying certificate ${chain.leaf.subject.replace(/\n/g, ',')} failed: ${(err as Error).message}`);
+    return { value: new InvalidCredentialsError(`verifying certificate ${chain.leaf.subject.replace(/\n/g, ',')} failed: ${(err as Error).message}`), validUntilMs: FOREVER };
   }
-  if (!chain.commonName) return new InvalidCredentialsError('x509: common name is required');
-  return { name: chain.commonName, groups: chain.organizations };
+  if (!chain.commonName) return { value: new InvalidCredentialsError('x509: common name is required'), validUntilMs: FOREVER };
+  return { value: { name: chain.commonName, groups: chain.organizations }, validUntilMs: chainExpiry(verified) };
 }

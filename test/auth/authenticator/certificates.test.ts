@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { InvalidCredentialsError } from '../../../src/auth/authenticator/authenticator.js';
 import { createRequestHeaderAuthenticator, defaultRequestHeaders } from '../../../src/auth/authenticator/requestheader.js';
@@ -69,5 +70,52 @@ describe('requestheader authenticator', () => {
 
   it('has nothing to say for a proxy request with no user header', async () => {
     assert.equal(await rh.authenticate(fakeRequest({ certChain: [proxy], headers: [['X-Remote-Group', 'a']] })), null);
+  });
+});
+
+describe('certificate verdicts cached per connection', () => {
+  // One pool object for every request (as a DynamicFileCAContent hands out until its file changes), one socket.
+  const fixedPool = (pem: string) => {
+    const pool = poolOf(pem).verifyOptions();
+    return { verifyOptions: () => pool };
+  };
+  const janeCert = new X509Certificate(jane);
+  const afterExpiry = new Date(new Date(janeCert.validTo).getTime() + 1000);
+
+  it('x509: a certificate that expires under a kept-alive connection is refused from then on', async () => {
+    let now = new Date();
+    const x509 = createX509Authenticator({ clientCA: fixedPool(clientCA.certPem), now: () => now });
+    const req = fakeRequest({ certChain: [jane] });
+    assert.equal((await x509.authenticate(req))?.name, 'jane');
+    assert.equal((await x509.authenticate(req))?.name, 'jane', 'the cached verdict');
+    now = afterExpiry;
+    await assert.rejects(async () => x509.authenticate(req), /expired|unknown authority/);
+  });
+
+  it('requestheader: names each request\'s user from its own headers on one connection, until the proxy certificate expires', async () => {
+    let now = new Date();
+    const rh = createRequestHeaderAuthenticator({ clientCA: fixedPool(proxyCA.certPem), allowedNames: ['front-proxy-client'], ...defaultRequestHeaders(), now: () => now });
+    const first = fakeRequest({ certChain: [proxy], headers: [['X-Remote-User', 'alice']] });
+    const second = { ...first, headers: { 'x-remote-user': 'bob' }, rawHeaders: ['X-Remote-User', 'bob'] } as unknown as typeof first;
+    assert.equal((await rh.authenticate(first))?.name, 'alice');
+    assert.equal((await rh.authenticate(second))?.name, 'bob', 'same socket, other headers');
+    now = new Date(new Date(new X509Certificate(proxy).validTo).getTime() + 1000);
+    await assert.rejects(async () => rh.authenticate(second), /requestheader: .*(expired|unknown authority)/);
+  });
+
+  it('requestheader: a proxy CA rotated away refuses a connection that was accepted', async () => {
+    let pool = poolOf(proxyCA.certPem).verifyOptions();
+    const rh = createRequestHeaderAuthenticator({ clientCA: { verifyOptions: () => pool }, allowedNames: [], ...defaultRequestHeaders() });
+    const req = fakeRequest({ certChain: [proxy], headers: [['X-Remote-User', 'alice']] });
+    assert.equal((await rh.authenticate(req))?.name, 'alice');
+    pool = poolOf(clientCA.certPem).verifyOptions();
+    await assert.rejects(async () => rh.authenticate(req), InvalidCredentialsError);
+  });
+
+  it('requestheader: a CN not allowed stays refused on its connection', async () => {
+    const rh = createRequestHeaderAuthenticator({ clientCA: fixedPool(proxyCA.certPem), allowedNames: ['front-proxy-client'], ...defaultRequestHeaders() });
+    const req = fakeRequest({ certChain: [otherProxy], headers: [['X-Remote-User', 'alice']] });
+    await assert.rejects(async () => rh.authenticate(req), /not in the allowed list/);
+    await assert.rejects(async () => rh.authenticate(req), /not in the allowed list/);
   });
 });
