@@ -31,16 +31,19 @@ export const DATA_KEYS = {
   groupHeaders: 'requestheader-group-headers',
   extraHeaderPrefixes: 'requestheader-extra-headers-prefix',
   allowedNames: 'requestheader-allowed-names',
+  uidHeaders: 'requestheader-uid-headers',
 } as const;
 
-type ListKey = 'usernameHeaders' | 'groupHeaders' | 'extraHeaderPrefixes' | 'allowedNames';
-const LIST_KEYS: readonly ListKey[] = ['usernameHeaders', 'groupHeaders', 'extraHeaderPrefixes', 'allowedNames'];
+type ListKey = 'usernameHeaders' | 'uidHeaders' | 'groupHeaders' | 'extraHeaderPrefixes' | 'allowedNames';
+const LIST_KEYS: readonly ListKey[] = ['usernameHeaders', 'uidHeaders', 'groupHeaders', 'extraHeaderPrefixes', 'allowedNames'];
 
 /** What this server trusts (kube's ClusterAuthenticationInfo). The CAs are read afresh on every sync. */
 export interface ClusterAuthenticationInfo {
   clientCA?: CAContentProvider;
   requestHeaderCA?: CAContentProvider;
   usernameHeaders: readonly string[];
+  /** Newer kube's --requestheader-uid-headers; we have no such flag, so [] (written, so a kube replica's list is kept, not dropped). */
+  uidHeaders?: readonly string[];
   groupHeaders: readonly string[];
   extraHeaderPrefixes: readonly string[];
   allowedNames: readonly string[];
@@ -82,7 +85,7 @@ export function mergeAuthenticationData(existing: Readonly<Record<string, string
       const key = DATA_KEYS[k];
       const old = parseStringList(existing[key]);
       if (old === undefined) unreadable.push(`${key}: not a JSON list of strings`);
-      data[key] = JSON.stringify(unique([...(old ?? []), ...required[k]]));
+      data[key] = JSON.stringify(unique([...(old ?? []), ...(required[k] ?? [])]));
     }
   }
   return { data, expired, unreadable };

@@ -103,7 +103,7 @@ const HEADERS = {
 describe('mergeAuthenticationData', () => {
   const now = new Date();
 
-  it('writes kube\'s six keys, the header lists as JSON arrays ([] when empty)', () => {
+  it('writes kube\'s keys, the header lists as JSON arrays ([] when empty)', () => {
     const { data } = mergeAuthenticationData({}, { clientCA: staticCA(ca1.certPem), requestHeaderCA: staticCA(frontProxyCA.certPem), ...HEADERS }, now);
     assert.deepEqual(Object.keys(data).sort(), [
       'client-ca-file',
@@ -111,14 +111,21 @@ describe('mergeAuthenticationData', () => {
       'requestheader-client-ca-file',
       'requestheader-extra-headers-prefix',
       'requestheader-group-headers',
+      'requestheader-uid-headers',
       'requestheader-username-headers',
     ]);
+    assert.equal(data['requestheader-uid-headers'], '[]');
     assert.equal(data['requestheader-username-headers'], '["X-Remote-User"]');
     assert.equal(data['requestheader-group-headers'], '["X-Remote-Group"]');
     assert.equal(data['requestheader-extra-headers-prefix'], '["X-Remote-Extra-"]');
     assert.equal(data['requestheader-allowed-names'], '[]');
     assert.deepEqual(ders(data['client-ca-file']), [der(ca1.certPem)]);
     assert.deepEqual(ders(data['requestheader-client-ca-file']), [der(frontProxyCA.certPem)]);
+  });
+
+  it('keeps the uid headers another (kube) replica wrote', () => {
+    const { data } = mergeAuthenticationData({ 'requestheader-uid-headers': '["X-Remote-Uid"]' }, { requestHeaderCA: staticCA(frontProxyCA.certPem), ...HEADERS }, now);
+    assert.equal(data['requestheader-uid-headers'], '["X-Remote-Uid"]');
   });
 
   it('writes no requestheader keys without a requestheader CA, and drops keys that are not kube\'s', () => {
