@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +134,8 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   else logger.info('admin.kubeconfig not written: --tls-cert-file or --client-ca-file replace the generated certificates it needs');
 
   const hookAbort = new AbortController();
+  // Every hook's controllers and informers listen on this one signal: more than Node's warning threshold of 10, by design.
+  setMaxListeners(0, hookAbort.signal);
   void chain.runPostStartHooks(hookAbort.signal);
 
   let shuttingDown: Promise<void> | undefined;
