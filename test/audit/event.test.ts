@@ -12,6 +12,7 @@ import {
   type AuditContext,
 } from '../../src/audit/context.js';
 import { microTime, sourceIPs, wallClockMicros } from '../../src/audit/event.js';
+import { withoutManagedFields } from '../../src/audit/managed-fields.js';
 import { encodeEvent } from '../../src/audit/format.js';
 import { dropSecretData } from '../../src/audit/secrets.js';
 import { RawJSON, type AuditEvent, type Level, type Stage } from '../../src/audit/types.js';
@@ -155,6 +156,12 @@ describe('audit hooks by level', () => {
       });
       assert.equal(ac.event.responseObject !== undefined, level === 'RequestResponse');
     }
+  });
+
+  it('drops managedFields from the objects of a Table\'s rows', () => {
+    const table = { kind: 'Table', rows: [{ cells: ['a'], object: { metadata: { name: 'a', managedFields: [{ manager: 'x' }] } } }, { cells: ['b'], object: { metadata: { name: 'b' } } }] };
+    assert.deepEqual(withoutManagedFields(table), { kind: 'Table', rows: [{ cells: ['a'], object: { metadata: { name: 'a' } } }, { cells: ['b'], object: { metadata: { name: 'b' } } }] });
+    assert.equal(withoutManagedFields({ kind: 'Table', rows: [] }).kind, 'Table');
   });
 
   it('drops managedFields from bodies when the rule says omitManagedFields', () => {
