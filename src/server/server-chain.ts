@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createAggregatorServer } from '../aggregator/aggregator-server.js';
 import { createAPIExtensionsServer } from '../apiextensions/apiextensions-server.js';
 import type { Authenticator } from '../auth/authenticator/authenticator.js';
@@ -183,7 +183,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   app.disable('x-powered-by');
   app.disable('etag');
   // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up),
-  // composed into as few express layers as the error handlers between them allow.
+  // then the servers, composed into as few express layers as the error handlers between them allow.
   const authenticated = [
     withAuditID(),
     withRequestInfo(createRequestInfoResolver()),
@@ -195,7 +195,13 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       logger: opts.logger,
     }),
   ];
-  const authorized = [withImpersonation({ authorizer, logger: opts.logger }), withAuthorization(authorizer)];
+  const authorized = [
+    withImpersonation({ authorizer, logger: opts.logger }),
+    withAuthorization(authorizer),
+    // Its paths are never resource paths: a resource request skips its router walk.
+    ((req, res, next) => (requestInfoFrom(req)?.isResourceRequest ? next() : nonResource(req, res, next))) satisfies RequestHandler,
+    aggregator.handler,
+  ];
   // Audit, between authentication and impersonation, as kube's; failed authentications are audited too.
   if (opts.audit) {
     app.use(composeFilters(authenticated));
@@ -204,9 +210,6 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   } else {
     app.use(composeFilters([...authenticated, ...authorized]));
   }
-  // Its paths are never resource paths: a resource request skips its router walk.
-  app.use((req, res, next) => (requestInfoFrom(req)?.isResourceRequest ? next() : nonResource(req, res, next)));
-  app.use(aggregator.handler);
   // Panic recovery guards the whole chain, but Express calls error handlers only when registered last.
   app.use(withPanicRecovery(opts.logger));
 

@@ -14,9 +14,8 @@ export function withDrain(lifecycle: Lifecycle, retryAfterSeconds = 5): RequestH
       next(newServiceUnavailable('The apiserver is shutting down, please try again later.', retryAfterSeconds));
       return;
     }
-    const done = lifecycle.track();
-    res.on('finish', done);
-    res.on('close', done);
+    // A response always ends with 'close' (after 'finish', or when the client left first).
+    res.once('close', lifecycle.track());
     next();
   };
 }

@@ -120,6 +120,8 @@ const isImpersonationHeader = (h: string) =>
 
 /** What the headers ask for, in kube's order (user, groups, extras, uid); throws when they ask for anything without a user. */
 function impersonationRequests(req: IncomingMessage): ImpersonationRequest[] {
+  // Almost no request impersonates: one pass over the header names settles those.
+  if (!hasImpersonationHeader(req.rawHeaders)) return [];
   const out: ImpersonationRequest[] = [];
   const values = (name: string) => rawPairs(req).filter(([k]) => k === name).map(([, v]) => v);
   const user = values(IMPERSONATE_USER)[0] ?? '';
@@ -149,6 +151,15 @@ function impersonationRequests(req: IncomingMessage): ImpersonationRequest[] {
     throw new Error(`requested [${out.map(goObjectReference).join(' ')}] without impersonating a user`);
   }
   return out;
+}
+
+function hasImpersonationHeader(raw: readonly string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Every impersonation header starts with "impersonate-": test the first letter before lower-casing.
+    if ((name.charCodeAt(0) | 0x20) === 0x69 && name.toLowerCase().startsWith('impersonate-')) return true;
+  }
+  return false;
 }
 
 /** Header name (lower case) and value pairs, every occurrence kept. */
