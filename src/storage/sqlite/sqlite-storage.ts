@@ -21,7 +21,7 @@ import type {
   WatchOptions,
 } from '../interfaces.js';
 import { WatchChannel } from '../watch-channel.js';
-import { decode, encode, sameStored } from './codec.js';
+import { decode, encode, sameStored, written } from './codec.js';
 import { COMPACTED_REVISION, compactionTarget, compactLog } from './compactor.js';
 import { GroupCommitter, type CommittedEvent, type WriteOp } from './group-commit.js';
 import { checkPreconditions } from './preconditions.js';
@@ -110,7 +110,7 @@ export class SqliteStorage implements StorageBackend {
     const out = await this.committer.submit({ kind: 'create', name, value });
     if (out.status === 'exists') throw new KeyExistsError(key, out.revision);
     if (out.status !== 'ok') throw new Error(`unexpected outcome of create: ${out.status}`);
-    return decode(name, value, out.event.revision);
+    return written(obj, out.event.revision);
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<StoredObject> {
@@ -174,7 +174,7 @@ export class SqliteStorage implements StorageBackend {
       if (sameStored(value, current)) return decode(name, current, row.revision);
       this.ensureOpen(key);
       const out = await this.committer.submit({ kind: 'update', name, value, expect: row.revision, prevValue: current });
-      if (out.status === 'ok') return decode(name, value, out.event.revision);
+      if (out.status === 'ok') return written(next, out.event.revision);
       // The key moved on between the read and the write: read again, run tryUpdate again.
     }
   }
