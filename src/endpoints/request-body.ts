@@ -76,18 +76,25 @@ export async function decodeObjectBody(req: Request, opts: { kind?: string; afte
   return (await decodeObjectBodyWithRaw(req, opts)).obj;
 }
 
-/** The decoded object with the bytes it came from and their media type (field validation reads the text). */
+/**
+ * The decoded object with the bytes it came from and their media type, and
+ * for JSON and YAML the text (field validation reads it; decoded once here).
+ */
 export async function decodeObjectBodyWithRaw(
   req: Request,
   opts: { kind?: string; afterRead?: () => void } = {},
-): Promise<{ obj: Record<string, unknown>; raw: Buffer; mediaType: string }> {
+): Promise<{ obj: Record<string, unknown>; raw: Buffer; mediaType: string; text?: string }> {
   const mediaType = checkBodyMediaType(req);
   const body = await readBody(req);
   opts.afterRead?.();
   try {
-    const obj = decoders.get(mediaType)!(body);
+    const decoder = decoders.get(mediaType)!;
+    // Only while the built-in decoder serves the type (another may have been registered for it).
+    const textDecoder = decoder === decodeJSON || decoder === decodeYAML ? textDecoders.get(mediaType) : undefined;
+    const text = textDecoder ? body.toString('utf8') : undefined;
+    const obj = textDecoder ? textDecoder(text!) : decoder(body);
     auditRequestObject(req, obj);
-    return { obj, raw: body, mediaType };
+    return { obj, raw: body, mediaType, text };
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const what = opts.kind ? `the object provided is unrecognized (must be of type ${opts.kind})` : 'the object provided is unrecognized';
@@ -104,20 +111,34 @@ function summarizeData(data: Buffer, max: number): string {
 }
 
 function decodeJSON(body: Buffer): Record<string, unknown> {
+  return decodeJSONText(body.toString('utf8'));
+}
+
+function decodeYAML(body: Buffer): Record<string, unknown> {
+  return decodeYAMLText(body.toString('utf8'));
+}
+
+/** The built-in text formats, read from their text (which callers may want too). */
+const textDecoders = new Map<string, (text: string) => Record<string, unknown>>([
+  ['application/json', decodeJSONText],
+  ['application/yaml', decodeYAMLText],
+]);
+
+function decodeJSONText(text: string): Record<string, unknown> {
   let v: unknown;
   try {
-    v = JSON.parse(body.toString('utf8'));
+    v = JSON.parse(text);
   } catch (err) {
     throw new DecodeError(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
   return asObject(v);
 }
 
-function decodeYAML(body: Buffer): Record<string, unknown> {
+function decodeYAMLText(text: string): Record<string, unknown> {
   let v: unknown;
   try {
     // Duplicate keys are field validation's to report (kube: the last one wins), not a parse error.
-    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
+    v = parseYAML(text, { uniqueKeys: false });
   } catch (err) {
     throw new DecodeError(`error converting YAML to JSON: yaml: ${(err as Error).message.split('\n')[0]}`);
   }

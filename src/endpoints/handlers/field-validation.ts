@@ -11,18 +11,19 @@ import type { KubeObject } from '../../registry/object.js';
 export function validateBodyFields(
   res: Response,
   body: KubeObject,
-  raw: Buffer,
+  /** The body's text (JSON and YAML), as decodeObjectBodyWithRaw read it. */
+  bodyText: string | undefined,
   mediaType: string,
   mode: fv.FieldValidationMode,
   served: { apiVersion: string; kind: string },
 ): void {
-  if (mediaType !== 'application/json' && mediaType !== 'application/yaml') return;
+  if ((mediaType !== 'application/json' && mediaType !== 'application/yaml') || bodyText === undefined) return;
   // A body without type fields is read as the kind the URL names.
   const apiVersion = body.apiVersion || served.apiVersion;
   const kind = body.kind || served.kind;
   const schema = fv.schemaForKind(apiVersion, kind);
   const as = { kind, version: apiVersion.split('/').pop() ?? '' };
-  const text = { text: raw.toString('utf8'), mediaType } as const;
+  const text = { text: bodyText, mediaType } as const;
   // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).
   const tree = mediaType === 'application/json' ? fv.parseJSONTree(text.text) : undefined;
   const typeError = fv.checkTypes(body, schema, as, text, tree);

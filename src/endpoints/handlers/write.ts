@@ -20,12 +20,12 @@ async function decodeWriteBody(
 ): Promise<{ body: KubeObject; dryRun: boolean }> {
   let dryRun = false;
   let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
-  const { obj, raw, mediaType } = await decodeObjectBodyWithRaw(req, {
+  const { obj, text, mediaType } = await decodeObjectBodyWithRaw(req, {
     kind: ctx.def.info.kind,
     afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
   });
   const body = obj as KubeObject;
-  validateBodyFields(res, body, raw, mediaType, mode, { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
+  validateBodyFields(res, body, text, mediaType, mode, { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
   return { body, dryRun };
 }
 
