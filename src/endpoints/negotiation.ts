@@ -49,6 +49,8 @@ const formatOf = (type: string, allowProtobuf: boolean): Rendering['format'] | u
  */
 export function negotiate(accept: string | undefined, opts: { list: boolean; protobuf: boolean }): Rendering {
   if (!accept || accept.trim() === '') return { format: 'json' };
+  // What most clients send, settled without parsing.
+  if (accept === MEDIA_JSON || accept === '*/*') return { format: 'json' };
   const ranges = parseAccept(accept);
   for (const r of ranges) {
     const format = formatOf(r.type, opts.protobuf);

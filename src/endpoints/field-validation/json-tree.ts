@@ -13,7 +13,6 @@ export type JNode =
   | { t: 'bool'; v: boolean }
   | { t: 'null' };
 
-const WS = new Set([' ', '\t', '\n', '\r']);
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
@@ -27,15 +26,16 @@ export function parseJSONTree(text: string): JNode {
   const fail = (what: string): never => {
     throw new Error(`invalid JSON at offset ${i}: ${what}`);
   };
+  // Character codes, not one-character strings: this loop runs over every byte of a body.
   const skipWS = () => {
-    while (i < text.length && WS.has(text[i]!)) i++;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(++i));
   };
   const readString = (): string => {
     i++; // opening quote
     let out = '';
     for (;;) {
       const start = i;
-      while (i < text.length && text[i] !== '"' && text[i] !== '\\') i++;
+      for (let c = text.charCodeAt(i); i < text.length && c !== 0x22 && c !== 0x5c; c = text.charCodeAt(++i));
       out += text.slice(start, i);
       if (i >= text.length) fail('unterminated string');
       if (text[i] === '"') {
