@@ -168,3 +168,22 @@ test('a closed storage refuses work with UnavailableError and ends its watches',
   for await (const e of w) events.push(e.type);
   assert.deepEqual(events, ['ADDED']);
 });
+
+test('a watch resumed from an older revision with bookmarks learns at once that it is current', async (t) => {
+  const { storage } = await openTemp(t);
+  await storage.create('/secrets/default/first', cm('first')); // revision 0 would mean "from now"
+  const a = await storage.create('/configmaps/default/a', cm('a'));
+  await storage.create('/secrets/default/s', cm('s'));
+  const now = await storage.currentRevision();
+  const it = storage.watch('/configmaps/', { recursive: true, revision: rvOf(a) - 1, bookmarks: true })[Symbol.asyncIterator]();
+  const first = (await it.next()).value;
+  assert.equal(first?.type, 'ADDED', 'the replay first');
+  const second = (await it.next()).value;
+  assert.equal(second?.type, 'BOOKMARK');
+  assert.equal(second?.revision, now, 'the revision the replay covered, though the last commit was not its own');
+  const plain = storage.watch('/configmaps/', { recursive: true, revision: rvOf(a) })[Symbol.asyncIterator]();
+  await storage.create('/configmaps/default/b', cm('b'));
+  assert.equal((await plain.next()).value?.type, 'ADDED', 'no bookmark for a watch that did not ask');
+  await it.return?.();
+  await plain.return?.();
+});

@@ -220,6 +220,11 @@ export class SqliteStorage implements StorageBackend {
       }
     }
     remove = this.watchers.add({ name, recursive, predicate: opts.predicate, bookmarks: opts.bookmarks }, channel, Math.max(from, this.revision));
+    // The replay covered every revision up to now: say so at once, as a commit would, so that a
+    // watch cache resuming on a quiet database knows it is current without waiting for a write.
+    if (opts.bookmarks && from > 0 && from < this.revision) {
+      channel.push({ type: 'BOOKMARK', object: { metadata: { resourceVersion: String(this.revision) } }, revision: this.revision });
+    }
     return channel;
   }
 
