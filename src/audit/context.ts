@@ -15,6 +15,8 @@ export interface AuditContext {
   event: AuditEvent;
   config: RequestAuditConfig;
   sink: AuditSink;
+  /** Set once the request ended in a handler bug: its Panic event is its last. */
+  panicked?: boolean;
 }
 
 const contexts = new WeakMap<IncomingMessage, AuditContext>();
@@ -108,4 +110,16 @@ export function auditImpersonatedUser(req: IncomingMessage, user: UserInfo): voi
   const ac = contexts.get(req);
   if (!ac) return;
   ac.event.impersonatedUser = toAuditUser(user);
+}
+
+/**
+ * A handler bug (kube's recovered panic): the event goes out at stage Panic
+ * with a 500 and the error, and no ResponseComplete follows.
+ */
+export function auditPanic(req: IncomingMessage, err: unknown): void {
+  const ac = contexts.get(req);
+  if (!ac || ac.panicked) return;
+  ac.panicked = true;
+  ac.event.responseStatus = { metadata: {}, status: 'Failure', message: `APIServer panic'd: ${err instanceof Error ? err.message : String(err)}`, code: 500 };
+  processEventStage(ac, 'Panic');
 }

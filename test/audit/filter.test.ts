@@ -64,6 +64,9 @@ describe('the audit filter', () => {
       res.write('{}\n');
     });
     app.get('/ok', (_req, res) => void res.status(204).end());
+    app.get('/boom', () => {
+      throw new Error('kaboom');
+    });
     // Answers after its client has gone, as a create whose write was already under way.
     app.get('/slow', (req, res) => {
       req.socket.once('close', () => setTimeout(() => res.status(201).end(), 20));
@@ -129,6 +132,15 @@ describe('the audit filter', () => {
     assert.deepEqual(evs.map((e) => e.stage), ['RequestReceived', 'ResponseComplete']);
     assert.equal(evs[1]!.responseStatus?.code, 201, 'the write that succeeded, not "Connection closed early"');
     assert.equal(evs[1]!.responseStatus?.message, undefined);
+  });
+
+  it('ends a request whose handler failed with a bug at stage Panic, as kube\'s recovered panic', async () => {
+    const id = await send('/boom', { user: 'alice' });
+    const marker = await send('/ok', { user: 'alice' });
+    await stagesOf(marker, 2);
+    const evs = sent.filter((e) => e.auditID === id);
+    assert.deepEqual(evs.map((e) => e.stage), ['RequestReceived', 'Panic'], 'no ResponseComplete after the panic');
+    assert.deepEqual(evs[1]!.responseStatus, { metadata: {}, status: 'Failure', message: "APIServer panic'd: kaboom", code: 500 });
   });
 
   it('adds ResponseStarted for a watch', async () => {

@@ -56,7 +56,7 @@ export function withAudit(opts: AuditOptions): RequestHandler {
     }, ac);
     let completed = false;
     const complete = () => {
-      if (completed) return;
+      if (completed || ac.panicked) return;
       completed = true;
       processEventStage(ac, 'ResponseComplete');
     };

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { failureStatus } from '../../apimachinery/status.js';
+import { auditPanic } from '../../audit/context.js';
 import { auditIDFrom } from '../../endpoints/request/context.js';
 import { errorToAPIStatus, writeStatus } from '../../endpoints/responsewriters/status.js';
 import type { Logger } from '../../observability/logger.js';
@@ -14,6 +15,7 @@ export function withPanicRecovery(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const { status, isBug } = errorToAPIStatus(err);
     if (isBug) {
+      auditPanic(req, err);
       logger.error('request handler failed', {
         method: req.method,
         path: req.path,
