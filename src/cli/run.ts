@@ -55,8 +55,9 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const sniCerts = opts.tlsSNICertKeys.map((n, i) => new DynamicSNIContent(`sni-serving-cert-${i}`, n.certFile, n.keyFile, n.names, { logger }));
   const proxyFiles = proxyClientCertFiles(opts, pki.files);
   const proxyClientCert = proxyFiles && new DynamicCertKeyPairContent('aggregator-proxy-cert', proxyFiles.cert, proxyFiles.key, { logger });
+  const fileContents = [servingCert, clientCA, ...sniCerts, ...(proxyClientCert ? [proxyClientCert] : [])];
   // A bad file given on the command line stops the start, as kube's does.
-  for (const content of [servingCert, clientCA, ...sniCerts, ...(proxyClientCert ? [proxyClientCert] : [])]) await content.runOnce();
+  for (const content of fileContents) await content.runOnce();
   let master: MasterServer | undefined;
   const auth = await setUpAuthentication({
     flags: opts.authentication,
@@ -117,7 +118,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const address = await listen(server, opts.bindAddress, opts.securePort);
   port = address.port;
   const certsAbort = new AbortController();
-  const certControllers = [servingCert, ...sniCerts, clientCA, auth.requestHeaderCA, ...(proxyClientCert ? [proxyClientCert] : []), tlsContext].map((c) => c.run(certsAbort.signal));
+  const certControllers = [...fileContents, auth.requestHeaderCA, tlsContext].map((c) => c.run(certsAbort.signal));
 
   let kubeconfigPath: string | undefined;
   if (!opts.tlsCertFile && !opts.clientCAFile) {
