@@ -34,21 +34,13 @@ const isLongRunning = (info: RequestInfo | undefined): boolean =>
  */
 export function withAudit(opts: AuditOptions): RequestHandler {
   return (req, res, next) => {
-    const info = requestInfoFrom(req);
-    const attrs = attributesOf(req, info);
-    const config = opts.evaluate(attrs);
-    if (config.level === 'None') {
+    const ac = startAudit(req, opts);
+    if (!ac) {
       next();
       return;
     }
-    const ac: AuditContext = {
-      config,
-      sink: opts.sink,
-      event: newEvent(req, { level: config.level, auditID: auditIDFrom(req) ?? '', attrs, receivedAt: microTime() }),
-    };
-    setAuditContext(req, ac);
     processEventStage(ac, 'RequestReceived');
-    const longRunning = isLongRunning(info);
+    const longRunning = isLongRunning(requestInfoFrom(req));
     let started = false;
     onResponseStart(res, () => {
       started = true;
@@ -100,20 +92,27 @@ export function withFailedAuthenticationAudit(opts: AuditOptions): ErrorRequestH
       next(err);
       return;
     }
-    const attrs = attributesOf(req, requestInfoFrom(req));
-    const config = opts.evaluate(attrs);
-    if (config.level !== 'None') {
-      const ac: AuditContext = {
-        config,
-        sink: opts.sink,
-        event: newEvent(req, { level: config.level, auditID: auditIDFrom(req) ?? '', attrs, receivedAt: microTime() }),
-      };
+    const ac = startAudit(req, opts);
+    if (ac) {
       ac.event.responseStatus = { metadata: {}, message: authMethods(req) };
-      setAuditContext(req, ac);
       onResponseStart(res, () => processEventStage(ac, 'ResponseStarted'), ac);
     }
     next(err);
   };
+}
+
+/** The policy's level for this request; above None, its audit context, set on the request. */
+function startAudit(req: Request, opts: AuditOptions): AuditContext | undefined {
+  const attrs = attributesOf(req, requestInfoFrom(req));
+  const config = opts.evaluate(attrs);
+  if (config.level === 'None') return undefined;
+  const ac: AuditContext = {
+    config,
+    sink: opts.sink,
+    event: newEvent(req, { level: config.level, auditID: auditIDFrom(req) ?? '', attrs, receivedAt: microTime() }),
+  };
+  setAuditContext(req, ac);
+  return ac;
 }
 
 function attributesOf(req: Request, info: RequestInfo | undefined): AuditAttributes & { apiVersion: string } {
