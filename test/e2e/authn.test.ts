@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { adminCreds, request, type ClientCreds } from '../helpers/https.js';
-import { kubectl, type KubectlResult } from '../helpers/kubectl.js';
+import { kubectl, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
 
 interface Status {
   code: number;
@@ -64,10 +64,7 @@ describe('authentication, impersonation and the reviews', () => {
         '',
       ].join('\n'),
     );
-    for (let i = 0; i < 100; i++) {
-      if ((await k(['get', 'ns', 'default'])).code === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
   });
   after(async () => {
     await fd?.stop();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startFrontdoor } from '../helpers/frontdoor.js';
 import { adminCreds, request } from '../helpers/https.js';
-import { kubectl } from '../helpers/kubectl.js';
+import { kubectl, kubectlUntilOk } from '../helpers/kubectl.js';
 
 const HPA_V2 = `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -22,7 +22,7 @@ describe('HorizontalPodAutoscaler served as autoscaling/v1 and v2, stored once',
     const fd = await startFrontdoor();
     try {
       const k = (args: string[], stdin?: string) => kubectl(fd.kubeconfig, args, { stdin });
-      for (let i = 0; i < 100 && (await k(['get', 'ns', 'default'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
       // a v1 watch sees the object written in v2, converted
       const watch = request(fd.port, '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers?watch=1&timeoutSeconds=3', adminCreds(fd.dataDir));
       await new Promise((r) => setTimeout(r, 300));

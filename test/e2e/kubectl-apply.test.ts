@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
-import { kubectl, type KubectlResult } from '../helpers/kubectl.js';
+import { kubectl, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
 
 const deployment = (opts: { sidecar: boolean; tier: boolean; replicas?: number }) => `apiVersion: apps/v1
 kind: Deployment
@@ -30,7 +30,7 @@ describe('kubectl apply, patch and validation', () => {
   before(async () => {
     fd = await startFrontdoor();
     k = (args, stdin) => kubectl(fd.kubeconfig, args, { stdin });
-    for (let i = 0; i < 100 && (await k(['get', 'ns', 'default'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
   });
   after(async () => {
     await fd.stop();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
-import { kubectl, type KubectlResult } from '../helpers/kubectl.js';
+import { kubectl, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
 
 /** kubectl 1.32 against a running frontdoor with its default validation on. */
 describe('kubectl against frontdoor: the built-in API', () => {
@@ -11,10 +11,7 @@ describe('kubectl against frontdoor: the built-in API', () => {
     fd = await startFrontdoor();
     k = (args, stdin) => kubectl(fd.kubeconfig, args, { stdin });
     // the system namespaces exist once the post-start hook ran
-    for (let i = 0; i < 100; i++) {
-      if ((await k(['get', 'ns', 'default'])).code === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
   });
   after(async () => {
     await fd.stop();

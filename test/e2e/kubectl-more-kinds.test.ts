@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { adminCreds, request } from '../helpers/https.js';
-import { kubectl, type KubectlResult } from '../helpers/kubectl.js';
+import { kubectl, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
 
 /** Issue 5's further kinds through kubectl 1.32's generators (protobuf bodies) and events in both groups. */
 describe('kubectl create for the further built-in kinds', () => {
@@ -15,7 +15,7 @@ describe('kubectl create for the further built-in kinds', () => {
   before(async () => {
     fd = await startFrontdoor();
     k = (args, stdin) => kubectl(fd.kubeconfig, args, { stdin });
-    for (let i = 0; i < 100 && (await k(['get', 'ns', 'default'])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
   });
   after(async () => {
     await fd.stop();

@@ -38,3 +38,18 @@ export function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: 
     child.stdin?.end(opts.stdin ?? '');
   });
 }
+
+/**
+ * Runs kubectl until it exits 0, at most `attempts` times 100 ms apart, and
+ * returns the last result: for what a server has just after it starts serving
+ * (the system namespaces, a ready /readyz), which its post-start hooks finish a
+ * moment later.
+ */
+export async function kubectlUntilOk(kubeconfig: string, args: string[], attempts = 100): Promise<KubectlResult> {
+  let r = await kubectl(kubeconfig, args);
+  for (let i = 1; i < attempts && r.code !== 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    r = await kubectl(kubeconfig, args);
+  }
+  return r;
+}

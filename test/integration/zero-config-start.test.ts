@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { adminCreds, request } from '../helpers/https.js';
-import { kubectl } from '../helpers/kubectl.js';
+import { kubectl, kubectlUntilOk } from '../helpers/kubectl.js';
 
 const PKI_FILES = [
   'ca.crt', 'ca.key', 'apiserver.crt', 'apiserver.key', 'client-ca.crt', 'client-ca.key', 'admin.crt', 'admin.key',
@@ -46,7 +46,7 @@ describe('zero-config start: generated PKI, admin kubeconfig, kubectl', () => {
   });
 
   it("kubectl get --raw '/readyz?verbose' lists every named check", async () => {
-    const r = await readyz(fd.kubeconfig, '/readyz?verbose');
+    const r = await kubectlUntilOk(fd.kubeconfig, ['get', '--raw', '/readyz?verbose'], 51);
     assert.equal(r.code, 0, r.stderr);
     for (const check of ['ping', 'log', 'storage', 'shutdown', 'poststarthook/crd-informer-synced', 'poststarthook/apiservice-registration-controller']) {
       assert.match(r.stdout, new RegExp(`^\\[\\+\\]${check} ok$`, 'm'));
@@ -73,16 +73,6 @@ describe('zero-config start: generated PKI, admin kubeconfig, kubectl', () => {
   });
 });
 
-/** kubectl get --raw of a readyz path, retried (bounded) while not ready: serving starts just before the post-start hooks finish. */
-async function readyz(kubeconfig: string, path: string): Promise<Awaited<ReturnType<typeof kubectl>>> {
-  let r = await kubectl(kubeconfig, ['get', '--raw', path]);
-  for (let i = 0; i < 50 && r.code !== 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    r = await kubectl(kubeconfig, ['get', '--raw', path]);
-  }
-  return r;
-}
-
 describe('restart', () => {
   it('reuses the PKI and rewrites the kubeconfig with the new port', async () => {
     const first = await startFrontdoor();
@@ -93,7 +83,7 @@ describe('restart', () => {
     try {
       for (const f of PKI_FILES) assert.equal(await readFile(join(first.dataDir, 'pki', f), 'utf8'), before.get(f), `${f} changed`);
       assert.ok(!second.logs.some((l) => l.message === 'generated certificates'), 'nothing should be generated on restart');
-      const r = await readyz(second.kubeconfig, '/readyz');
+      const r = await kubectlUntilOk(second.kubeconfig, ['get', '--raw', '/readyz'], 51);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'ok');
     } finally {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFrontdoor, type Frontdoor } from '../../helpers/frontdoor.js';
-import { kubectl, type KubectlResult } from '../../helpers/kubectl.js';
+import { kubectl, type KubectlResult, kubectlUntilOk } from '../../helpers/kubectl.js';
 
 const WIRING = {};
 
@@ -35,10 +35,7 @@ describe('kubectl --validate and fieldValidation', () => {
     fd = await startFrontdoor();
     dir = await mkdtemp(join(tmpdir(), 'fv-e2e-'));
     k = (args, stdin) => kubectl(fd.kubeconfig, args, { stdin });
-    for (let i = 0; i < 100; i++) {
-      if ((await k(['get', 'ns', 'default'])).code === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await kubectlUntilOk(fd.kubeconfig, ['get', 'ns', 'default']);
   });
   after(async () => {
     await fd.stop();
