@@ -69,11 +69,11 @@ export class APIInstaller {
   private readonly createOnly = new Map<string, CreateOnlyResource>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly opts: { lifecycle?: Lifecycle } = {}) {}
+  constructor(private readonly opts: { lifecycle?: Lifecycle; minRequestTimeoutSeconds?: number } = {}) {}
 
   install(def: ResourceDefinition, store: Store, extra: ExtraHandlers = {}): void {
     const { group, version, resource } = def.info;
-    this.installed.set(key(group, version, resource), { ctx: { def, store, lifecycle: this.opts.lifecycle }, routes: routesOf(def, extra) });
+    this.installed.set(key(group, version, resource), { ctx: { def, store, lifecycle: this.opts.lifecycle, minRequestTimeoutSeconds: this.opts.minRequestTimeoutSeconds }, routes: routesOf(def, extra) });
     this.changed();
   }
 
@@ -133,8 +133,10 @@ export class APIInstaller {
       return;
     }
     const { ctx, routes } = entry;
-    // A namespaced resource is reached by name only inside a namespace; a cluster-scoped one never is.
-    if (ctx.def.info.namespaced && !info.namespace && info.name) return next();
+    // A namespaced resource is reached by name only inside a namespace. A name that RequestInfo took
+    // from a list's metadata.name field selector is not in the path: that list is served everywhere.
+    const nameInPath = info.parts.length > 1;
+    if (ctx.def.info.namespaced && !info.namespace && nameInPath) return next();
     // RequestInfo names a namespace for /namespaces/<name> itself; only a /namespaces/<ns>/<resource> path is namespaced.
     const namespacedPath = Boolean(info.namespace) && !(info.resource === 'namespaces' && info.apiGroup === '');
     if (!ctx.def.info.namespaced && namespacedPath) return next();
@@ -144,7 +146,7 @@ export class APIInstaller {
     const handler = verbs.get(info.verb);
     // kube routes create on the collection and update/patch on an item only: PUT or PATCH of a
     // collection and POST to a plain item match a path but not a method (405).
-    const wrongPath = info.subresource === '' && (info.name ? info.verb === 'create' : info.verb === 'update' || info.verb === 'patch');
+    const wrongPath = info.subresource === '' && (nameInPath ? info.verb === 'create' : info.verb === 'update' || info.verb === 'patch');
     if (!handler || wrongPath) {
       throw newMethodNotSupported({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.verb);
     }

@@ -22,15 +22,25 @@ export function boolParam(req: Request, name: string): boolean | undefined {
   throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be a boolean`);
 }
 
+/** Go's strconv.ParseInt(v, 10, 64), which kube's parameter codec uses for integer parameters. */
 function intParam(req: Request, name: string): number | undefined {
   const v = param(req, name);
   if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
-  return Number(v);
+  if (!/^[+-]?\d+$/.test(v)) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
+  const n = BigInt(v);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}: value out of range`);
+  return Number(n);
+}
+
+/** A selector's text: a NUL would end kube's lexer early and silently select everything. */
+function selectorText(req: Request, name: 'labelSelector' | 'fieldSelector'): string | undefined {
+  const v = param(req, name);
+  if (v?.includes('\0')) throw newBadRequest(`unable to parse ${name} ${JSON.stringify(v)}: NUL characters are not allowed`);
+  return v;
 }
 
 export function labelSelectorParam(req: Request): LabelSelector | undefined {
-  const v = param(req, 'labelSelector');
+  const v = selectorText(req, 'labelSelector');
   if (!v) return undefined;
   try {
     return parseLabelSelector(v);
@@ -40,7 +50,7 @@ export function labelSelectorParam(req: Request): LabelSelector | undefined {
 }
 
 export function fieldSelectorParam(req: Request): FieldSelector | undefined {
-  const v = param(req, 'fieldSelector');
+  const v = selectorText(req, 'fieldSelector');
   if (!v) return undefined;
   try {
     return parseFieldSelector(v);
@@ -51,6 +61,8 @@ export function fieldSelectorParam(req: Request): FieldSelector | undefined {
 
 /** meta/v1 ListOptions from the query string. */
 export function listOptions(req: Request): APIListOptions {
+  // RequestInfo took anything but false/0 as a watch; the parameter codec refuses what is not a boolean.
+  boolParam(req, 'watch');
   const limit = intParam(req, 'limit');
   const timeoutSeconds = intParam(req, 'timeoutSeconds');
   return {

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { parse as parseYAML } from 'yaml';
 import { auditRequestObject } from '../audit/context.js';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../apimachinery/status-error.js';
+import { checkDecodedBounds, jsonNestsDeeperThan } from './decode-bounds.js';
 
 /** kube's limit on a request body (3 MiB): larger bodies get 413 before they are parsed. */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -125,6 +126,8 @@ const textDecoders = new Map<string, (text: string) => Record<string, unknown>>(
 ]);
 
 function decodeJSONText(text: string): Record<string, unknown> {
+  // Go's scanner words it so; refused before parsing, as every walker after the parse recurses.
+  if (jsonNestsDeeperThan(text)) throw new DecodeError("couldn't get version/kind; json parse error: exceeded max depth");
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -141,6 +144,13 @@ function decodeYAMLText(text: string): Record<string, unknown> {
     v = parseYAML(text, { uniqueKeys: false });
   } catch (err) {
     throw new DecodeError(`error converting YAML to JSON: yaml: ${(err as Error).message.split('\n')[0]}`);
+  }
+  // The parser bounds how often aliases are used, not what they expand to: a string aliased a
+  // hundred times is one JS string here, but a hundred copies once written out or stored.
+  const bounds = checkDecodedBounds(v, MAX_REQUEST_BODY_BYTES);
+  if (bounds === 'too deep') throw new DecodeError('error converting YAML to JSON: yaml: exceeded max depth');
+  if (bounds === 'too large') {
+    throw newRequestEntityTooLarge(`Request entity too large: the YAML document expands to more than the limit of ${MAX_REQUEST_BODY_BYTES} bytes`);
   }
   return asObject(v);
 }

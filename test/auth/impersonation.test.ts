@@ -82,10 +82,11 @@ describe('impersonation filter', () => {
     assert.equal(r.user, jane);
   });
 
-  it('refuses groups without a user (kube answers 500)', async () => {
+  it('refuses groups without a user with a 400 (kube answers 500, but the fault is the client’s)', async () => {
     const r = await run(admin, [['Impersonate-Group', 'g1']]);
     assert.ok(r.error instanceof StatusError);
-    assert.equal(r.error.status.code, 500);
+    assert.equal(r.error.status.code, 400);
+    assert.equal(r.error.status.reason, 'BadRequest');
     assert.match(r.error.status.message ?? '', /without impersonating a user/);
   });
 });

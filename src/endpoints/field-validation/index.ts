@@ -21,6 +21,7 @@ import { findYAMLDuplicates, yamlUnmarshalErrorsText } from './yaml-duplicates.j
 export { schemaForKind, schemaForDefinition, type KindSchema, type TypeNode } from './schema.js';
 export { parseJSONTree, type JNode } from './json-tree.js';
 export { warningHeaderValues } from './warning-header.js';
+export { toTypedValue } from './typed.js';
 export * from './patch.js';
 
 export type FieldValidationMode = 'Ignore' | 'Warn' | 'Strict';

@@ -20,6 +20,7 @@ import { goJSON, goMapString } from './go-value.js';
 import { parseJSONTree, treeFromValue } from './json-tree.js';
 import type { KindSchema, StructNode, TypeNode } from './schema.js';
 import { strictErrorText, walkStrict } from './strict.js';
+import { toTypedValue } from './typed.js';
 import type { FieldFindings, FieldValidationMode } from './index.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic';
@@ -102,4 +103,25 @@ export function applyPatchFieldValidation(
 
 export function patchStrictError(errors: readonly string[], patchedText: string): StatusError {
   return newInvalid({ group: '', kind: '' }, '', [invalid('patch', patchedText, `strict decoding error: ${errors.join(', ')}`)]);
+}
+
+/**
+ * The patched object as kube's decoding into the kind leaves it: a value of
+ * the wrong JSON type anywhere (or a patch that made the whole object
+ * something other than an object) is kube's 422 on the field "patch", shown
+ * as the patched JSON (JSON and merge patches) or the patch map (strategic);
+ * otherwise unknown fields are dropped and nulls read as Go reads them. With
+ * no schema (no built-in definition) only the object check applies.
+ */
+export function typedPatchedObject(patched: unknown, patch: unknown, schema: KindSchema | undefined, kind: PatchKind): Record<string, unknown> {
+  const shown = (): string => (kind === 'strategic' ? goMapString(patch) : goJSON(patched));
+  if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
+    const what = patched === null ? 'null' : Array.isArray(patched) ? 'array' : typeof patched === 'boolean' ? 'bool' : typeof patched;
+    const into = schema ? schema.goType : 'map[string]interface {}';
+    throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', shown(), `json: cannot unmarshal ${what} into Go value of type ${into}`)]);
+  }
+  if (!schema) return patched as Record<string, unknown>;
+  const why = findDecodeError(treeFromValue(patched, true), schema);
+  if (why !== undefined) throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', shown(), why)]);
+  return (toTypedValue(patched, schema) as Record<string, unknown> | undefined) ?? {};
 }

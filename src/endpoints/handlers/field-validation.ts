@@ -5,8 +5,10 @@ import type { KubeObject } from '../../registry/object.js';
 /**
  * fieldValidation for a create or update body: wrong JSON types are kube's
  * decode error (400) in every mode; unknown and duplicate fields are refused
- * (Strict), reported as Warning headers (Warn, the default) or ignored. Protobuf
- * bodies have no field names to check.
+ * (Strict), reported as Warning headers (Warn, the default) or ignored. In
+ * every mode the object that goes on is what kube's typed decoding keeps:
+ * unknown fields dropped, nulls read as Go reads them. Protobuf bodies are
+ * typed already and have no field names to check.
  */
 export function validateBodyFields(
   res: Response,
@@ -16,19 +18,22 @@ export function validateBodyFields(
   mediaType: string,
   mode: fv.FieldValidationMode,
   served: { apiVersion: string; kind: string },
-): void {
-  if ((mediaType !== 'application/json' && mediaType !== 'application/yaml') || bodyText === undefined) return;
-  // A body without type fields is read as the kind the URL names.
-  const apiVersion = body.apiVersion || served.apiVersion;
-  const kind = body.kind || served.kind;
-  const schema = fv.schemaForKind(apiVersion, kind);
+): KubeObject {
+  if ((mediaType !== 'application/json' && mediaType !== 'application/yaml') || bodyText === undefined) return body;
+  // A body without type fields is read as the kind the URL names; one of the wrong JSON type is
+  // checked against the served kind's schema, which reports it.
+  const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : served.apiVersion;
+  const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : served.kind;
+  const schema = fv.schemaForKind(apiVersion, kind) ?? fv.schemaForKind(served.apiVersion, served.kind);
   const as = { kind, version: apiVersion.split('/').pop() ?? '' };
   const text = { text: bodyText, mediaType } as const;
   // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).
   const tree = mediaType === 'application/json' ? fv.parseJSONTree(text.text) : undefined;
   const typeError = fv.checkTypes(body, schema, as, text, tree);
   if (typeError) throw typeError;
-  if (mode === 'Ignore') return;
-  const { warnings } = fv.applyFieldValidation(mode, fv.findUnknownAndDuplicateFields(text, body, schema, tree), as);
-  for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
+  if (mode !== 'Ignore') {
+    const { warnings } = fv.applyFieldValidation(mode, fv.findUnknownAndDuplicateFields(text, body, schema, tree), as);
+    for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
+  }
+  return schema ? (fv.toTypedValue(body, schema) as KubeObject | undefined) ?? {} : body;
 }

@@ -2,8 +2,10 @@ import type { Request, Response } from 'express';
 import jsonpatch from 'fast-json-patch';
 import { newBadRequest, newUnsupportedMediaType, StatusError } from '../../apimachinery/status-error.js';
 import { failureStatus } from '../../apimachinery/status.js';
+import { setOwnProperty } from '../../apimachinery/own-property.js';
 import type { KubeObject } from '../../registry/object.js';
 import { mediaTypeOf, readBody } from '../request-body.js';
+import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
@@ -24,15 +26,15 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwnProperty(out, k, mergePatch(Object.hasOwn(out, k) ? out[k] : undefined, v));
   }
   return out;
 }
 
-function applyJSONPatch(current: KubeObject, ops: unknown): KubeObject {
+export function applyJSONPatch(current: KubeObject, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw newBadRequest(`error decoding patch: cannot unmarshal ${typeof ops} into a list of operations`);
   try {
-    return jsonpatch.applyPatch(current, ops as jsonpatch.Operation[], true, false).newDocument as KubeObject;
+    return jsonpatch.applyPatch(current, ops as jsonpatch.Operation[], true, false).newDocument as unknown;
   } catch (err) {
     // A failed test or a missing path is the client's patch, not a server fault: kube answers
     // NewGenericServerResponse(422), whose text says no more than this.
@@ -57,9 +59,12 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   const raw = await readBody(req);
   const { dryRun, fieldValidation: mode } = writeOptions(req, 'PatchOptions');
   const text = raw.toString('utf8');
-  const patchFindings = mode === 'Ignore' ? fv.noFindings() : fv.findPatchFieldErrors(text, KIND_OF[type]!);
+  // Every walker after the parse recurses: a deep patch is refused before it is parsed.
+  if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding patch: exceeded max depth');
+  const patchKind = KIND_OF[type]!;
+  const patchFindings = mode === 'Ignore' ? fv.noFindings() : fv.findPatchFieldErrors(text, patchKind);
   const { group, version, kind } = ctx.def.info;
-  const schema = mode === 'Ignore' ? undefined : fv.schemaForKind(group ? `${group}/${version}` : version, kind);
+  const schema = fv.schemaForKind(group ? `${group}/${version}` : version, kind);
   let warnings: string[] = [];
   let patch: unknown;
   try {
@@ -76,20 +81,22 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
     info.name,
     (current) => {
       if (!current) throw newBadRequest('cannot patch an object that does not exist');
-      const patched =
+      const patched: unknown =
         type === JSON_PATCH
           ? applyJSONPatch(current, patch)
           : type === STRATEGIC_PATCH
-            ? (strategicMergePatch(current, patch, builtinPatchMetaForKind({ group, version, kind })) as KubeObject)
-            : (mergePatch(current, patch) as KubeObject);
+            ? strategicMergePatch(current, patch, builtinPatchMetaForKind({ group, version, kind }))
+            : mergePatch(current, patch);
+      // What kube's decoding into the kind makes of the result: a wrong type is a 422 on "patch".
+      const next = fv.typedPatchedObject(patched, patch, schema, patchKind) as KubeObject;
+      if (mode !== 'Ignore') {
+        const objectFindings = fv.findPatchedObjectUnknownFields(patched, schema, patchKind);
+        ({ warnings } = fv.applyPatchFieldValidation(mode, patchFindings, objectFindings, patched, patchKind));
+      }
       // The patch decides the next object, not a resourceVersion the client did not send.
       const sentRV = type !== JSON_PATCH ? (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion : undefined;
-      if (type !== JSON_PATCH && sentRV === undefined && patched.metadata) patched.metadata.resourceVersion = current.metadata?.resourceVersion;
-      if (mode !== 'Ignore') {
-        const objectFindings = fv.findPatchedObjectUnknownFields(patched, schema, KIND_OF[type]!);
-        ({ warnings } = fv.applyPatchFieldValidation(mode, patchFindings, objectFindings, patched, KIND_OF[type]!));
-      }
-      return patched;
+      if (type !== JSON_PATCH && sentRV === undefined && next.metadata) next.metadata.resourceVersion = current.metadata?.resourceVersion;
+      return next;
     },
     { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy },
   );

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import jsonpatch from 'fast-json-patch';
-import { newConflict, newUnsupportedMediaType } from '../../apimachinery/status-error.js';
+import { newBadRequest, newConflict, newNotFound, newUnsupportedMediaType } from '../../apimachinery/status-error.js';
 import { newInvalid } from '../../apimachinery/invalid.js';
 import { invalid } from '../../apimachinery/validation/field-error.js';
 import { labelSelectorAsSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
@@ -9,7 +8,9 @@ import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
 import { infoOf, renderingFor, type ResourceContext } from './context.js';
-import { mergePatch } from './patch.js';
+import { applyJSONPatch, mergePatch } from './patch.js';
+import { jsonNestsDeeperThan } from '../decode-bounds.js';
+import * as fv from '../field-validation/index.js';
 
 const getPath = (obj: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
@@ -55,7 +56,16 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
     if (type !== 'application/merge-patch+json' && type !== 'application/json-patch+json' && type !== 'application/strategic-merge-patch+json') {
       throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`);
     }
-    body = JSON.parse((await readBody(req)).toString('utf8'));
+    const text = (await readBody(req)).toString('utf8');
+    if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding patch: exceeded max depth');
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
+    }
+    if (type !== 'application/json-patch+json' && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw newBadRequest(`error decoding patch: cannot unmarshal ${Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body} into an object`);
+    }
   } else {
     body = await decodeObjectBody(req);
   }
@@ -63,12 +73,15 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
     info.namespace,
     info.name,
     (current) => {
-      const scale = toScale(ctx, current!);
-      const wanted = !isPatch
-        ? (body as KubeObject)
+      if (!current) throw newNotFound({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name);
+      const scale = toScale(ctx, current);
+      const patched: unknown = !isPatch
+        ? body
         : type === 'application/json-patch+json'
-          ? (jsonpatch.applyPatch(scale, body as jsonpatch.Operation[], true, false).newDocument as KubeObject)
-          : (mergePatch(scale, body) as KubeObject);
+          ? applyJSONPatch(scale, body)
+          : mergePatch(scale, body);
+      // The Scale is decoded as its kind: the fields read below must have their types.
+      const wanted = fv.typedPatchedObject(patched, body, fv.schemaForKind('autoscaling/v1', 'Scale'), 'merge') as KubeObject;
       const rv = wanted.metadata?.resourceVersion;
       if (rv && rv !== current!.metadata?.resourceVersion) {
         throw newConflict({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -77,7 +90,7 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
         throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, info.name, [invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
       }
-      const next = structuredClone(current!);
+      const next = structuredClone(current);
       setPath(next, ctx.def.scale!.specReplicasPath, replicas);
       return next;
     },

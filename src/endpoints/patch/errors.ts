@@ -6,12 +6,15 @@ import { failureStatus } from '../../apimachinery/status.js';
  * StatusError carrying the Status kube-apiserver answers for the same fault
  * (interpretStrategicMergePatchError): format errors are 400 BadRequest,
  * lists of lists and retainKeys mismatches 422 Invalid with kube's generic
- * text, and everything else a 500 with the bare message, as kube sends an
- * error that is not a Status. `detail` always holds the underlying message.
+ * text. kube sends every other fault as a 500 with the bare message (an error
+ * that is not a Status), but each of them is made by the client's patch (a
+ * missing merge key, an unknown $patch directive, a value of the wrong type),
+ * so here they are 400 BadRequest with that message. `detail` always holds
+ * the underlying message.
  */
 export class StrategicMergePatchError extends StatusError {
   constructor(
-    code: 400 | 409 | 422 | 500,
+    code: 400 | 409 | 422,
     readonly detail: string,
   ) {
     super(
@@ -19,9 +22,7 @@ export class StrategicMergePatchError extends StatusError {
         ? failureStatus(400, 'BadRequest', detail)
         : code === 422
           ? failureStatus(422, 'Invalid', 'the server rejected our request due to an error in our request')
-          : code === 409
-            ? failureStatus(409, 'Conflict', detail)
-            : failureStatus(500, '', detail),
+          : failureStatus(409, 'Conflict', detail),
     );
     this.name = 'StrategicMergePatchError';
   }
@@ -39,12 +40,12 @@ export const errBadPatchFormatForSetElementOrderList = (): StrategicMergePatchEr
   new StrategicMergePatchError(400, 'invalid patch format of setElementOrder list');
 
 export const errNoMergeKey = (m: unknown, key: string): StrategicMergePatchError =>
-  new StrategicMergePatchError(500, `map: ${goString(m)} does not contain declared merge key: ${key}`);
+  new StrategicMergePatchError(400, `map: ${goString(m)} does not contain declared merge key: ${key}`);
 export const errBadArgType = (expected: string, actual: unknown): StrategicMergePatchError =>
-  new StrategicMergePatchError(500, `expected a ${expected}, but received a ${goTypeName(actual)}`);
+  new StrategicMergePatchError(400, `expected a ${expected}, but received a ${goTypeName(actual)}`);
 export const errBadPatchType = (t: unknown, m: unknown): StrategicMergePatchError =>
-  new StrategicMergePatchError(500, `unknown patch type: ${goString(t, '%s')} in map: ${goString(m)}`);
-export const errOther = (message: string): StrategicMergePatchError => new StrategicMergePatchError(500, message);
+  new StrategicMergePatchError(400, `unknown patch type: ${goString(t, '%s')} in map: ${goString(m)}`);
+export const errOther = (message: string): StrategicMergePatchError => new StrategicMergePatchError(400, message);
 
 /** The Go type names kube's messages print for decoded JSON ("map[string]interface {}", "int64"...). */
 export const MAP_TYPE = 'map[string]interface {}';

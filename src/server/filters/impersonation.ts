@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { auditImpersonatedUser } from '../../audit/context.js';
 import type { IncomingMessage } from 'node:http';
-import { newForbidden, newInternalError } from '../../apimachinery/status-error.js';
+import { newBadRequest, newForbidden, newInternalError } from '../../apimachinery/status-error.js';
 import { forbiddenMessage, type Attributes, type Authorizer } from '../../auth/authorizer/authorizer.js';
 import { ALL_SERVICE_ACCOUNTS_GROUP, serviceAccountUsername, splitServiceAccountUsername } from '../../auth/serviceaccount/claims.js';
 import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, type UserInfo } from '../../auth/user.js';
@@ -38,7 +38,9 @@ export function withImpersonation(opts: { authorizer: Authorizer; logger: Logger
     try {
       requests = impersonationRequests(req);
     } catch (err) {
-      next(newInternalError((err as Error).message));
+      // Only the headers' shape fails here (groups without a user...): the client's request, so a
+      // 400 where kube answers 500.
+      next(newBadRequest((err as Error).message));
       return;
     }
     if (requests.length === 0) {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { newInternalError } from '../../apimachinery/status-error.js';
+import { newBadRequest } from '../../apimachinery/status-error.js';
 import { setRequestInfo } from '../../endpoints/request/context.js';
 import type { createRequestInfoResolver } from '../../endpoints/request/request-info.js';
 
@@ -9,7 +9,9 @@ export function withRequestInfo(resolve: ReturnType<typeof createRequestInfoReso
     try {
       setRequestInfo(req, resolve(req.method, req.originalUrl));
     } catch (err) {
-      next(newInternalError(`failed to create RequestInfo: ${err instanceof Error ? err.message : String(err)}`));
+      // Only the request target fails to parse here (a bad % escape, a truncated watch path): Go's
+      // server answers 400 to a bad escape before kube sees it, and the rest is the client's too.
+      next(newBadRequest(`failed to create RequestInfo: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     next();

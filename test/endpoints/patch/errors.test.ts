@@ -16,7 +16,7 @@ describe('patch errors', () => {
       'lists of lists are not supported',
     ]);
     const other = errNoMergeKey({ image: 'nginx', ports: [{ containerPort: 80 }] }, 'name');
-    assert.deepEqual([other.code, other.reason, other.status.message], [500, '', 'map: map[image:nginx ports:[map[containerPort:80]]] does not contain declared merge key: name']);
+    assert.deepEqual([other.code, other.reason, other.status.message], [400, 'BadRequest', 'map: map[image:nginx ports:[map[containerPort:80]]] does not contain declared merge key: name']);
     assert.equal(errBadArgType('[]interface {}', { a: 1 }).detail, 'expected a []interface {}, but received a map[string]interface {}');
   });
 

@@ -236,15 +236,15 @@ describe('strategicMergePatch: $patch directives', () => {
   });
 
   it('refuses $patch: merge as kube does (a map: unknown patch type; a list: not yet supported)', () => {
-    assertPatchError(() => strategicMergePatch(live, { spec: { securityContext: { $patch: 'merge', runAsUser: 3 } } }, POD), 500, 'unknown patch type: merge in map: map[$patch:merge runAsUser:3]');
-    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ name: 'app', $patch: 'merge' }] } }, POD), 500, 'merging lists cannot yet be specified in the patch');
-    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ name: 'app', $patch: 'frobnicate' }] } }, POD), 500, 'unknown patch type: frobnicate in map: map[$patch:frobnicate name:app]');
+    assertPatchError(() => strategicMergePatch(live, { spec: { securityContext: { $patch: 'merge', runAsUser: 3 } } }, POD), 400, 'unknown patch type: merge in map: map[$patch:merge runAsUser:3]');
+    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ name: 'app', $patch: 'merge' }] } }, POD), 400, 'merging lists cannot yet be specified in the patch');
+    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ name: 'app', $patch: 'frobnicate' }] } }, POD), 400, 'unknown patch type: frobnicate in map: map[$patch:frobnicate name:app]');
   });
 
   it('needs the merge key on every patch element, with kube’s message', () => {
-    const err = assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ image: 'nginx' }] } }, POD), 500, 'map: map[image:nginx] does not contain declared merge key: name');
+    const err = assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ image: 'nginx' }] } }, POD), 400, 'map: map[image:nginx] does not contain declared merge key: name');
     assert.equal(err.status.message, 'map: map[image:nginx] does not contain declared merge key: name');
-    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ $patch: 'delete' }] } }, POD), 500, 'map: map[$patch:delete] does not contain declared merge key: name');
+    assertPatchError(() => strategicMergePatch(live, { spec: { containers: [{ $patch: 'delete' }] } }, POD), 400, 'map: map[$patch:delete] does not contain declared merge key: name');
   });
 
   it('refuses lists of lists with kube’s 422', () => {
@@ -335,11 +335,11 @@ describe('strategicMergePatch: $setElementOrder', () => {
   it('refuses a patch list out of the directive’s order, and malformed directive keys (400)', () => {
     assertPatchError(
       () => strategicMergePatch(live, { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'b' }, { name: 'a' }] } }, POD),
-      500,
+      400,
       /^The order in patch list:\n\[map\[name:b\] map\[name:a\]\]\n doesn't match \$setElementOrder list:\n\[map\[name:a\] map\[name:b\]\]\n$/,
     );
     assertPatchError(() => strategicMergePatch(live, { spec: { $setElementOrder: [{ name: 'a' }] } }, POD), 400, 'invalid patch format of setElementOrder list');
     assertPatchError(() => strategicMergePatch(live, { spec: { $deleteFromPrimitiveList: ['a'] } }, POD), 400, 'invalid patch format of primitive list');
-    assertPatchError(() => strategicMergePatch(live, { spec: { '$setElementOrder/containers': 'a' } }, POD), 500, 'expected a []interface {}, but received a string');
+    assertPatchError(() => strategicMergePatch(live, { spec: { '$setElementOrder/containers': 'a' } }, POD), 400, 'expected a []interface {}, but received a string');
   });
 });
