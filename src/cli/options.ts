@@ -46,6 +46,14 @@ export interface ServerOptions {
   authorizationModes: AuthorizationMode[];
   /** --audit-policy-file with --audit-log-path; absent: no auditing (either alone audits nothing, as kube). */
   audit?: AuditFlags;
+  /** kube's --max-requests-inflight (seats for reads); 0: no limit. */
+  maxRequestsInflight: number;
+  /** kube's --max-mutating-requests-inflight; 0: no limit. */
+  maxMutatingRequestsInflight: number;
+  /** kube's --request-timeout, in ms; 0: no limit. */
+  requestTimeoutMs: number;
+  /** kube's --min-request-timeout, in seconds. */
+  minRequestTimeoutSeconds: number;
 }
 
 /** kube's authentication flags, with kube's defaults applied. */
@@ -140,6 +148,10 @@ export function buildCommand(): Command {
     .addOption(new Option('--audit-log-maxage <days>', 'days to keep rotated audit logs; 0: no limit by age').default(0).argParser(integer('--audit-log-maxage', 0, 1_000_000)))
     .addOption(new Option('--audit-log-maxbackup <count>', 'rotated audit logs to keep; 0: no limit by count').default(0).argParser(integer('--audit-log-maxbackup', 0, 1_000_000)))
     .addOption(new Option('--audit-log-maxsize <megabytes>', 'size at which the audit log is rotated; 0: 100 (lumberjack\'s default, as kube)').default(0).argParser(integer('--audit-log-maxsize', 0, 1_000_000)))
+    .addOption(new Option('--max-requests-inflight <n>', 'the most non-mutating requests (get, list) served at once, a LIST counting one per 100 objects it reads (up to 10); more are refused with 429; 0: no limit').default(400).argParser(integer('--max-requests-inflight', 0, 1_000_000)))
+    .addOption(new Option('--max-mutating-requests-inflight <n>', 'the most mutating requests served at once; more are refused with 429; 0: no limit').default(200).argParser(integer('--max-mutating-requests-inflight', 0, 1_000_000)))
+    .addOption(new Option('--request-timeout <duration>', 'how long a request other than a watch, proxy or exec may take before it is answered with 504; a request\'s ?timeout= may shorten it; 0: no limit').default(60_000, '1m0s').argParser(duration))
+    .addOption(new Option('--min-request-timeout <seconds>', 'a watch without timeoutSeconds lasts a random time between this and twice this').default(1800).argParser(integer('--min-request-timeout', 0, 1_000_000_000)))
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);
 }
@@ -185,6 +197,10 @@ interface RawOptions {
   auditLogMaxage: number;
   auditLogMaxbackup: number;
   auditLogMaxsize: number;
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  requestTimeout: number;
+  minRequestTimeout: number;
 }
 
 /** Parses argv (without node and script) into validated options; throws OptionsError with one line. */
@@ -268,6 +284,10 @@ function validate(raw: RawOptions): ServerOptions {
     authentication: authenticationFlags(raw),
     authorizationModes: validateAuthorizationModes(raw.authorizationMode),
     audit: auditFlags(raw),
+    maxRequestsInflight: raw.maxRequestsInflight,
+    maxMutatingRequestsInflight: raw.maxMutatingRequestsInflight,
+    requestTimeoutMs: raw.requestTimeout,
+    minRequestTimeoutSeconds: raw.minRequestTimeout,
   };
 }
 

@@ -75,6 +75,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     dataDir: opts.dataDir,
     compactionIntervalMs: opts.compactionIntervalMs,
     onCompactionError: (err) => logger.warn('compaction failed', { err: err instanceof Error ? err.message : String(err) }),
+    logger,
   });
   logger.info('storage opened', { backend: storage.description });
 
@@ -94,6 +95,10 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     authentication: auth.authentication,
     authorizationModes: opts.authorizationModes,
     audit,
+    maxRequestsInflight: opts.maxRequestsInflight,
+    maxMutatingRequestsInflight: opts.maxMutatingRequestsInflight,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   master = chain.master;

@@ -26,6 +26,8 @@ export interface MasterOptions {
   /** Handlers for subresources with their own REST shape, by "group/resource". */
   extraHandlers?: Record<string, ExtraHandlers>;
   lifecycle?: Lifecycle;
+  /** kube's --min-request-timeout, for watches without timeoutSeconds (default 1800). */
+  minRequestTimeoutSeconds?: number;
   logger?: Logger;
   /** Admission beyond namespace lifecycle for some resources (RBAC's escalation checks), run after it. */
   extraAdmit?: (def: ResourceDefinition) => Admit | undefined;
@@ -51,7 +53,7 @@ export interface MasterServer extends GenericAPIServer {
  */
 export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptions): MasterServer {
   const server = new GenericAPIServer('kube-apiserver', delegate) as MasterServer;
-  const installer = new APIInstaller({ lifecycle: opts.lifecycle });
+  const installer = new APIInstaller({ lifecycle: opts.lifecycle, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds });
   server.installer = installer;
   const cachers = new Map<string, Cacher>();
   const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;

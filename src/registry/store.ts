@@ -214,6 +214,11 @@ export class Store {
     }
   }
 
+  /** The objects the watch cache holds (in `namespace` for a namespaced resource); undefined until it has synced. */
+  count(namespace?: string): number | undefined {
+    return this.storage.cachedCount(this.def.info.namespaced && namespace ? namespace : undefined);
+  }
+
   listKind(): string {
     return listKindOf(this.def.info);
   }

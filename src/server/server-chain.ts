@@ -30,6 +30,9 @@ import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
 import { composeFilters } from './filters/compose.js';
 import { withImpersonation } from './filters/impersonation.js';
+import { listWorkEstimator } from './filters/list-work-estimator.js';
+import { withMaxInFlight } from './filters/max-in-flight.js';
+import { withRequestTimeout } from './filters/timeout.js';
 import { withDrain } from './filters/drain.js';
 import { withHTTPLog } from './filters/http-log.js';
 import { withPanicRecovery } from './filters/panic-recovery.js';
@@ -63,6 +66,14 @@ export interface ServerChainOptions {
   extraHandlers?: Record<string, ExtraHandlers>;
   /** The audit policy and where events go; without it nothing is audited and the filter is not installed. */
   audit?: AuditOptions;
+  /** kube's --max-requests-inflight: seats for reads, a LIST priced by the objects it reads; 0: no limit (default). */
+  maxRequestsInflight?: number;
+  /** kube's --max-mutating-requests-inflight; 0: no limit (default). */
+  maxMutatingRequestsInflight?: number;
+  /** kube's --request-timeout in ms: non-long-running requests get 504 after it; 0: no limit (default). */
+  requestTimeoutMs?: number;
+  /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this (default 1800). */
+  minRequestTimeoutSeconds?: number;
 }
 
 export interface ServerChain {
@@ -103,6 +114,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     resources: opts.resources,
     extraHandlers: opts.extraHandlers,
     lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     logger: opts.logger,
     extraAdmit: rbac ? rbacEscalationAdmission({ authorizer, resolver: rbac.authorizer.resolver }) : undefined,
   });
@@ -189,6 +201,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     withRequestInfo(createRequestInfoResolver()),
     withDrain(lifecycle),
     withHTTPLog(opts.logger),
+    withRequestTimeout({ requestTimeoutMs: opts.requestTimeoutMs ?? 0 }),
     withAuthentication({
       authenticator: opts.authenticator ?? authentication.authenticator,
       identityHeaders: authentication.identityHeaders,
@@ -197,6 +210,12 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   ];
   const authorized = [
     withImpersonation({ authorizer, logger: opts.logger }),
+    withMaxInFlight({
+      nonMutatingLimit: opts.maxRequestsInflight ?? 0,
+      mutatingLimit: opts.maxMutatingRequestsInflight ?? 0,
+      // A LIST is priced by what the watch cache holds of its resource (in its namespace).
+      seats: listWorkEstimator((info) => master.installer.store(info.apiGroup, info.apiVersion, info.resource)?.count(info.namespace)),
+    }),
     withAuthorization(authorizer),
     // Its paths are never resource paths: a resource request skips its router walk.
     ((req, res, next) => (requestInfoFrom(req)?.isResourceRequest ? next() : nonResource(req, res, next))) satisfies RequestHandler,

@@ -15,6 +15,8 @@ export interface ResourceContext {
   def: ResourceDefinition;
   store: Store;
   lifecycle?: Lifecycle;
+  /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this; 0: until ended. */
+  minRequestTimeoutSeconds?: number;
 }
 
 export function infoOf(req: Request): RequestInfo {

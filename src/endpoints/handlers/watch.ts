@@ -6,6 +6,7 @@ import { errorToAPIStatus } from '../responsewriters/status.js';
 import { MEDIA_JSON, MEDIA_PROTOBUF, MEDIA_YAML, type Rendering } from '../negotiation.js';
 import { listOptions } from '../query.js';
 import { infoOf, renderingFor, type ResourceContext } from './context.js';
+import { setLongTimeout } from '../request/long-timeout.js';
 import { toTable } from '../table.js';
 import type { KubeObject } from '../../registry/object.js';
 
@@ -16,8 +17,18 @@ export function registerProtobufWatchEncoder(encoder: ProtobufWatchEncoder): voi
   protobufWatchEncoder = encoder;
 }
 
-/** kube's minRequestTimeout: a watch without timeoutSeconds ends after 30 to 60 minutes, so clients re-watch and spread out. */
+/** kube's --min-request-timeout default, for a context that names none. */
 const MIN_REQUEST_TIMEOUT_S = 1800;
+
+/**
+ * How long a watch lasts, in ms (kube's rule): its timeoutSeconds, or else a
+ * random time between min and 2*min, so that clients re-watch spread out
+ * rather than all at once; with min 0, until the client or the server ends it.
+ */
+export function watchTimeoutMs(timeoutSeconds: number | undefined, minRequestTimeoutS: number, random: () => number = Math.random): number {
+  if (timeoutSeconds !== undefined && timeoutSeconds > 0) return timeoutSeconds * 1000;
+  return minRequestTimeoutS > 0 ? minRequestTimeoutS * 1000 * (1 + random()) : Infinity;
+}
 
 /**
  * A watch: newline-delimited JSON events (or length-prefixed protobuf frames),
@@ -30,7 +41,7 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
   const opts = listOptions(req);
   const name = info.name || undefined;
   const watcher = ctx.store.watch(info.namespace, name, opts);
-  const timeoutS = opts.timeoutSeconds ?? MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+  const timeoutMs = watchTimeoutMs(opts.timeoutSeconds, ctx.minRequestTimeoutSeconds ?? MIN_REQUEST_TIMEOUT_S);
 
   res.status(200);
   res.setHeader('Content-Type', contentTypeOf(rendering));
@@ -45,10 +56,11 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
     ended = true;
     unsubscribe();
     watcher.stop();
-    clearTimeout(timer);
+    cancelTimer();
     if (!res.writableEnded) res.end();
   };
-  const timer = setTimeout(end, timeoutS * 1000);
+  // Any timeoutSeconds, even past Node's 24.8-day timer limit (a plain setTimeout would fire at once).
+  const cancelTimer = setLongTimeout(end, timeoutMs);
   req.on('close', end);
   res.on('close', end);
   // Watches are long-running: shutdown ends them instead of waiting for them.

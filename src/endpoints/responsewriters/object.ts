@@ -27,7 +27,9 @@ export function encodeObject(obj: Record<string, unknown>, rendering: Rendering)
   return { body: Buffer.from(JSON.stringify(obj)), contentType: MEDIA_JSON };
 }
 
+/** Writes nothing when an answer already went out (the request timed out: a 504 was sent while the handler worked). */
 export function writeObject(res: Response, code: number, obj: Record<string, unknown>, rendering: Rendering): void {
+  if (res.headersSent) return;
   const { body, contentType } = encodeObject(obj, rendering);
   auditResponseObject(res.req, obj, contentType === MEDIA_JSON ? body : undefined);
   res.status(code);

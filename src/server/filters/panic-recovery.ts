@@ -23,6 +23,8 @@ export function withPanicRecovery(logger: Logger): ErrorRequestHandler {
         err: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
     }
+    // The whole answer already went out (a 504 from the timeout filter while the handler worked): nothing to cut.
+    if (res.writableEnded) return;
     if (res.headersSent) {
       // Part of the answer is already on the wire: the only honest end is to cut it.
       res.destroy();

@@ -18,6 +18,8 @@ interface Waiter {
  */
 export class WatchCache {
   private readonly store = new Map<string, StoredObject>();
+  /** Objects per namespace, kept as events apply, so the in-flight limit can price a LIST without scanning. */
+  private readonly perNamespace = new Map<string, number>();
   /** Ring buffer of the last `capacity` events, oldest at `head`. */
   private readonly window: (CacheEvent | undefined)[];
   private head = 0;
@@ -47,7 +49,11 @@ export class WatchCache {
   /** Replaces the whole state with a fresh list; the window starts empty at its revision. */
   replace(items: Iterable<[string, StoredObject]>, revision: number): void {
     this.store.clear();
-    for (const [key, obj] of items) this.store.set(key, obj);
+    this.perNamespace.clear();
+    for (const [key, obj] of items) {
+      this.store.set(key, obj);
+      this.countIn(obj, 1);
+    }
     this.window.fill(undefined);
     this.head = 0;
     this.size = 0;
@@ -63,6 +69,8 @@ export class WatchCache {
     const kind: ObjectEventType = type === 'DELETED' ? 'DELETED' : prev === undefined ? 'ADDED' : 'MODIFIED';
     if (kind === 'DELETED') this.store.delete(key);
     else this.store.set(key, object);
+    if (prev !== undefined) this.countIn(prev, -1);
+    if (kind !== 'DELETED') this.countIn(object, 1);
     const event = new CacheEvent(kind, key, object, prev, revision);
     this.push(event);
     if (revision > this.currentRevision) this.currentRevision = revision;
@@ -79,6 +87,11 @@ export class WatchCache {
 
   get(key: string): StoredObject | undefined {
     return this.store.get(key);
+  }
+
+  /** How many objects the cache holds: all, or those of one namespace. */
+  count(namespace?: string): number {
+    return namespace === undefined ? this.store.size : (this.perNamespace.get(namespace) ?? 0);
   }
 
   /** The objects whose keys pass `match`, in key order. */
@@ -133,6 +146,14 @@ export class WatchCache {
       w.cancelTimer();
       w.reject(new UnavailableError(reason));
     }
+  }
+
+  private countIn(obj: StoredObject, delta: number): void {
+    const ns = obj.metadata?.namespace;
+    if (!ns) return;
+    const n = (this.perNamespace.get(ns) ?? 0) + delta;
+    if (n > 0) this.perNamespace.set(ns, n);
+    else this.perNamespace.delete(ns);
   }
 
   private at(i: number): CacheEvent {
