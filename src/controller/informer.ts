@@ -1,6 +1,6 @@
 import { ListenerSet, type Listener, type Notifier } from '../dynamiccertificates/interfaces.js';
 import { discardLogger, type Logger } from '../observability/logger.js';
-import { isExpired } from '../storage/errors.js';
+import { describeError, isExpired } from '../storage/errors.js';
 import type { Storage, StoredObject, Watcher } from '../storage/interfaces.js';
 import { realClock, type Clock } from './clock.js';
 import { Indexer, metaNamespaceKey, NAMESPACE_INDEX, namespaceIndexFunc, type IndexerReader, type IndexFunc, type KeyFunc } from './indexer.js';
@@ -152,7 +152,8 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
           const backoffMs = backoff(failures);
           this.logger.warn('informer list/watch failed; relisting after backoff', {
             prefix: this.prefix,
-            err: errorMessage(err),
+            // The cause too: "storage is unavailable" alone does not say why.
+            err: describeError(err),
             backoffMs,
           });
           await this.sleep(backoffMs, signal);

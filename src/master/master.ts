@@ -15,6 +15,8 @@ import { NamespaceController } from './controllers/namespace-controller.js';
 import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
 import { discardLogger } from '../observability/logger.js';
 import { withRequester } from '../auth/authorizer/rbac/requester.js';
+import { isNotFound } from '../apimachinery/status-error.js';
+import { describeError } from '../storage/errors.js';
 
 export interface MasterOptions {
   /** The chain's discovery documents; this server keeps its own groups in them. */
@@ -59,20 +61,24 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
 
   const namespaces = () => installer.store('', 'v1', 'namespaces');
+  // Only NotFound means absent: any other failure (storage unavailable: a 503) is the request's answer,
+  // never "namespace not found", and is logged so that an operator sees the outage's cause.
   const lookupNamespace = async (name: string): Promise<KubeObject | undefined> => {
     const store = namespaces();
     if (!store) return { metadata: { name } };
     try {
       return await store.get('', name);
-    } catch {
-      return undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      opts.logger?.warn('namespace lookup failed', { namespace: name, err: describeError(err) });
+      throw err;
     }
   };
 
   server.installResource = (def, extra = {}) => {
     if (!opts.storage) throw new Error('the core server has no storage to install resources on');
     const prefix = def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
-    const cacher = new Cacher({ storage: opts.storage, resourcePrefix: prefix });
+    const cacher = new Cacher({ storage: opts.storage, resourcePrefix: prefix, logger: opts.logger });
     const k = gvrKey(def.info.group, def.info.version, def.info.resource);
     // Re-installing replaces the resource; the old watch cache is stopped.
     void cachers.get(k)?.stop();

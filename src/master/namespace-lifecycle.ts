@@ -12,7 +12,10 @@ export const isTerminating = (ns: KubeObject): boolean =>
  * kube's NamespaceLifecycle admission: content may only be created in a
  * namespace that exists and is not terminating, and the system namespaces may
  * not be deleted. `lookup` answers from the watch cache first, then from
- * storage, so a namespace created a moment ago is found.
+ * storage, so a namespace created a moment ago is found. It resolves
+ * undefined only when the namespace does not exist; a failed lookup (storage
+ * unavailable) rejects, and that error is the request's answer (a 503), as
+ * kube's admission never reports an outage as "not found".
  */
 export function namespaceLifecycle(
   resource: { group: string; resource: string; namespaced: boolean },

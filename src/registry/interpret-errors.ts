@@ -1,12 +1,12 @@
 import {
-  newAlreadyExists, newBadRequest, newConflict, newNotFound, newResourceExpired, newServiceUnavailable, newTimeout,
+  newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, newResourceExpired, newServiceUnavailable, newTimeout,
   type GroupResource,
 } from '../apimachinery/status-error.js';
 import { failureStatus } from '../apimachinery/status.js';
 import { StatusError } from '../apimachinery/status-error.js';
 import { InvalidContinueError } from '../storage/continue-token.js';
 import {
-  isConflict, isExpired, isKeyExists, isKeyNotFound, isStorageError, isTooLargeResourceVersion, isUnavailable, InvalidObjError,
+  isConflict, isCorruptObj, isExpired, isKeyExists, isKeyNotFound, isStorageError, isTooLargeResourceVersion, isUnavailable, InvalidObjError,
 } from '../storage/errors.js';
 
 /**
@@ -34,6 +34,8 @@ export function interpretStorageError(err: unknown, gr: GroupResource, name: str
     return e;
   }
   if (isUnavailable(err)) return newServiceUnavailable(`storage is unavailable: ${err.message}`, 1);
+  // kube's corrupt-object answer: the stored value cannot be served, and a retry will not change that.
+  if (isCorruptObj(err)) return newInternalError(err.message);
   if (err instanceof InvalidObjError) return newBadRequest(err.message);
   return new StatusError(failureStatus(500, 'InternalError', `Internal error occurred: ${err.message}`));
 }

@@ -22,6 +22,7 @@ export type StorageErrorCode =
   | 'Expired'
   | 'TooLargeResourceVersion'
   | 'InvalidObj'
+  | 'CorruptObj'
   | 'Unavailable';
 
 export class KeyNotFoundError extends StorageError {
@@ -64,6 +65,19 @@ export class InvalidObjError extends StorageError {
   readonly code = 'InvalidObj';
 }
 
+/**
+ * A stored value that cannot be served: larger than MAX_DECODED_VALUE_BYTES
+ * (value-limit.ts), so it is never decoded. kube's storage has the same code
+ * (ErrCodeCorruptObj, for values it cannot decode or decrypt) and its API answers
+ * 500 InternalError: the client did nothing wrong and retrying will not help.
+ */
+export class CorruptObjError extends StorageError {
+  readonly code = 'CorruptObj';
+  constructor(key: string, readonly size: number, readonly limit: number, revision = 0) {
+    super(`the object stored at ${key} is too large to decode (${size} bytes, the limit is ${limit} bytes)`, key, revision);
+  }
+}
+
 /** The backend cannot be reached now; the API answers 503 and the client retries. */
 export class UnavailableError extends StorageError {
   readonly code = 'Unavailable';
@@ -80,4 +94,20 @@ export const isConflict = (err: unknown): err is ConflictError => err instanceof
 export const isExpired = (err: unknown): err is ExpiredError => err instanceof ExpiredError;
 export const isTooLargeResourceVersion = (err: unknown): err is TooLargeResourceVersionError =>
   err instanceof TooLargeResourceVersionError;
+export const isCorruptObj = (err: unknown): err is CorruptObjError => err instanceof CorruptObjError;
 export const isUnavailable = (err: unknown): err is UnavailableError => err instanceof UnavailableError;
+
+/**
+ * An error's message followed by its causes' ("etcd is unavailable: ...: connect
+ * ECONNREFUSED"), for logs: the root cause is what an operator acts on.
+ */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
+    const message = cur instanceof Error ? cur.message : String(cur);
+    if (!parts.some((p) => p.includes(message))) parts.push(message);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join(': ');
+}

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startCompactor } from './compactor.js';
 import { Etcd3Storage } from './etcd3/etcd3-storage.js';
 import type { StorageBackend } from './interfaces.js';
+import type { StorageLogger } from './logger.js';
 import { SqliteStorage } from './sqlite/sqlite-storage.js';
 
 export interface BackendOptions {
@@ -12,6 +13,8 @@ export interface BackendOptions {
   dataDir: string;
   compactionIntervalMs: number;
   onCompactionError: (err: unknown) => void;
+  /** Storage's own reports: values too large to decode, the one-time SQLite vacuum conversion, compaction failures. */
+  logger?: StorageLogger;
 }
 
 export interface OpenedBackend {
@@ -26,7 +29,7 @@ export interface OpenedBackend {
 /** Chooses and opens the backend the flags ask for, with its compaction running. */
 export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> {
   if (opts.etcdServers.length > 0) {
-    const backend = await Etcd3Storage.connect({ endpoints: opts.etcdServers, prefix: opts.etcdPrefix, tls: opts.etcdTLS });
+    const backend = await Etcd3Storage.connect({ endpoints: opts.etcdServers, prefix: opts.etcdPrefix, tls: opts.etcdTLS, logger: opts.logger });
     const stop = startCompactor({ backend, intervalMs: opts.compactionIntervalMs, onError: opts.onCompactionError });
     return {
       backend,
@@ -40,6 +43,6 @@ export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> 
   }
   const path = join(opts.dataDir, 'state.db');
   // SQLite compacts by its own policy (keeps the newest 1000 revisions and the last 5 minutes).
-  const backend = SqliteStorage.open({ path, prefix: opts.etcdPrefix, compactionIntervalMs: opts.compactionIntervalMs });
+  const backend = SqliteStorage.open({ path, prefix: opts.etcdPrefix, compactionIntervalMs: opts.compactionIntervalMs, logger: opts.logger });
   return { backend, checkName: 'storage', description: `SQLite ${path}`, close: () => backend.close() };
 }

@@ -13,6 +13,7 @@ import type {
   Watcher,
 } from '../interfaces.js';
 import { ExpiredError, KeyNotFoundError, UnavailableError } from '../errors.js';
+import { stderrStorageLogger, type StorageLogger } from '../logger.js';
 import { CacheWatcher } from './cache-watcher.js';
 import { type CacherClock, realClock } from './clock.js';
 import { Reflector } from './reflector.js';
@@ -69,6 +70,8 @@ export interface CacherOptions {
   /** How long a NotOlderThan read waits for the cache to catch up. Default 3 s, kube's blockTimeout. */
   freshnessTimeoutMs?: number;
   clock?: CacherClock;
+  /** Where failed lists and watches of the backend are reported (they are retried). */
+  logger?: StorageLogger;
 }
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -95,6 +98,12 @@ export class Cacher implements Storage {
   private readonly recursiveWatchers = new Set<CacheWatcher>();
   /** One ADDED event per cached object instance, shared by every initial-events watcher. */
   private readonly initialAdded = new WeakMap<StoredObject, WatchEvent>();
+  /**
+   * Keys the last list left out as too large to decode: the cache does not
+   * hold them, yet they exist, so a get of one asks the backend (which answers
+   * CorruptObjError) instead of saying NotFound.
+   */
+  private tooLarge = new Set<string>();
   private isReady = false;
   private stopped = false;
   private readyWaiters: { resolve(): void; reject(err: Error): void }[] = [];
@@ -127,11 +136,16 @@ export class Cacher implements Storage {
       clock: this.clock,
       onSynced: () => this.setReady(true),
       onDispatch: (ce) => {
+        this.tooLarge.delete(ce.key);
         const single = this.watchersByKey.get(ce.key);
         if (single) for (const w of single) w.deliver(ce);
         for (const w of this.recursiveWatchers) w.deliver(ce);
       },
       onLost: () => this.expireWatchers(),
+      onTooLarge: (keys) => {
+        this.tooLarge = new Set(keys);
+      },
+      logger: opts.logger ?? stderrStorageLogger,
     });
   }
 
@@ -212,11 +226,7 @@ export class Cacher implements Storage {
     if (!key.startsWith(this.prefixSlash)) return this.backend.get(key, rest);
     if (match === undefined && !rest.revision && this.backend.notifiesProgress) return this.consistentGet(key);
     if (match !== 'NotOlderThan') return this.backend.get(key, rest);
-    if (await this.servableFromCache(rest.revision ?? 0, key)) {
-      const obj = this.cache.get(key);
-      if (obj === undefined) throw new KeyNotFoundError(key, this.cache.revision);
-      return obj;
-    }
+    if (await this.servableFromCache(rest.revision ?? 0, key)) return this.fromCache(key);
     // Not synced (starting or relisting): a consistent read is never older than asked.
     return this.backend.get(key);
   }
@@ -274,13 +284,17 @@ export class Cacher implements Storage {
           () => true,
           () => false,
         ));
-      if (fresh && this.isReady) {
-        const obj = this.cache.get(key);
-        if (obj === undefined) throw new KeyNotFoundError(key, this.cache.revision);
-        return obj;
-      }
+      if (fresh && this.isReady) return this.fromCache(key);
     }
     return this.backend.get(key);
+  }
+
+  /** The cached object; a key the cache left out as too large is the backend's to answer (CorruptObjError). */
+  private fromCache(key: string): Promise<StoredObject> | StoredObject {
+    const obj = this.cache.get(key);
+    if (obj !== undefined) return obj;
+    if (this.tooLarge.has(key)) return this.backend.get(key);
+    throw new KeyNotFoundError(key, this.cache.revision);
   }
 
   /** Waits (bounded) until the cache is at `revision`; false if it is not synced, so the caller asks the backend. */

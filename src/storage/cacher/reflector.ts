@@ -1,5 +1,6 @@
 import type { Storage, StoredObject, Watcher } from '../interfaces.js';
-import { isExpired } from '../errors.js';
+import { describeError, isExpired } from '../errors.js';
+import type { StorageLogger } from '../logger.js';
 import type { CacheEvent } from './cache-event.js';
 import type { CacherClock } from './clock.js';
 import type { WatchCache } from './watch-cache.js';
@@ -17,6 +18,10 @@ export interface ReflectorOptions {
   onDispatch(event: CacheEvent): void;
   /** The cache can no longer continue its history (it will relist): its watchers must be ended. */
   onLost(): void;
+  /** After each list: the keys left out because their values are too large to decode. */
+  onTooLarge(keys: readonly string[]): void;
+  /** Failed lists and watches are retried; each failure is reported here first. */
+  logger: StorageLogger;
 }
 
 type WatchOutcome = 'expired' | 'closed' | 'stopped';
@@ -44,10 +49,14 @@ export class Reflector {
       try {
         await this.listAndWatch();
         failures = 0;
-      } catch {
+      } catch (err) {
         // The backend is unreachable or refused: retry with backoff; readers fall back to the backend meanwhile.
         failures++;
-        await this.sleep(backoff(failures));
+        const backoffMs = backoff(failures);
+        if (worthLogging(failures)) {
+          this.opts.logger.warn('watch cache list failed; retrying', { prefix: this.opts.prefix, err: describeError(err), failures, backoffMs });
+        }
+        await this.sleep(backoffMs);
       }
     }
   }
@@ -67,18 +76,22 @@ export class Reflector {
       list.items.map((obj): [string, StoredObject] => [keyFunc(obj), obj]),
       list.revision,
     );
+    this.opts.onTooLarge(list.tooLarge ?? []);
     let watch = await this.openWatch();
     if (watch === undefined) return;
     this.opts.onSynced();
     let failures = 0;
     for (;;) {
-      const { outcome, delivered } = await this.consume(watch);
+      const { outcome, delivered, error } = await this.consume(watch);
       if (outcome === 'stopped' || this.stopped) return;
       if (outcome === 'expired') {
         this.opts.onLost();
         return;
       }
       failures = delivered ? 1 : failures + 1;
+      if (error !== undefined && worthLogging(failures)) {
+        this.opts.logger.warn('watch cache watch failed; re-watching', { prefix: this.opts.prefix, revision: cache.revision, err: describeError(error), failures });
+      }
       await this.sleep(backoff(failures));
       if (this.stopped) return;
       watch = await this.openWatch();
@@ -110,7 +123,7 @@ export class Reflector {
     return watch;
   }
 
-  private async consume(watch: Watcher): Promise<{ outcome: WatchOutcome; delivered: boolean }> {
+  private async consume(watch: Watcher): Promise<{ outcome: WatchOutcome; delivered: boolean; error?: Error }> {
     const { cache, keyFunc } = this.opts;
     let delivered = false;
     for await (const ev of watch) {
@@ -118,7 +131,8 @@ export class Reflector {
       switch (ev.type) {
         case 'ERROR':
           watch.stop();
-          return { outcome: isExpired(ev.error) ? 'expired' : 'closed', delivered };
+          if (isExpired(ev.error)) return { outcome: 'expired', delivered };
+          return { outcome: 'closed', delivered, error: ev.error };
         case 'BOOKMARK':
           cache.advance(ev.revision);
           break;
@@ -145,6 +159,11 @@ export class Reflector {
       };
     });
   }
+}
+
+/** The first failure in a row and every tenth after it: an outage is reported, and then roughly once a minute. */
+function worthLogging(failures: number): boolean {
+  return failures === 1 || failures % 10 === 0;
 }
 
 function backoff(failures: number): number {

@@ -4,6 +4,7 @@
  */
 import { ConflictError, InvalidObjError } from '../errors.js';
 import type { Preconditions, StoredObject } from '../interfaces.js';
+import { checkValueSize } from '../value-limit.js';
 
 /** The bytes to store: a copy of obj without metadata.resourceVersion (obj is not changed). */
 export function encodeObject(key: string, obj: StoredObject): Buffer {
@@ -19,8 +20,9 @@ export function withoutResourceVersion(obj: StoredObject): StoredObject {
   return { ...obj, metadata };
 }
 
-/** A fresh object from stored bytes, with resourceVersion set to `revision`. */
+/** A fresh object from stored bytes, with resourceVersion set to `revision`; CorruptObjError when too large (value-limit.ts). */
 export function decodeObject(key: string, value: Buffer, revision: number | string): StoredObject {
+  checkValueSize(key, value.length, Number(revision));
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));

@@ -8,6 +8,8 @@
 import type { IKeyValue, IRangeRequest, IRangeResponse } from 'etcd3';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import type { ListOptions, ListResult, StoredObject } from '../interfaces.js';
+import type { StorageLogger } from '../logger.js';
+import { decodableOrLogged } from '../value-limit.js';
 import { decodeObject } from './codec.js';
 import { prefixRangeEnd } from './keys.js';
 
@@ -21,8 +23,9 @@ export type RangeFn = (req: IRangeRequest, revision: number) => Promise<IRangeRe
 /**
  * Reads the list under `dir` (an etcd key ending in `/`). `range` performs one
  * etcd range and maps its errors (it knows which revision was asked for).
+ * `prefix` is the backend's key prefix, stripped from the keys reported in `tooLarge`.
  */
-export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn): Promise<ListResult> {
+export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn, prefix: string, logger: StorageLogger): Promise<ListResult> {
   const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
   const predicate = opts.predicate;
   let revision = 0;
@@ -37,6 +40,7 @@ export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn): 
   const rangeEnd = prefixRangeEnd(dir);
   let pageSize = limit > 0 ? limit : UNLIMITED_PAGE;
   const items: StoredObject[] = [];
+  const tooLarge: string[] = [];
   let lastKey: Buffer | undefined;
   let remaining: number | undefined;
   let hasMore = false;
@@ -56,6 +60,10 @@ export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn): 
       }
       examined++;
       lastKey = kv.key;
+      if (!decodableOrLogged(logger, kv.key.toString(), kv.value.length)) {
+        tooLarge.push(kv.key.toString().slice(prefix.length));
+        continue;
+      }
       const obj = decode(kv);
       if (!predicate || predicate(obj)) items.push(obj);
     }
@@ -67,6 +75,7 @@ export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn): 
   }
 
   const result: ListResult = { items, revision };
+  if (tooLarge.length > 0) result.tooLarge = tooLarge;
   if (hasMore && lastKey) {
     result.continue = encodeContinue({ revision, start: nextKey(lastKey).slice(dir.length) });
     if (remaining !== undefined) result.remainingItemCount = remaining;

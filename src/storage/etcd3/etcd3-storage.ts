@@ -32,6 +32,7 @@ import type {
   WatchOptions,
   Watcher,
 } from '../interfaces.js';
+import { stderrStorageLogger, type StorageLogger } from '../logger.js';
 import { WatchChannel } from '../watch-channel.js';
 import { createEtcd3Client, type Etcd3ClientOptions } from './client.js';
 import { checkPreconditions, decodeObject, encodeObject, jsonEqual, withoutResourceVersion } from './codec.js';
@@ -56,6 +57,8 @@ export interface Etcd3StorageOptions {
   /** Where the keys live in etcd; default `/registry`. */
   prefix?: string;
   requestTimeoutMs?: number;
+  /** Where values skipped by a list (too large to decode) are reported. */
+  logger?: StorageLogger;
 }
 
 export interface Etcd3ConnectOptions extends Etcd3ClientOptions, Etcd3StorageOptions {}
@@ -75,6 +78,7 @@ export class Etcd3Storage implements StorageBackend {
   private lastObserved = 0;
   private closed = false;
   private readonly watchers = new Set<Watcher>();
+  private readonly logger: StorageLogger;
 
   /** Uses an existing client (many prefixes may share one); close() then leaves the client open. */
   constructor(
@@ -84,6 +88,7 @@ export class Etcd3Storage implements StorageBackend {
   ) {
     this.prefix = normalizePrefix(opts.prefix ?? '/registry');
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.logger = opts.logger ?? stderrStorageLogger;
   }
 
   /** Connects with a client of its own, closed by close(). Does not wait for etcd: check() does. */
@@ -115,7 +120,7 @@ export class Etcd3Storage implements StorageBackend {
   }
 
   list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    return listEtcd(etcdDir(this.prefix, prefix), opts, (req, revision) => this.range(prefix, req, revision));
+    return listEtcd(etcdDir(this.prefix, prefix), opts, (req, revision) => this.range(prefix, req, revision), this.prefix, this.logger);
   }
 
   async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<StoredObject> {

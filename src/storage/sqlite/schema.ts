@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { StorageLogger } from '../logger.js';
+import { MAX_DECODED_VALUE_BYTES } from '../value-limit.js';
+import { ensureIncrementalVacuum } from './vacuum.js';
 
 /**
  * The on-disk layout, in the style of k3s-io/kine: one append-only log of
@@ -26,6 +29,13 @@ import type Database from 'better-sqlite3';
  */
 export const SCHEMA_VERSION = 1;
 
+/**
+ * 4 MiB: just above what the automatic checkpoint lets the WAL reach (1000
+ * pages of 4 KiB and their frame headers), so a WAL that held only ordinary
+ * commits is reused as it is, and one that a large transaction grew is cut back.
+ */
+const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
 const DDL = `
 CREATE TABLE IF NOT EXISTS log (
   revision INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,9 +62,14 @@ CREATE TABLE IF NOT EXISTS meta (
  * commit returned, but loses the last commits on power loss). Group commit
  * makes one fsync cover a whole batch of writes, so FULL costs little under
  * concurrency; etcd makes the same choice (fsync before acknowledging).
+ * auto_vacuum=INCREMENTAL lets compaction give freed pages back (vacuum.ts).
  */
-export function configure(db: Database.Database): void {
+export function configure(db: Database.Database, path: string, logger: StorageLogger): void {
+  ensureIncrementalVacuum(db, path, logger);
   db.pragma('journal_mode = WAL');
+  // A checkpoint that resets the WAL truncates it to this, so one large transaction (a
+  // compaction, a vacuum step) does not leave a large WAL behind for good.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32768');
@@ -67,7 +82,11 @@ export function configure(db: Database.Database): void {
   if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
 }
 
-/** A row of the log as the statements return it. */
+/**
+ * A row of the log as the statements return it. `size` is the value's length in
+ * bytes, measured in SQL; a value over MAX_DECODED_VALUE_BYTES comes back as
+ * NULL, so an oversized value is never read into JS (the caller reports it).
+ */
 export interface LogRow {
   revision: number;
   name: string;
@@ -76,26 +95,32 @@ export interface LogRow {
   create_revision: number;
   prev_revision: number;
   value: string | null;
+  size: number | null;
 }
 
 /** A log row joined with its previous row's value, for watch events. */
 export interface EventRow extends LogRow {
   prev_value: string | null;
+  prev_size: number | null;
 }
+
+/** The value column, or NULL when it is too large to decode (see LogRow). */
+const boundedValue = (column: string, valueAs: string, sizeAs: string): string =>
+  `CASE WHEN octet_length(${column}) <= ${MAX_DECODED_VALUE_BYTES} THEN ${column} END AS ${valueAs}, octet_length(${column}) AS ${sizeAs}`;
 
 /** Every statement, named, prepared once (kine's generic.go keeps them the same way). */
 export function prepareStatements(db: Database.Database) {
   // The newest row per key at @at, streamed in key order straight off the
   // (name, revision) index: a page with a LIMIT reads only what it returns.
   const latestPerKey = `
-    SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value
+    SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, ${boundedValue('l.value', 'value', 'size')}
     FROM log l
     WHERE l.name >= @start AND l.name < @end AND l.revision <= @at AND l.deleted = 0
       AND NOT EXISTS (SELECT 1 FROM log n WHERE n.name = l.name AND n.revision > l.revision AND n.revision <= @at)
     ORDER BY l.name`;
   return {
     latest: db.prepare<[string], LogRow>(
-      `SELECT revision, name, created, deleted, create_revision, prev_revision, value
+      `SELECT revision, name, created, deleted, create_revision, prev_revision, ${boundedValue('value', 'value', 'size')}
        FROM log WHERE name = ? ORDER BY revision DESC LIMIT 1`,
     ),
     /** The newest row of a key without its value: what a write checks. */
@@ -104,7 +129,7 @@ export function prepareStatements(db: Database.Database) {
        FROM log WHERE name = ? ORDER BY revision DESC LIMIT 1`,
     ),
     latestAt: db.prepare<[string, number], LogRow>(
-      `SELECT revision, name, created, deleted, create_revision, prev_revision, value
+      `SELECT revision, name, created, deleted, create_revision, prev_revision, ${boundedValue('value', 'value', 'size')}
        FROM log WHERE name = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`,
     ),
     list: db.prepare<{ start: string; end: string; at: number }, LogRow>(latestPerKey),
@@ -118,15 +143,15 @@ export function prepareStatements(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     eventsAfterInRange: db.prepare<{ after: number; start: string; end: string }, EventRow>(
-      `SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value,
-              p.value AS prev_value
+      `SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision,
+              ${boundedValue('l.value', 'value', 'size')}, ${boundedValue('p.value', 'prev_value', 'prev_size')}
        FROM log l LEFT JOIN log p ON p.revision = l.prev_revision
        WHERE l.revision > @after AND +l.name >= @start AND +l.name < @end
        ORDER BY l.revision`,
     ),
     eventsAfterForKey: db.prepare<{ after: number; name: string }, EventRow>(
-      `SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value,
-              p.value AS prev_value
+      `SELECT l.revision, l.name, l.created, l.deleted, l.create_revision, l.prev_revision,
+              ${boundedValue('l.value', 'value', 'size')}, ${boundedValue('p.value', 'prev_value', 'prev_size')}
        FROM log l LEFT JOIN log p ON p.revision = l.prev_revision
        WHERE l.name = @name AND l.revision > @after
        ORDER BY l.revision`,

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { decodeContinue, encodeContinue } from '../continue-token.js';
 import {
+  CorruptObjError,
+  describeError,
   ExpiredError,
   InvalidObjError,
   KeyExistsError,
@@ -20,12 +22,15 @@ import type {
   Watcher,
   WatchOptions,
 } from '../interfaces.js';
+import { stderrStorageLogger, type StorageLogger } from '../logger.js';
+import { decodableOrLogged, MAX_DECODED_VALUE_BYTES } from '../value-limit.js';
 import { WatchChannel } from '../watch-channel.js';
 import { decode, encode, sameStored, written } from './codec.js';
 import { COMPACTED_REVISION, compactionTarget, compactLog } from './compactor.js';
 import { GroupCommitter, type CommittedEvent, type WriteOp } from './group-commit.js';
 import { checkPreconditions } from './preconditions.js';
-import { configure, prepareStatements, type EventRow, type Statements } from './schema.js';
+import { configure, prepareStatements, type EventRow, type LogRow, type Statements } from './schema.js';
+import { returnFreePages } from './vacuum.js';
 import { deliver, WatcherSet } from './watchers.js';
 
 export interface SqliteStorageOptions {
@@ -41,6 +46,8 @@ export interface SqliteStorageOptions {
   minRetainedMs?: number;
   /** Milliseconds since the epoch; injected by tests. */
   clock?: () => number;
+  /** Where compaction failures, skipped oversized values and the one-time vacuum conversion are reported. */
+  logger?: StorageLogger;
 }
 
 const DEFAULTS = {
@@ -72,6 +79,7 @@ export class SqliteStorage implements StorageBackend {
   private compacted: number;
   private compaction: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly logger: StorageLogger;
 
   static open(opts: SqliteStorageOptions): SqliteStorage {
     return new SqliteStorage(opts);
@@ -83,9 +91,10 @@ export class SqliteStorage implements StorageBackend {
     this.prefix = o.prefix.replace(/\/+$/, '');
     this.clock = o.clock ?? Date.now;
     this.policy = { minRetainedRevisions: o.minRetainedRevisions, minRetainedMs: o.minRetainedMs };
+    this.logger = o.logger ?? stderrStorageLogger;
     this.db = new Database(o.path);
     try {
-      configure(this.db);
+      configure(this.db, o.path, this.logger);
       this.stmts = prepareStatements(this.db);
     } catch (err) {
       this.db.close();
@@ -95,7 +104,11 @@ export class SqliteStorage implements StorageBackend {
     this.compacted = this.stmts.getMeta.get(COMPACTED_REVISION)?.value ?? 0;
     this.committer = new GroupCommitter(this.db, this.stmts, this.clock, (events) => this.committed(events));
     if (o.compactionIntervalMs > 0) {
-      this.timer = setInterval(() => void this.compactByPolicy().catch(() => undefined), o.compactionIntervalMs);
+      this.timer = setInterval(() => {
+        this.compactByPolicy().catch((err: unknown) =>
+          this.logger.error('sqlite compaction failed; the next run retries', { path: this.path, err: describeError(err) }),
+        );
+      }, o.compactionIntervalMs);
       this.timer.unref();
     }
   }
@@ -107,6 +120,7 @@ export class SqliteStorage implements StorageBackend {
     }
     const name = this.fullKey(key);
     const value = encode(obj);
+    checkWritable(key, value);
     const out = await this.committer.submit({ kind: 'create', name, value });
     if (out.status === 'exists') throw new KeyExistsError(key, out.revision);
     if (out.status !== 'ok') throw new Error(`unexpected outcome of create: ${out.status}`);
@@ -120,7 +134,7 @@ export class SqliteStorage implements StorageBackend {
     if (at > 0) this.checkReadable(key, at);
     const row = at > 0 ? this.stmts.latestAt.get(name, at) : this.stmts.latest.get(name);
     if (!row || row.deleted) throw new KeyNotFoundError(key, at || this.revision);
-    return decode(name, row.value!, row.revision);
+    return decode(name, valueOf(key, row), row.revision);
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -140,6 +154,7 @@ export class SqliteStorage implements StorageBackend {
     const limit = opts.limit ?? 0;
     const { predicate } = opts;
     const items: StoredObject[] = [];
+    const tooLarge: string[] = [];
     let lastKey: string | undefined;
     let more = false;
     for (const row of this.stmts.list.iterate({ start, end, at })) {
@@ -148,10 +163,16 @@ export class SqliteStorage implements StorageBackend {
         break;
       }
       lastKey = row.name;
-      const obj = decode(row.name, row.value!, row.revision);
+      if (row.value === null) {
+        decodableOrLogged(this.logger, row.name, row.size ?? 0);
+        tooLarge.push(row.name.slice(this.prefix.length));
+        continue;
+      }
+      const obj = decode(row.name, row.value, row.revision);
       if (!predicate || predicate(obj)) items.push(obj);
     }
     const result: ListResult = { items, revision: at };
+    if (tooLarge.length > 0) result.tooLarge = tooLarge;
     if (more && lastKey !== undefined) {
       const next = lastKey + '\x00';
       result.continue = encodeContinue({ revision: at, start: next.slice(dir.length) });
@@ -167,11 +188,12 @@ export class SqliteStorage implements StorageBackend {
       this.ensureOpen(key);
       const row = this.stmts.latest.get(name);
       if (!row || row.deleted) throw new KeyNotFoundError(key, this.revision);
-      const current = row.value!;
+      const current = valueOf(key, row);
       if (opts.preconditions) checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
       const next = await tryUpdate(decode(name, current, row.revision), { revision: row.revision });
       const value = encode(next);
       if (sameStored(value, current)) return decode(name, current, row.revision);
+      checkWritable(key, value);
       this.ensureOpen(key);
       const out = await this.committer.submit({ kind: 'update', name, value, expect: row.revision, prevValue: current });
       if (out.status === 'ok') return written(next, out.event.revision);
@@ -185,7 +207,7 @@ export class SqliteStorage implements StorageBackend {
       this.ensureOpen(key);
       const row = this.stmts.latest.get(name);
       if (!row || row.deleted) throw new KeyNotFoundError(key, this.revision);
-      const current = row.value!;
+      const current = valueOf(key, row);
       if (opts.preconditions) checkPreconditions(key, opts.preconditions, decode(name, current, row.revision));
       if (opts.validateDeletion) await opts.validateDeletion(decode(name, current, row.revision));
       this.ensureOpen(key);
@@ -216,6 +238,8 @@ export class SqliteStorage implements StorageBackend {
         ? this.stmts.eventsAfterInRange.all({ after: from, start: name, end: prefixEnd(name) })
         : this.stmts.eventsAfterForKey.all({ after: from, name });
       for (const row of rows) {
+        // A value too large to decode (written before the limit) is left out, as lists leave it out.
+        if (!replayable(row, this.logger)) continue;
         if (!deliver(channel, fromRow(row), opts.predicate)) return channel;
       }
     }
@@ -247,6 +271,7 @@ export class SqliteStorage implements StorageBackend {
       const from = this.stmts.oldest.get()?.revision ?? revision;
       this.compacted = revision;
       await compactLog(this.db, this.stmts, from - 1, revision, () => !this.closed);
+      await returnFreePages(this.db, () => !this.closed);
     });
     this.compaction = run.catch(() => undefined);
     return run;
@@ -329,4 +354,27 @@ function fromRow(row: EventRow): CommittedEvent {
     prevRevision: row.prev_revision,
     prevValue: row.prev_value,
   };
+}
+
+/** The row's value; CorruptObjError when it was too large to read (schema.ts leaves it NULL). */
+function valueOf(key: string, row: LogRow): string {
+  if (row.value === null) throw new CorruptObjError(key, row.size ?? 0, MAX_DECODED_VALUE_BYTES, row.revision);
+  return row.value;
+}
+
+/** Never store what could not be read back. The API's own, smaller limit refuses such objects first. */
+function checkWritable(key: string, value: string): void {
+  // A JS string's UTF-8 size is at most 3 bytes per UTF-16 unit: most values need no count.
+  if (value.length * 3 <= MAX_DECODED_VALUE_BYTES) return;
+  const size = Buffer.byteLength(value);
+  if (size > MAX_DECODED_VALUE_BYTES) {
+    throw new InvalidObjError(`the object at ${key} is too large to store (${size} bytes, the limit is ${MAX_DECODED_VALUE_BYTES} bytes)`, key);
+  }
+}
+
+/** False (and logged) when an event's value or previous value is too large to decode. */
+function replayable(row: EventRow, logger: StorageLogger): boolean {
+  const valueOk = row.value !== null || row.deleted === 1 || decodableOrLogged(logger, row.name, row.size ?? 0);
+  const prevOk = row.prev_value !== null || row.created === 1 || decodableOrLogged(logger, row.name, row.prev_size ?? 0);
+  return valueOk && prevOk;
 }
