@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
@@ -173,11 +173,32 @@ export async function startEtcd(opts: { tls?: EtcdTLS } = {}): Promise<EtcdServe
       // SIGSTOP/SIGCONT freeze and thaw it (a hung member); they end nothing, so there is no exit to wait for.
       if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
         child?.kill(signal);
+        // kill() returns before the stop takes effect: one thread takes the signal and then stops
+        // the others, which may answer a request meanwhile on a busy machine. Wait until all have.
+        if (signal === 'SIGSTOP' && child?.pid) await waitAllThreadsStopped(child.pid);
         return;
       }
       await terminate(signal);
     },
   };
+}
+
+/** Polls /proc until every thread of `pid` is in the stopped state (T); bounded. */
+async function waitAllThreadsStopped(pid: number): Promise<void> {
+  const deadline = Date.now() + STOP_GRACE_MS;
+  for (;;) {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const states = await Promise.all(
+      tasks.map(async (tid) => {
+        const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+        // The state is the field after the parenthesised command name; a thread gone meanwhile counts as stopped.
+        return stat === '' ? 'T' : (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+      }),
+    );
+    if (states.every((st) => st === 'T' || st === 't')) return;
+    if (Date.now() > deadline) throw new Error(`etcd (pid ${pid}) did not stop after SIGSTOP: thread states ${states.join('')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 export interface TcpProxy {
