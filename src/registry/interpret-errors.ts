@@ -1,12 +1,12 @@
 import {
-  newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, newResourceExpired, newServiceUnavailable, newTimeout,
+  newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, newRequestEntityTooLarge, newResourceExpired, newServiceUnavailable, newTimeout,
   type GroupResource,
 } from '../apimachinery/status-error.js';
 import { failureStatus } from '../apimachinery/status.js';
 import { StatusError } from '../apimachinery/status-error.js';
 import { InvalidContinueError } from '../storage/continue-token.js';
 import {
-  isConflict, isCorruptObj, isExpired, isKeyExists, isKeyNotFound, isStorageError, isTooLargeResourceVersion, isUnavailable, InvalidObjError,
+  isConflict, isCorruptObj, isExpired, isKeyExists, isKeyNotFound, isObjectTooLarge, isStorageError, isTooLargeResourceVersion, isUnavailable, InvalidObjError,
 } from '../storage/errors.js';
 
 /**
@@ -37,5 +37,7 @@ export function interpretStorageError(err: unknown, gr: GroupResource, name: str
   // kube's corrupt-object answer: the stored value cannot be served, and a retry will not change that.
   if (isCorruptObj(err)) return newInternalError(err.message);
   if (err instanceof InvalidObjError) return newBadRequest(err.message);
+  // etcd refuses such a write ("request is too large"); naming the limit tells the client what to shrink.
+  if (isObjectTooLarge(err)) return newRequestEntityTooLarge(`Request entity too large: ${err.message}`);
   return new StatusError(failureStatus(500, 'InternalError', `Internal error occurred: ${err.message}`));
 }

@@ -23,6 +23,7 @@ export type StorageErrorCode =
   | 'TooLargeResourceVersion'
   | 'InvalidObj'
   | 'CorruptObj'
+  | 'ObjectTooLarge'
   | 'Unavailable';
 
 export class KeyNotFoundError extends StorageError {
@@ -78,6 +79,14 @@ export class CorruptObjError extends StorageError {
   }
 }
 
+/** An object to write whose stored form is over the limit for one value (value-limit.ts); the API answers 413. */
+export class ObjectTooLargeError extends StorageError {
+  readonly code = 'ObjectTooLarge';
+  constructor(key: string, readonly size: number, readonly limit: number) {
+    super(`the object is ${size} bytes when stored, more than the limit of ${limit} bytes`, key);
+  }
+}
+
 /** The backend cannot be reached now; the API answers 503 and the client retries. */
 export class UnavailableError extends StorageError {
   readonly code = 'Unavailable';
@@ -95,6 +104,7 @@ export const isExpired = (err: unknown): err is ExpiredError => err instanceof E
 export const isTooLargeResourceVersion = (err: unknown): err is TooLargeResourceVersionError =>
   err instanceof TooLargeResourceVersionError;
 export const isCorruptObj = (err: unknown): err is CorruptObjError => err instanceof CorruptObjError;
+export const isObjectTooLarge = (err: unknown): err is ObjectTooLargeError => err instanceof ObjectTooLargeError;
 export const isUnavailable = (err: unknown): err is UnavailableError => err instanceof UnavailableError;
 
 /**

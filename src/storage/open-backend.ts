@@ -4,6 +4,7 @@ import { Etcd3Storage } from './etcd3/etcd3-storage.js';
 import type { StorageBackend } from './interfaces.js';
 import type { StorageLogger } from './logger.js';
 import { SqliteStorage } from './sqlite/sqlite-storage.js';
+import { MAX_STORED_VALUE_BYTES } from './value-limit.js';
 
 export interface BackendOptions {
   /** etcd URLs; empty means the embedded SQLite database in dataDir. */
@@ -29,7 +30,13 @@ export interface OpenedBackend {
 /** Chooses and opens the backend the flags ask for, with its compaction running. */
 export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> {
   if (opts.etcdServers.length > 0) {
-    const backend = await Etcd3Storage.connect({ endpoints: opts.etcdServers, prefix: opts.etcdPrefix, tls: opts.etcdTLS, logger: opts.logger });
+    const backend = await Etcd3Storage.connect({
+      endpoints: opts.etcdServers,
+      prefix: opts.etcdPrefix,
+      tls: opts.etcdTLS,
+      logger: opts.logger,
+      maxValueBytes: MAX_STORED_VALUE_BYTES,
+    });
     const stop = startCompactor({ backend, intervalMs: opts.compactionIntervalMs, onError: opts.onCompactionError });
     return {
       backend,
@@ -43,6 +50,13 @@ export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> 
   }
   const path = join(opts.dataDir, 'state.db');
   // SQLite compacts by its own policy (keeps the newest 1000 revisions and the last 5 minutes).
-  const backend = SqliteStorage.open({ path, prefix: opts.etcdPrefix, compactionIntervalMs: opts.compactionIntervalMs, logger: opts.logger });
+  const backend = SqliteStorage.open({
+    path,
+    prefix: opts.etcdPrefix,
+    compactionIntervalMs: opts.compactionIntervalMs,
+    logger: opts.logger,
+    // Objects a kube-apiserver on a default etcd could store, and no larger: the same bound on both backends.
+    maxValueBytes: MAX_STORED_VALUE_BYTES,
+  });
   return { backend, checkName: 'storage', description: `SQLite ${path}`, close: () => backend.close() };
 }

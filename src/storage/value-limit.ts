@@ -1,4 +1,4 @@
-import { CorruptObjError } from './errors.js';
+import { CorruptObjError, ObjectTooLargeError } from './errors.js';
 import type { StorageLogger } from './logger.js';
 
 /**
@@ -26,4 +26,20 @@ export function decodableOrLogged(logger: StorageLogger, key: string, size: numb
   if (size <= limit) return true;
   logger.error('skipping a stored object too large to decode', { key, bytes: size, limitBytes: limit });
   return false;
+}
+
+/**
+ * The largest value a write may store (bytes of its JSON): etcd's default
+ * --max-request-bytes, which bounds every object kube-apiserver stores, so an
+ * object that fits here fits any etcd kube would run against, and SQLite keeps
+ * the same bound.
+ */
+export const MAX_STORED_VALUE_BYTES = 1536 * 1024;
+
+/** Throws ObjectTooLargeError when the encoded value is over MAX_STORED_VALUE_BYTES. */
+export function checkStoredValueSize(key: string, value: string | Buffer, limit = MAX_STORED_VALUE_BYTES): void {
+  // A string's UTF-8 size lies between its length and three times it: count bytes only in between.
+  if (typeof value === 'string' && value.length * 3 <= limit) return;
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  if (size > limit) throw new ObjectTooLargeError(key, size, limit);
 }

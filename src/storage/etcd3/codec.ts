@@ -4,14 +4,16 @@
  */
 import { ConflictError, InvalidObjError } from '../errors.js';
 import type { Preconditions, StoredObject } from '../interfaces.js';
-import { checkValueSize } from '../value-limit.js';
+import { checkStoredValueSize, checkValueSize } from '../value-limit.js';
 
-/** The bytes to store: a copy of obj without metadata.resourceVersion (obj is not changed). */
-export function encodeObject(key: string, obj: StoredObject): Buffer {
+/** The bytes to store: a copy of obj without metadata.resourceVersion (obj is not changed); ObjectTooLargeError over maxBytes. */
+export function encodeObject(key: string, obj: StoredObject, maxBytes: number): Buffer {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new InvalidObjError(`object to store at ${key} is not a JSON object`, key);
   }
-  return Buffer.from(JSON.stringify(withoutResourceVersion(obj)));
+  const value = Buffer.from(JSON.stringify(withoutResourceVersion(obj)));
+  checkStoredValueSize(key, value, maxBytes);
+  return value;
 }
 
 export function withoutResourceVersion(obj: StoredObject): StoredObject {

@@ -35,6 +35,7 @@ import type {
 import { stderrStorageLogger, type StorageLogger } from '../logger.js';
 import { WatchChannel } from '../watch-channel.js';
 import { createEtcd3Client, type Etcd3ClientOptions } from './client.js';
+import { MAX_DECODED_VALUE_BYTES } from '../value-limit.js';
 import { checkPreconditions, decodeObject, encodeObject, jsonEqual, withoutResourceVersion } from './codec.js';
 import { isCompactedError, isFutureRevisionError, isRequestTooLargeError, mapEtcdError, unavailable } from './errors.js';
 import { listEtcd } from './etcd3-list.js';
@@ -59,6 +60,8 @@ export interface Etcd3StorageOptions {
   requestTimeoutMs?: number;
   /** Where values skipped by a list (too large to decode) are reported. */
   logger?: StorageLogger;
+  /** The largest value a write may store; default the largest one that is read back (value-limit.ts). The server passes etcd's default 1.5 MiB. */
+  maxValueBytes?: number;
 }
 
 export interface Etcd3ConnectOptions extends Etcd3ClientOptions, Etcd3StorageOptions {}
@@ -79,6 +82,7 @@ export class Etcd3Storage implements StorageBackend {
   private closed = false;
   private readonly watchers = new Set<Watcher>();
   private readonly logger: StorageLogger;
+  private readonly maxValueBytes: number;
 
   /** Uses an existing client (many prefixes may share one); close() then leaves the client open. */
   constructor(
@@ -89,6 +93,7 @@ export class Etcd3Storage implements StorageBackend {
     this.prefix = normalizePrefix(opts.prefix ?? '/registry');
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.logger = opts.logger ?? stderrStorageLogger;
+    this.maxValueBytes = opts.maxValueBytes ?? MAX_DECODED_VALUE_BYTES;
   }
 
   /** Connects with a client of its own, closed by close(). Does not wait for etcd: check() does. */
@@ -102,7 +107,7 @@ export class Etcd3Storage implements StorageBackend {
       throw new InvalidObjError('resourceVersion should not be set on objects to be created', key);
     }
     const full = etcdKey(this.prefix, key);
-    const value = encodeObject(key, obj);
+    const value = encodeObject(key, obj, this.maxValueBytes);
     const resp = await this.txn(key, {
       compare: [{ key: Buffer.from(full), target: 'Create', result: 'Equal', create_revision: 0 }],
       success: [{ request_put: { key: Buffer.from(full), value } }],
@@ -147,7 +152,7 @@ export class Etcd3Storage implements StorageBackend {
         fresh = true;
         continue;
       }
-      const value = encodeObject(key, next);
+      const value = encodeObject(key, next, this.maxValueBytes);
       const resp = await this.txn(key, {
         compare: [{ key: full, target: 'Mod', result: 'Equal', mod_revision: state.modRevision }],
         success: [{ request_put: { key: full, value } }],

@@ -23,7 +23,7 @@ import type {
   WatchOptions,
 } from '../interfaces.js';
 import { stderrStorageLogger, type StorageLogger } from '../logger.js';
-import { decodableOrLogged, MAX_DECODED_VALUE_BYTES } from '../value-limit.js';
+import { checkStoredValueSize, decodableOrLogged, MAX_DECODED_VALUE_BYTES } from '../value-limit.js';
 import { WatchChannel } from '../watch-channel.js';
 import { decode, encode, sameStored, written } from './codec.js';
 import { COMPACTED_REVISION, compactionTarget, compactLog } from './compactor.js';
@@ -48,6 +48,8 @@ export interface SqliteStorageOptions {
   clock?: () => number;
   /** Where compaction failures, skipped oversized values and the one-time vacuum conversion are reported. */
   logger?: StorageLogger;
+  /** The largest value a write may store; default the largest one that is read back (value-limit.ts). The server passes etcd's 1.5 MiB. */
+  maxValueBytes?: number;
 }
 
 const DEFAULTS = {
@@ -85,6 +87,8 @@ export class SqliteStorage implements StorageBackend {
     return new SqliteStorage(opts);
   }
 
+  private readonly maxValueBytes: number;
+
   private constructor(opts: SqliteStorageOptions) {
     const o = { ...DEFAULTS, ...opts };
     this.path = o.path;
@@ -92,6 +96,7 @@ export class SqliteStorage implements StorageBackend {
     this.clock = o.clock ?? Date.now;
     this.policy = { minRetainedRevisions: o.minRetainedRevisions, minRetainedMs: o.minRetainedMs };
     this.logger = o.logger ?? stderrStorageLogger;
+    this.maxValueBytes = o.maxValueBytes ?? MAX_DECODED_VALUE_BYTES;
     this.db = new Database(o.path);
     try {
       configure(this.db, o.path, this.logger);
@@ -120,7 +125,7 @@ export class SqliteStorage implements StorageBackend {
     }
     const name = this.fullKey(key);
     const value = encode(obj);
-    checkWritable(key, value);
+    checkStoredValueSize(key, value, this.maxValueBytes);
     const out = await this.committer.submit({ kind: 'create', name, value });
     if (out.status === 'exists') throw new KeyExistsError(key, out.revision);
     if (out.status !== 'ok') throw new Error(`unexpected outcome of create: ${out.status}`);
@@ -193,7 +198,7 @@ export class SqliteStorage implements StorageBackend {
       const next = await tryUpdate(decode(name, current, row.revision), { revision: row.revision });
       const value = encode(next);
       if (sameStored(value, current)) return decode(name, current, row.revision);
-      checkWritable(key, value);
+      checkStoredValueSize(key, value, this.maxValueBytes);
       this.ensureOpen(key);
       const out = await this.committer.submit({ kind: 'update', name, value, expect: row.revision, prevValue: current });
       if (out.status === 'ok') return written(next, out.event.revision);
@@ -360,16 +365,6 @@ function fromRow(row: EventRow): CommittedEvent {
 function valueOf(key: string, row: LogRow): string {
   if (row.value === null) throw new CorruptObjError(key, row.size ?? 0, MAX_DECODED_VALUE_BYTES, row.revision);
   return row.value;
-}
-
-/** Never store what could not be read back. The API's own, smaller limit refuses such objects first. */
-function checkWritable(key: string, value: string): void {
-  // A JS string's UTF-8 size is at most 3 bytes per UTF-16 unit: most values need no count.
-  if (value.length * 3 <= MAX_DECODED_VALUE_BYTES) return;
-  const size = Buffer.byteLength(value);
-  if (size > MAX_DECODED_VALUE_BYTES) {
-    throw new InvalidObjError(`the object at ${key} is too large to store (${size} bytes, the limit is ${MAX_DECODED_VALUE_BYTES} bytes)`, key);
-  }
 }
 
 /** False (and logged) when an event's value or previous value is too large to decode. */
