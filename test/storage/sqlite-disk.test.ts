@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { Cacher } from '../../src/storage/cacher/index.js';
-import { InvalidObjError, isCorruptObj } from '../../src/storage/errors.js';
+import { isCorruptObj, isObjectTooLarge } from '../../src/storage/errors.js';
 import type { StoredObject, WatchEvent } from '../../src/storage/interfaces.js';
 import type { StorageLogger } from '../../src/storage/logger.js';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
@@ -128,7 +128,7 @@ test('a value too large to decode is skipped by lists, replays and the watch cac
     return true;
   });
   await assert.rejects(storage.guaranteedUpdate('/configmaps/default/huge', (cur) => cur), isCorruptObj);
-  await assert.rejects(storage.create('/configmaps/default/new', cm('new', { big: 'y'.repeat(MAX_DECODED_VALUE_BYTES) })), (err: unknown) => err instanceof InvalidObjError);
+  await assert.rejects(storage.create('/configmaps/default/new', cm('new', { big: 'y'.repeat(MAX_DECODED_VALUE_BYTES) })), isObjectTooLarge, 'never stores what it could not read back');
 
   // A watch replaying history from before the oversized row delivers the rest.
   const watcher = storage.watch('/configmaps', { recursive: true, revision: 1 });
