@@ -17,7 +17,7 @@ import { RBACAuthorizer } from '../src/auth/authorizer/rbac/rbac-authorizer.js';
 import { rbacPrefix, RBACInformers } from '../src/auth/authorizer/rbac/rbac-informers.js';
 import type { StoredObject } from '../src/storage/interfaces.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
-import { agentFor, call, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
+import { agentFor, call, cpuSeconds, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
 import { fmt, median, percentile, printTable } from './table.js';
 
 const GET_OPS = Number(process.env.BENCH_AUTHZ_GET_OPS ?? 2000);
@@ -173,18 +173,6 @@ interface Sample {
   latenciesMs: number[];
   /** The server's CPU seconds (user + system) over all rounds. */
   cpuS: number;
-}
-
-/**
- * CPU seconds a process has used, from /proc/<pid>/stat (utime + stime, in
- * USER_HZ ticks, 100 on Linux): unlike wall time it does not count the
- * other work on this shared machine.
- */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name start at field 3; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** One round: GET_OPS requests at concurrency c, each timed. */

@@ -4,6 +4,7 @@
  * on 127.0.0.1 ephemeral ports, stopped by pid, through keep-alive https agents.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import { entryArgs, repoRoot } from '../test/helpers/frontdoor.js';
 import { median } from './table.js';
@@ -89,6 +90,18 @@ export async function startBareJsonServer(pkiDir: string, bodyFile: string): Pro
     proc.once('exit', (code) => reject(new Error(`bare https server exited with ${code}`)));
   });
   return { proc, pid: proc.pid!, port };
+}
+
+/**
+ * CPU seconds a process has used, from /proc/<pid>/stat (utime + stime, in
+ * USER_HZ ticks, 100 on Linux): unlike wall time it does not count the
+ * other work on this shared machine.
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** SIGTERM by pid, then waits for the exit (SIGKILL after 20 s). */
