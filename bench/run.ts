@@ -5,6 +5,7 @@ import { benchAuthz } from './authz.js';
 import { benchCodec } from './codec.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
+import { benchStorm } from './storm.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: benchApi,
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   apply: benchApply,
   authz: benchAuthz,
   codec: benchCodec,
+  storm: benchStorm,
 };
 
 const only = process.argv[2];
