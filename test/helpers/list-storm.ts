@@ -18,11 +18,18 @@ export interface StormProgress {
   errors: number;
 }
 
+/** Latency percentiles in ms. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface StormSummary extends StormProgress {
-  /** Latency of each answered LIST (200), ms. */
-  okMs: number[];
-  /** Latency of each 429, ms. */
-  tooManyMs: number[];
+  /** Latency of the answered LISTs (200). */
+  okMs: Latency;
+  /** Latency of the 429s. */
+  tooManyMs: Latency;
   /** The storm process's CPU time over its wall time (1.0: one core busy all along). */
   cpuBusy: number;
   wallMs: number;
@@ -149,10 +156,15 @@ async function runStorm(opts: StormOptions): Promise<void> {
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  console.log(JSON.stringify({ type: 'summary', ...counts, okMs, tooManyMs, samples, wallMs, cpuBusy: (cpu.user + cpu.system) / 1000 / wallMs }));
+  const summary = { type: 'summary', ...counts, okMs: latency(okMs), tooManyMs: latency(tooManyMs), samples, wallMs, cpuBusy: (cpu.user + cpu.system) / 1000 / wallMs };
+  // Exit only once the line is out: stdout to a pipe is written asynchronously.
+  process.stdout.write(`${JSON.stringify(summary)}\n`, () => process.exit(0));
 }
 
-if (process.env.STORM && process.argv[1]?.includes('list-storm')) {
-  await runStorm(JSON.parse(process.env.STORM) as StormOptions);
-  process.exit(0);
+function latency(xs: number[]): Latency {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!);
+  return { p50: at(50), p99: at(99), max: at(100) };
 }
+
+if (process.env.STORM && process.argv[1]?.includes('list-storm')) await runStorm(JSON.parse(process.env.STORM) as StormOptions);
