@@ -156,7 +156,7 @@ function copy(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
 }
 
-export type Encoding = 'json' | 'yaml' | 'truncated' | 'garbage';
+export type Encoding = 'json' | 'yaml' | 'truncated' | 'garbage' | 'protobuf';
 
 /** The body text for a value in an encoding: JSON, YAML, JSON cut short, or random text. */
 export function encode(value: unknown, encoding: Encoding, garbage: string, cut: number): { text: string; contentType: string } {
@@ -171,6 +171,9 @@ export function encode(value: unknown, encoding: Encoding, garbage: string, cut:
     }
     case 'garbage':
       return { text: garbage, contentType: 'application/json' };
+    case 'protobuf':
+      // kube's protobuf envelope magic, then whatever the generator made (text as bytes): not a valid Unknown.
+      return { text: `k8s\u0000${garbage}`, contentType: 'application/vnd.kubernetes.protobuf' };
   }
 }
 
@@ -194,7 +197,7 @@ function safeYAML(value: unknown): string {
   }
 }
 
-export const encoding = (): fc.Arbitrary<Encoding> => fc.constantFrom<Encoding>('json', 'json', 'json', 'yaml', 'truncated', 'garbage');
+export const encoding = (): fc.Arbitrary<Encoding> => fc.constantFrom<Encoding>('json', 'json', 'json', 'yaml', 'truncated', 'garbage', 'protobuf');
 
 export const fieldValidation = (): fc.Arbitrary<string> => fc.constantFrom('', '', 'Strict', 'Warn', 'Ignore', 'bogus');
 
