@@ -3,6 +3,7 @@ import { benchApi } from './api.js';
 import { benchApply } from './apply.js';
 import { benchAuthz } from './authz.js';
 import { benchCodec } from './codec.js';
+import { benchInputChecks } from './input-checks.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 import { benchStorm } from './storm.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   authz: benchAuthz,
   codec: benchCodec,
   storm: benchStorm,
+  input: benchInputChecks,
 };
 
 const only = process.argv[2];

@@ -3,6 +3,7 @@ import { newUnauthorized } from '../../apimachinery/status-error.js';
 import { setUser } from '../../endpoints/request/context.js';
 import type { Authenticator } from '../../auth/authenticator/authenticator.js';
 import type { Logger } from '../../observability/logger.js';
+import { describeError } from '../../storage/errors.js';
 
 export interface AuthenticationOptions {
   /** Includes anonymous when it is enabled: null means no user at all (401). */
@@ -25,7 +26,11 @@ export function withAuthentication(opts: AuthenticationOptions): RequestHandler 
     try {
       user = await opts.authenticator.authenticate(req);
     } catch (err) {
-      opts.logger.v(2).info('unable to authenticate the request', { path: req.path, err: err instanceof Error ? err.message : String(err) });
+      // A bad credential is the client's and logged only when asked (it would flood the log under
+      // attack); anything else (storage failing behind a token lookup) is the server's: an operator
+      // must see it. Both answer 401, as kube does.
+      if (err instanceof InvalidCredentialsError) opts.logger.v(2).info('unable to authenticate the request', { path: req.path, err: err.message });
+      else opts.logger.error('unable to authenticate the request', { path: req.path, err: describeError(err) });
       next(newUnauthorized());
       return;
     }
