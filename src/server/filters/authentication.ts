@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { newUnauthorized } from '../../apimachinery/status-error.js';
 import { setUser } from '../../endpoints/request/context.js';
-import type { Authenticator } from '../../auth/authenticator/authenticator.js';
+import { InvalidCredentialsError, type Authenticator } from '../../auth/authenticator/authenticator.js';
 import type { Logger } from '../../observability/logger.js';
 import { describeError } from '../../storage/errors.js';
 
