@@ -67,6 +67,11 @@ export interface ListOptions {
   /** Opaque token from a previous page's `continue`. */
   continue?: string;
   predicate?: Predicate;
+  /**
+   * Also return `keys`. The watch cache asks for them: it must hold each object
+   * under the key it is stored at, which its metadata need not spell.
+   */
+  withKeys?: boolean;
 }
 
 export interface ListResult {
@@ -77,6 +82,8 @@ export interface ListResult {
   continue?: string;
   /** How many keys remain after this page, when known (before the predicate). */
   remainingItemCount?: number;
+  /** With `withKeys`: each item's key, as the caller names keys, in the order of `items`. */
+  keys?: string[];
   /**
    * Keys (as the caller names them) whose stored value is too large to decode
    * (value-limit.ts): left out of `items` and logged, so that one such object
@@ -95,6 +102,11 @@ export interface WatchEvent {
   prevObject?: StoredObject;
   /** The revision of this event. */
   revision: number;
+  /**
+   * The changed object's key, as the watcher names keys; set by backends that
+   * know it (SQLite), so that the watch cache need not derive it from metadata.
+   */
+  key?: string;
   /** For ERROR: what went wrong (ExpiredError for a compacted revision, UnavailableError...). */
   error?: Error;
 }

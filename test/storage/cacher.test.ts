@@ -374,9 +374,57 @@ describe('watch cache', () => {
     assert.equal(got.metadata?.name, 'n2');
     await assert.rejects(cacher.get('/pods/default/missing', { match: 'NotOlderThan' }), KeyNotFoundError);
     assert.deepEqual(inst.counts, before, 'no backend reads');
-    // A default (consistent) list does reach the backend.
+    // A consistent (default) list is served from the cache too, once it has caught up
+    // (kube's ConsistentListFromCache, below); only a paged one reaches the backend.
     await cacher.list('/pods');
+    assert.equal(inst.counts.list, before.list);
+    await cacher.list('/pods', { limit: 2 });
     assert.equal(inst.counts.list, before.list + 1);
+  });
+
+  test('a consistent unpaged list is answered by the cache once caught up, with the backend\'s items, order and keys', async () => {
+    const { backend, inst, cacher } = await started();
+    for (const [ns, name, i] of [['b', 'y', '1'], ['a', 'z', '0'], ['a', 'b', '1'], ['ab', 'x', '0']] as const) {
+      await cacher.create(`/pods/${ns}/${name}`, pod(name, { i }, ns));
+    }
+    // Stored under a key its metadata does not spell: the cache holds it where the backend does.
+    await cacher.create('/pods/a/odd', pod('elsewhere', { i: '1' }, 'other'));
+    const deleted = await cacher.create('/pods/b/gone', pod('gone', {}, 'b'));
+    await cacher.delete('/pods/b/gone');
+    const updated = await cacher.guaranteedUpdate('/pods/a/z', (cur) => ({ ...cur, spec: { n: 2 } }));
+    // A write elsewhere moves the backend's revision past everything the pods cache has seen.
+    const other = await backend.create('/configmaps/default/x', { metadata: { name: 'x', namespace: 'default' } });
+    const odd = (o: StoredObject) => o.metadata?.labels?.['i' as never] === '1';
+    const before = inst.counts.list;
+    const cases: [string, ListOptions][] = [['/pods', {}], ['/pods/a', {}], ['/pods/a/', { withKeys: true }], ['/pods', { predicate: odd, withKeys: true }], ['/pods/none', {}]];
+    for (const [prefix, opts] of cases) {
+      const fromCache = await cacher.list(prefix, opts);
+      const fromBackend = await backend.list(prefix, opts);
+      assert.deepEqual(fromCache.items, fromBackend.items, `items of ${prefix}`);
+      assert.deepEqual(fromCache.keys, fromBackend.keys, `keys of ${prefix}`);
+      assert.ok(fromCache.revision >= rvOf(other), 'not older than any write acknowledged before the list');
+    }
+    assert.equal(inst.counts.list, before, 'the backend was not listed');
+    const all = await cacher.list('/pods');
+    assert.deepEqual(all.items.map((o) => o.metadata?.name), ['b', 'elsewhere', 'z', 'x', 'y']);
+    assert.equal(rvOf(all.items[2] as StoredObject), rvOf(updated), 'read-your-writes');
+    assert.ok(!all.items.some((o) => rvOf(o) === rvOf(deleted)));
+  });
+
+  test('a backend that does not notify progress (etcd here) keeps answering consistent gets and lists itself', async () => {
+    const db = await openSqlite();
+    const inst = instrument(db.backend);
+    // Without progress notifications a quiet resource's cache could never confirm it is current.
+    const silent = new Proxy(inst.backend, { get: (t, p, r) => (p === 'notifiesProgress' ? undefined : Reflect.get(t, p, r)) });
+    const cacher = new Cacher({ storage: silent, resourcePrefix: '/pods' });
+    closers.push(db.close, () => cacher.stop());
+    await cacher.start();
+    await cacher.create('/pods/default/a', pod('a'));
+    const before = { ...inst.counts };
+    assert.deepEqual((await cacher.list('/pods')).items.map((o) => o.metadata?.name), ['a']);
+    assert.equal((await cacher.get('/pods/default/a')).metadata?.name, 'a');
+    assert.equal(inst.counts.list, before.list + 1);
+    assert.equal(inst.counts.get, before.get + 1);
   });
 
   test('NotOlderThan a revision the cache never reaches: TooLargeResourceVersion', async () => {

@@ -79,10 +79,11 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 /**
  * kube's watch cache for one resource: one backend list+watch keeps the current
  * state and a window of recent events; watches are served from it, fanned out to
- * any number of watchers with shared event instances. Writes, lists without a
- * resourceVersion and reads at an exact revision pass through to the backend;
- * a consistent get is answered from the cache once it has caught up (see
- * consistentGet). Objects handed out are shared: callers must not mutate them.
+ * any number of watchers with shared event instances. Writes, paged lists
+ * without a resourceVersion and reads at an exact revision pass through to the
+ * backend; a consistent get or unpaged list is answered from the cache once it
+ * has caught up (see consistentGet). Objects handed out are shared: callers
+ * must not mutate them.
  */
 export class Cacher implements Storage {
   private readonly backend: Storage;
@@ -234,18 +235,14 @@ export class Cacher implements Storage {
   async list(prefix: string, opts: CacherListOptions = {}): Promise<ListResult> {
     const { match, ...rest } = opts;
     const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    if (match !== 'NotOlderThan' || rest.continue !== undefined || !dir.startsWith(this.prefixSlash)) {
-      return this.backend.list(prefix, rest);
+    if (rest.continue !== undefined || !dir.startsWith(this.prefixSlash)) return this.backend.list(prefix, rest);
+    if (match === 'NotOlderThan') {
+      if (await this.servableFromCache(rest.revision ?? 0, prefix)) return this.listFromCache(dir, rest);
+      return this.backend.list(prefix, { ...rest, revision: undefined });
     }
-    if (await this.servableFromCache(rest.revision ?? 0, prefix)) {
-      const pred = rest.predicate;
-      const items: StoredObject[] = [];
-      for (const [, obj] of this.cache.list((k) => k.startsWith(dir))) if (pred === undefined || pred(obj)) items.push(obj);
-      return { items, revision: this.cache.revision };
-    }
-    return this.backend.list(prefix, { ...rest, revision: undefined });
+    if (match === undefined && !rest.revision && !rest.limit && this.backend.notifiesProgress) return this.consistentList(prefix, dir, rest);
+    return this.backend.list(prefix, rest);
   }
-
   watch(key: string, opts: CacherWatchOptions = {}): Watcher {
     const recursive = opts.recursive ?? false;
     const watchKey = recursive && !key.endsWith('/') ? `${key}/` : key;
@@ -269,24 +266,60 @@ export class Cacher implements Storage {
 
   /**
    * A consistent read (the latest state) served from the cache, as kube serves
-   * consistent lists from it: the backend's current revision bounds every write
+   * consistent reads from it: the backend's current revision bounds every write
    * acknowledged before this read, so once the cache has reached it, the cache
    * answers. Otherwise (not synced, or not caught up in time) the backend does.
    * Only for a backend that notifies progress: without it, a quiet resource's
    * cache would never reach the revision that other resources' writes moved on.
    */
   private async consistentGet(key: string): Promise<StoredObject> {
-    if (this.isReady) {
-      const current = await this.backend.currentRevision();
-      const fresh =
-        this.cache.revision >= current ||
-        (await this.cache.waitUntilFresh(current, this.freshnessTimeoutMs, key).then(
-          () => true,
-          () => false,
-        ));
-      if (fresh && this.isReady) return this.fromCache(key);
-    }
+    if (await this.caughtUp(key)) return this.fromCache(key);
     return this.backend.get(key);
+  }
+
+  /**
+   * A consistent unpaged list from the cache, on the same terms as consistentGet
+   * (kube's ConsistentListFromCache). A paged one stays with the backend, whose
+   * continue tokens the later pages need, as kube's cache did before 1.31; and
+   * so does one over a key the cache left out as too large, which the backend
+   * reports in `tooLarge`.
+   */
+  private async consistentList(prefix: string, dir: string, opts: ListOptions): Promise<ListResult> {
+    if ((await this.caughtUp(prefix)) && !this.holdsTooLargeUnder(dir)) return this.listFromCache(dir, opts);
+    return this.backend.list(prefix, opts);
+  }
+
+  /** True once the cache reflects the backend's current revision (waiting for it, bounded); false if not synced or not in time. */
+  private async caughtUp(key: string): Promise<boolean> {
+    if (!this.isReady) return false;
+    const current = await this.backend.currentRevision();
+    const fresh =
+      this.cache.revision >= current ||
+      (await this.cache.waitUntilFresh(current, this.freshnessTimeoutMs, key).then(
+        () => true,
+        () => false,
+      ));
+    return fresh && this.isReady;
+  }
+
+  private holdsTooLargeUnder(dir: string): boolean {
+    for (const key of this.tooLarge) if (key.startsWith(dir)) return true;
+    return false;
+  }
+
+  /** Every cached object under `dir` that passes the predicate, in key order, at the cache's revision. */
+  private listFromCache(dir: string, opts: ListOptions): ListResult {
+    const pred = opts.predicate;
+    const items: StoredObject[] = [];
+    const keys: string[] | undefined = opts.withKeys ? [] : undefined;
+    for (const [key, obj] of this.cache.list((k) => k.startsWith(dir))) {
+      if (pred !== undefined && !pred(obj)) continue;
+      items.push(obj);
+      keys?.push(key);
+    }
+    const result: ListResult = { items, revision: this.cache.revision };
+    if (keys) result.keys = keys;
+    return result;
   }
 
   /** The cached object; a key the cache left out as too large is the backend's to answer (CorruptObjError). */

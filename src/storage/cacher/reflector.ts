@@ -9,6 +9,7 @@ export interface ReflectorOptions {
   backend: Storage;
   /** The resource prefix, ending in "/". */
   prefix: string;
+  /** An object's key, for a backend whose lists and events do not carry keys (WatchEvent.key). */
   keyFunc(obj: StoredObject): string;
   cache: WatchCache;
   clock: CacherClock;
@@ -70,10 +71,11 @@ export class Reflector {
   /** Returns when a relist is needed (or on stop); throws when the backend fails. */
   private async listAndWatch(): Promise<void> {
     const { backend, prefix, keyFunc, cache } = this.opts;
-    const list = await backend.list(prefix);
+    const list = await backend.list(prefix, { withKeys: true });
     if (this.stopped) return;
+    // The backend's keys when it gives them: an object's metadata need not spell the key it is stored at.
     cache.replace(
-      list.items.map((obj): [string, StoredObject] => [keyFunc(obj), obj]),
+      list.items.map((obj, i): [string, StoredObject] => [list.keys?.[i] ?? keyFunc(obj), obj]),
       list.revision,
     );
     this.opts.onTooLarge(list.tooLarge ?? []);
@@ -139,7 +141,7 @@ export class Reflector {
         default:
           // A backend never sends history older than asked for; guard against replays after a reconnect.
           if (ev.revision < cache.revision) break;
-          this.opts.onDispatch(cache.apply(ev.type, keyFunc(ev.object), ev.object, ev.revision));
+          this.opts.onDispatch(cache.apply(ev.type, ev.key ?? keyFunc(ev.object), ev.object, ev.revision));
           delivered = true;
       }
     }

@@ -18,6 +18,8 @@ interface Waiter {
  */
 export class WatchCache {
   private readonly store = new Map<string, StoredObject>();
+  /** The store's keys in order, made by the first list after a key came or went (an update keeps it). */
+  private sortedKeys: string[] | undefined;
   /** Objects per namespace, kept as events apply, so the in-flight limit can price a LIST without scanning. */
   private readonly perNamespace = new Map<string, number>();
   /** Ring buffer of the last `capacity` events, oldest at `head`. */
@@ -49,6 +51,7 @@ export class WatchCache {
   /** Replaces the whole state with a fresh list; the window starts empty at its revision. */
   replace(items: Iterable<[string, StoredObject]>, revision: number): void {
     this.store.clear();
+    this.sortedKeys = undefined;
     this.perNamespace.clear();
     for (const [key, obj] of items) {
       this.store.set(key, obj);
@@ -69,6 +72,7 @@ export class WatchCache {
     const kind: ObjectEventType = type === 'DELETED' ? 'DELETED' : prev === undefined ? 'ADDED' : 'MODIFIED';
     if (kind === 'DELETED') this.store.delete(key);
     else this.store.set(key, object);
+    if (kind !== 'MODIFIED') this.sortedKeys = undefined;
     if (prev !== undefined) this.countIn(prev, -1);
     if (kind !== 'DELETED') this.countIn(object, 1);
     const event = new CacheEvent(kind, key, object, prev, revision);
@@ -94,11 +98,15 @@ export class WatchCache {
     return namespace === undefined ? this.store.size : (this.perNamespace.get(namespace) ?? 0);
   }
 
-  /** The objects whose keys pass `match`, in key order. */
+  /**
+   * The objects whose keys pass `match`, in key order: the backends' order too,
+   * as kube's names are ASCII (UTF-16 code units and UTF-8 bytes sort alike there).
+   */
   list(match: (key: string) => boolean): [string, StoredObject][] {
+    this.sortedKeys ??= [...this.store.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out: [string, StoredObject][] = [];
-    for (const entry of this.store) if (match(entry[0])) out.push(entry);
-    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const key of this.sortedKeys) if (match(key)) out.push([key, this.store.get(key) as StoredObject]);
+    return out;
   }
 
   /** Every event after `revision`, oldest first; undefined when the window no longer reaches back that far. */

@@ -73,7 +73,7 @@ export class SqliteStorage implements StorageBackend {
   private readonly db: Database.Database;
   private readonly stmts: Statements;
   private readonly committer: GroupCommitter;
-  private readonly watchers = new WatcherSet();
+  private readonly watchers: WatcherSet;
   private readonly clock: () => number;
   private readonly policy: { minRetainedRevisions: number; minRetainedMs: number };
   private readonly timer: NodeJS.Timeout | undefined;
@@ -107,6 +107,7 @@ export class SqliteStorage implements StorageBackend {
     }
     this.revision = this.stmts.sequence.get()?.seq ?? 0;
     this.compacted = this.stmts.getMeta.get(COMPACTED_REVISION)?.value ?? 0;
+    this.watchers = new WatcherSet((name) => name.slice(this.prefix.length));
     this.committer = new GroupCommitter(this.db, this.stmts, this.clock, (events) => this.committed(events));
     if (o.compactionIntervalMs > 0) {
       this.timer = setInterval(() => {
@@ -159,6 +160,7 @@ export class SqliteStorage implements StorageBackend {
     const limit = opts.limit ?? 0;
     const { predicate } = opts;
     const items: StoredObject[] = [];
+    const keys: string[] | undefined = opts.withKeys ? [] : undefined;
     const tooLarge: string[] = [];
     let lastKey: string | undefined;
     let more = false;
@@ -174,9 +176,12 @@ export class SqliteStorage implements StorageBackend {
         continue;
       }
       const obj = decode(row.name, row.value, row.revision);
-      if (!predicate || predicate(obj)) items.push(obj);
+      if (predicate && !predicate(obj)) continue;
+      items.push(obj);
+      keys?.push(row.name.slice(this.prefix.length));
     }
     const result: ListResult = { items, revision: at };
+    if (keys) result.keys = keys;
     if (tooLarge.length > 0) result.tooLarge = tooLarge;
     if (more && lastKey !== undefined) {
       const next = lastKey + '\x00';
@@ -245,7 +250,7 @@ export class SqliteStorage implements StorageBackend {
       for (const row of rows) {
         // A value too large to decode (written before the limit) is left out, as lists leave it out.
         if (!replayable(row, this.logger)) continue;
-        if (!deliver(channel, fromRow(row), opts.predicate)) return channel;
+        if (!deliver(channel, fromRow(row), opts.predicate, row.name.slice(this.prefix.length))) return channel;
       }
     }
     remove = this.watchers.add({ name, recursive, predicate: opts.predicate, bookmarks: opts.bookmarks }, channel, Math.max(from, this.revision));

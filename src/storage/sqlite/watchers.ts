@@ -27,6 +27,9 @@ interface Entry extends WatchScope {
 export class WatcherSet {
   private readonly entries = new Set<Entry>();
 
+  /** keyOf turns a full stored name into the key as watchers name it (events carry it). */
+  constructor(private readonly keyOf: (name: string) => string) {}
+
   get size(): number {
     return this.entries.size;
   }
@@ -46,7 +49,7 @@ export class WatcherSet {
       for (const event of events) {
         if (event.revision <= entry.after || !covers(entry, event.name)) continue;
         entry.after = event.revision;
-        if (!deliver(entry.channel, event, entry.predicate)) {
+        if (!deliver(entry.channel, event, entry.predicate, this.keyOf(event.name))) {
           this.entries.delete(entry);
           open = false;
           break;
@@ -75,10 +78,10 @@ export function covers(scope: WatchScope, name: string): boolean {
  * Pushes one committed event to a channel; false when the channel is closed
  * (stopped, or ended here because the predicate or a stored value failed).
  */
-export function deliver(channel: WatchChannel, event: CommittedEvent, predicate: Predicate | undefined): boolean {
+export function deliver(channel: WatchChannel, event: CommittedEvent, predicate: Predicate | undefined, key: string): boolean {
   let out: WatchEvent | undefined;
   try {
-    out = toWatchEvent(event, predicate);
+    out = toWatchEvent(event, predicate, key);
   } catch (err) {
     channel.push({ type: 'ERROR', object: {}, revision: event.revision, error: err as Error });
     channel.close();
@@ -88,7 +91,7 @@ export function deliver(channel: WatchChannel, event: CommittedEvent, predicate:
 }
 
 /** Kube's etcd3 watcher semantics: leaving the predicate is a DELETED, entering an ADDED. */
-export function toWatchEvent(e: CommittedEvent, predicate: Predicate | undefined): WatchEvent | undefined {
+export function toWatchEvent(e: CommittedEvent, predicate: Predicate | undefined, key: string): WatchEvent | undefined {
   const revision = e.revision;
   const current = (): StoredObject => decode(e.name, e.value!, revision);
   const previous = (): StoredObject => decode(e.name, e.prevValue!, e.prevRevision);
@@ -97,19 +100,19 @@ export function toWatchEvent(e: CommittedEvent, predicate: Predicate | undefined
 
   if (e.created) {
     const obj = current();
-    return predicate && !predicate(obj) ? undefined : { type: 'ADDED', object: obj, revision };
+    return predicate && !predicate(obj) ? undefined : { type: 'ADDED', object: obj, revision, key };
   }
   const prevObject = previous();
   if (e.deleted) {
     if (predicate && !predicate(prevObject)) return undefined;
-    return { type: 'DELETED', object: gone(), prevObject, revision };
+    return { type: 'DELETED', object: gone(), prevObject, revision, key };
   }
   const obj = current();
-  if (!predicate) return { type: 'MODIFIED', object: obj, prevObject, revision };
+  if (!predicate) return { type: 'MODIFIED', object: obj, prevObject, revision, key };
   const now = predicate(obj);
   const before = predicate(prevObject);
-  if (now && before) return { type: 'MODIFIED', object: obj, prevObject, revision };
-  if (now) return { type: 'ADDED', object: obj, revision };
-  if (before) return { type: 'DELETED', object: gone(), prevObject, revision };
+  if (now && before) return { type: 'MODIFIED', object: obj, prevObject, revision, key };
+  if (now) return { type: 'ADDED', object: obj, revision, key };
+  if (before) return { type: 'DELETED', object: gone(), prevObject, revision, key };
   return undefined;
 }
