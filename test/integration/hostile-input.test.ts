@@ -51,6 +51,9 @@ describe('hostile input over HTTPS', () => {
     }
     expectCode(await raw('PATCH', `${CM}/target`, JSON.stringify([{ op: 'add', path: '', value: null }]), 'application/json-patch+json'), 422, /cannot unmarshal null/);
     expectCode(await raw('PATCH', `${CM}/target`, JSON.stringify({ $patch: 'bogus' }), 'application/strategic-merge-patch+json'), 400, /unknown patch type: bogus/);
+    // Found by the property suite: moving the whole object into its own metadata made it contain itself.
+    expectCode(await raw('PATCH', `${CM}/target`, JSON.stringify([{ op: 'move', from: '', path: '/metadata' }]), 'application/json-patch+json'), 422, /into its own child/);
+    expectCode(await raw('PATCH', `${CM}/target`, JSON.stringify([{ op: 'move', from: '/data', path: '/data/a/b' }]), 'application/json-patch+json'), 422, /into its own child/);
     // The object is untouched by all of that.
     assert.deepEqual((await c.get(`${CM}/target`)).json<Obj>().data, { a: '1' });
   });

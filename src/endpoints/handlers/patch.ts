@@ -3,6 +3,8 @@ import jsonpatch from 'fast-json-patch';
 import { newBadRequest, newUnsupportedMediaType, StatusError } from '../../apimachinery/status-error.js';
 import { failureStatus } from '../../apimachinery/status.js';
 import { setOwnProperty } from '../../apimachinery/own-property.js';
+import { newInvalid } from '../../apimachinery/invalid.js';
+import { invalid } from '../../apimachinery/validation/field-error.js';
 import type { KubeObject } from '../../registry/object.js';
 import { mediaTypeOf, readBody } from '../request-body.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
@@ -33,6 +35,14 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 export function applyJSONPatch(current: KubeObject, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw newBadRequest(`error decoding patch: cannot unmarshal ${typeof ops} into a list of operations`);
+  // RFC 6902 4.4: a value cannot move into its own child (the library would make the document contain itself).
+  const intoItself = ops.find((op: unknown) => {
+    const o = op as { op?: unknown; from?: unknown; path?: unknown } | null;
+    return o?.op === 'move' && typeof o.from === 'string' && typeof o.path === 'string' && o.path.startsWith(`${o.from}/`);
+  }) as { from: string; path: string } | undefined;
+  if (intoItself) {
+    throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', JSON.stringify(intoItself), `move operation cannot move "${intoItself.from}" into its own child "${intoItself.path}"`)]);
+  }
   try {
     return jsonpatch.applyPatch(current, ops as jsonpatch.Operation[], true, false).newDocument as unknown;
   } catch (err) {
