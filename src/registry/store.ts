@@ -78,6 +78,12 @@ export class Store {
   private readonly admit: Admit | undefined;
   /** The last timestamp made and its second: every write in the same second reuses the text. */
   private stamp = { second: NaN, text: '' };
+  /**
+   * A listed object per stored instance. The watch cache hands every list the
+   * same instances until they change, so each is typed once, and the typed one
+   * stays the same instance, which lets the list writer reuse its JSON.
+   */
+  private readonly listed = new WeakMap<StoredObject, KubeObject>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -204,7 +210,7 @@ export class Store {
         result = await this.storage.list(prefix, { revision, match: 'NotOlderThan', predicate });
       }
       // Reads are serialized, never changed: no copy (cached objects are shared, backend ones are fresh).
-      const items = result.items.map((o) => this.typed(o));
+      const items = result.items.map((o) => this.listedTyped(o));
       const out: ListResultAPI = { items, resourceVersion: String(result.revision) };
       if (result.continue) out.continue = result.continue;
       if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;
@@ -212,6 +218,16 @@ export class Store {
     } catch (err) {
       this.fail(err, '', opts.continue ? 'continue' : 'list');
     }
+  }
+
+  /** typed(obj), made once per stored instance: listed objects are shared between lists and must not be changed. */
+  private listedTyped(obj: StoredObject): KubeObject {
+    let typed = this.listed.get(obj);
+    if (typed === undefined) {
+      typed = this.typed(obj);
+      this.listed.set(obj, typed);
+    }
+    return typed;
   }
 
   /** The objects the watch cache holds (in `namespace` for a namespaced resource); undefined until it has synced. */

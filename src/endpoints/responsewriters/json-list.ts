@@ -1,15 +1,36 @@
 import type { Response } from 'express';
 import { auditResponseObject } from '../../audit/context.js';
 import { MEDIA_JSON } from '../negotiation.js';
+import { writeTurn } from './write-turns.js';
 
-/** About this much JSON text is made and written per turn of the event loop. */
+/** About this much JSON text is made and written per batch. */
 const BATCH_CHARS = 64 * 1024;
 
 /**
+ * JSON text per item instance. Lists served from the watch cache hand out the
+ * same item instances until an object changes (see Store's listed objects), so
+ * a storm of lists stringifies each object once, not once per list. Items must
+ * not be changed once listed; the text goes when the item does.
+ */
+const itemJSON = new WeakMap<object, string>();
+
+function jsonOf(item: unknown): string {
+  if (typeof item !== 'object' || item === null) return JSON.stringify(item) ?? 'null';
+  let text = itemJSON.get(item);
+  if (text === undefined) {
+    // An array holds `null` where JSON.stringify of the item alone gives undefined.
+    text = JSON.stringify(item) ?? 'null';
+    itemJSON.set(item, text);
+  }
+  return text;
+}
+
+/**
  * Writes a JSON list whose `items` come last, in batches of about 64 KiB of
- * text with a turn of the event loop between them (or a wait for 'drain' when
- * the socket is full), so that serializing a list of thousands of objects
- * never holds the event loop for long and only a batch at a time is buffered.
+ * text, each after a wait for 'drain' when the socket is full and for a write
+ * turn shared with every other large response (write-turns.ts), so that
+ * serializing lists of thousands of objects never holds the event loop for
+ * long, however many are in flight, and only a batch at a time is buffered.
  * The bytes are exactly JSON.stringify({...envelope, items}). A list that fits
  * in one batch goes out at once with a Content-Length, as before; a longer one
  * is chunked. Stops writing when the client went away or `signal` aborted
@@ -28,8 +49,7 @@ export async function writeJSONList(
   let batch = head.slice(0, -2);
   let i = 0;
   const next = () => {
-    // An array holds `null` where JSON.stringify of the item alone gives undefined.
-    batch += (i === 0 ? '' : ',') + (JSON.stringify(items[i]) ?? 'null');
+    batch += (i === 0 ? '' : ',') + jsonOf(items[i]);
     i++;
   };
   while (i < items.length && batch.length < BATCH_CHARS) next();
@@ -45,7 +65,9 @@ export async function writeJSONList(
   }
   let flowing = res.write(batch);
   while (i < items.length) {
-    await (flowing ? new Promise<void>((resolve) => setImmediate(resolve)) : drained(res));
+    if (!flowing) await drained(res);
+    if (res.destroyed || signal?.aborted) return;
+    await writeTurn();
     if (res.destroyed || signal?.aborted) return;
     batch = '';
     while (i < items.length && batch.length < BATCH_CHARS) next();

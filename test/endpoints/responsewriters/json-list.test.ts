@@ -85,6 +85,17 @@ describe('writeJSONList', () => {
     assert.ok(writes < total, `wrote ${writes} of about ${total} batches after the client left`);
   });
 
+  it('the same item instances listed again give the same bytes, also after one was replaced', async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => cm(i));
+    const first = await roundTrip(envelope, items);
+    const again = await roundTrip(envelope, items);
+    assert.equal(again.body, first.body);
+    // A changed object is a new instance (the watch cache never changes one in place).
+    items[7] = { ...cm(7), data: { k: 'changed', quote: '' } };
+    const changed = await roundTrip(envelope, items);
+    assert.equal(changed.body, JSON.stringify({ ...envelope, items }));
+  });
+
   it('refuses an envelope whose items would not come last', async () => {
     const res = { headersSent: false } as Response;
     await assert.rejects(writeJSONList(res, 200, { items: 'x', kind: 'L' }, []), /last field/);
