@@ -352,6 +352,17 @@ const needsNamespaces = (f: ResourceFixture): string | undefined => (f.namespace
 // ---------------------------------------------------------------- the checks
 
 const CHECKS: Check[] = [
+  {
+    name: "the fixture's flags agree with the resource's definition",
+    async body({ f, store }) {
+      // A mis-declared flag would silently skip (or wrongly run) the status and scope checks.
+      assert.equal(f.namespaced, store.def.info.namespaced, 'namespaced');
+      assert.equal(f.hasStatus, Boolean(store.def.status), 'hasStatus');
+      assert.equal(f.generation, store.def.generation === 'spec', 'generation');
+      assert.equal(f.hasStatus, Boolean(f.status), 'a status maker exactly when the kind has status');
+    },
+  },
+
   // ------------------------------------------------------------ verbs
   {
     name: 'create then get: the stored object with system fields, as the client wrote it',
@@ -392,6 +403,23 @@ const CHECKS: Check[] = [
       }
       // A list at its own resourceVersion (not older than) sees the same objects.
       assert.deepEqual(names(await listAll(store, ns, { resourceVersion: inNs.resourceVersion })), ['a', 'b']);
+    },
+  },
+  {
+    name: 'list at an older resourceVersion (Exact) shows the objects as they were then',
+    async body({ f, store, ns, create }) {
+      const a = await create('a');
+      const then = (await store.list(ns)).resourceVersion;
+      await put(store, ns, 'a', (cur) => f.mutate(cur));
+      await create('b');
+      const old = await store.list(ns, { resourceVersion: then, resourceVersionMatch: 'Exact' });
+      assert.equal(old.resourceVersion, then);
+      assert.deepEqual(old.items, [a]);
+      // kube: a non-zero resourceVersion with a limit and no match is an exact read too.
+      const paged = await store.list(ns, { resourceVersion: then, limit: 10 });
+      assert.deepEqual(paged.items, [a]);
+      // A get at a resourceVersion is "not older than": the current object.
+      assert.deepEqual(body(await store.get(ns, 'a', { resourceVersion: then })), body(f.mutate(a)));
     },
   },
   {
@@ -673,7 +701,8 @@ const CHECKS: Check[] = [
       assert.equal(nameOf(await store.create(ns, named)), 'given');
       // An invalid prefix is a 422 on metadata.generateName.
       const bad = gen();
-      bad.metadata!.generateName = 'Bad_Prefix-';
+      // '/' is refused by every name rule kube has (DNS subdomain, DNS label, path segment).
+      bad.metadata!.generateName = 'bad/prefix-';
       const st = await statusOf(store.create(ns, bad), 'invalid generateName');
       assertStatus(st, 422, 'Invalid');
       assert.ok(st.details?.causes?.some((c) => c.field === 'metadata.generateName'), JSON.stringify(st.details?.causes));
@@ -702,8 +731,8 @@ const CHECKS: Check[] = [
     },
   },
   {
-    name: 'field selectors: metadata.name and metadata.namespace; an unknown field is 400',
-    async body({ f, store, ns, otherNs, create }) {
+    name: 'field selectors: metadata.name and metadata.namespace in list and watch; an unknown field is 400',
+    async body({ f, store, ns, otherNs, create, watch }) {
       await create('a');
       await create('b');
       if (f.namespaced) await create('a', { namespace: otherNs });
@@ -715,6 +744,10 @@ const CHECKS: Check[] = [
         assert.deepEqual(await sel('', `metadata.namespace=${otherNs}`), [`${otherNs}/a`]);
         assert.deepEqual(await sel('', `metadata.namespace=${ns},metadata.name=b`), [`${ns}/b`]);
       }
+      const w = watch({ resourceVersion: (await store.list(ns)).resourceVersion, fieldSelector: fields('metadata.name=b') });
+      await put(store, ns, 'a', (cur) => f.mutate(cur));
+      await put(store, ns, 'b', (cur) => f.mutate(cur));
+      assert.deepEqual((await w.take(1)).map(summary), ['MODIFIED b']);
       const st = await statusOf(store.list(ns, { fieldSelector: fields('spec.noSuchField=x') }), 'unknown field label');
       assertStatus(st, 400, 'BadRequest');
       assert.equal(st.message, 'field label not supported: spec.noSuchField');
@@ -908,11 +941,13 @@ const CHECKS: Check[] = [
   {
     name: '404 Status: code, reason, message and details for get, update, delete',
     async body({ f, store, ns }) {
-      for (const [what, call] of [
+      const calls: [string, () => Promise<unknown>][] = [
         ['get', () => store.get(ns, 'missing')],
-        ['update', () => put(store, ns, 'missing', () => f.valid('missing'))],
         ['delete', () => store.delete(ns, 'missing')],
-      ] as const) {
+      ];
+      // A kind that creates on update (RBAC's) answers a PUT of a missing object with the object.
+      if (!store.def.allowCreateOnUpdate) calls.push(['update', () => put(store, ns, 'missing', () => f.valid('missing'))]);
+      for (const [what, call] of calls) {
         const st = await statusOf(call(), what);
         assertStatus(st, 404, 'NotFound');
         assert.equal(st.message, `${grString(store)} "missing" not found`, what);
@@ -952,8 +987,8 @@ const CHECKS: Check[] = [
       const before = await backend.currentRevision();
       const bad = f.invalid('bad');
       check(await statusOf(store.create(ns, bad.obj), 'invalid create'), 'bad', bad.fields, 'create');
-      // A bad name is the Store's own check, the same for every kind.
-      check(await statusOf(store.create(ns, f.valid('Not_A_Name')), 'invalid name'), 'Not_A_Name', ['metadata.name'], 'create with a bad name');
+      // A bad name is the Store's own check, the same for every kind; '/' is refused by every name rule kube has.
+      check(await statusOf(store.create(ns, f.valid('not/a-name')), 'invalid name'), 'not/a-name', ['metadata.name'], 'create with a bad name');
       assert.equal(await backend.currentRevision(), before, 'nothing written');
       await assertMissing(store, ns, 'bad');
       const a = await create('a');
