@@ -10,9 +10,13 @@
  * The Store is built by createMasterServer (watch cache, namespace-lifecycle
  * admission, Store), not by a copy of it; the namespaces resource is installed
  * beside the one under test so that admission sees real namespaces.
- * A CRD-defined resource plugs in through the same ResourceFixture: its
- * makeStore will build the Store the CRD server (src/apiextensions/) serves the
- * custom resource with, once that server exists (issue 11).
+ *
+ * The third fixture, a CRD-defined resource (issue 11), plugs in here once the
+ * CRD server exists: a test/registry/custom-resource.test.ts whose makeStore
+ * creates a CustomResourceDefinition through that server (src/apiextensions/)
+ * and returns the Store serving its custom resource (hasStatus and generation
+ * from the CRD's subresources), then the same two runResourceConformance calls
+ * as configmap.test.ts. masterStore stays the built-ins' factory.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
