@@ -92,6 +92,12 @@ export const STORE_BUGS: Skip[] = [
       "instead of being a storage precondition as kube's rest.DefaultUpdatedObjectInfo.Preconditions makes it (409 Conflict)",
     tests: ['update preconditions: a uid other than the stored one is 409 Conflict'],
   },
+  {
+    reason:
+      "Store bug: delete marks an object with finalizers without bumping metadata.generation; kube's markAsDeleting " +
+      'bumps it once (generation > 0 and no deletionTimestamp yet), so controllers see the deletion as a new generation',
+    tests: ['generation: marking an object with finalizers for deletion bumps it once'],
+  },
 ];
 
 /** Checks that find bugs in the etcd3 backend (src/storage/etcd3/), skipped on etcd until fixed. */
@@ -218,7 +224,7 @@ export function runResourceConformance(fixture: ResourceFixture, backend: Backen
     if (backend.setup) before(() => backend.setup!(), { timeout: TEST_TIMEOUT_MS });
     if (backend.teardown) after(() => backend.teardown!());
     for (const check of CHECKS) {
-      const reason = skipped.get(check.name) ?? check.notFor?.(fixture);
+      const reason = check.notFor?.(fixture) ?? skipped.get(check.name);
       it(check.name, { skip: reason ?? false, timeout: TEST_TIMEOUT_MS }, async () => {
         const opened = await backend.open();
         const readers: EventReader[] = [];
@@ -532,6 +538,10 @@ const CHECKS: Check[] = [
       obj.metadata = { ...obj.metadata, finalizers: ['example.com/hold'] };
       const a = await store.create(ns, obj);
       const w = watch({ resourceVersion: rvOf(a) });
+      const dry = await store.delete(ns, 'a', { dryRun: true });
+      assert.equal(dry.deleted, false);
+      assert.ok(dry.obj.metadata?.deletionTimestamp, 'a dry run answers the marked object');
+      assert.deepEqual(await store.get(ns, 'a'), a, 'and marks nothing');
       const marked = await store.delete(ns, 'a');
       assert.equal(marked.deleted, false);
       assert.ok(marked.obj.metadata?.deletionTimestamp, 'marked for deletion');
@@ -938,6 +948,21 @@ const CHECKS: Check[] = [
       // A client cannot set generation.
       await put(store, ns, 'a', (cur) => ({ ...f.mutate(cur), metadata: { ...cur.metadata, generation: 42 } }));
       assert.equal(await gen(), 3);
+    },
+  },
+
+  {
+    name: 'generation: marking an object with finalizers for deletion bumps it once',
+    notFor: (f) => (f.generation ? undefined : `${f.name} has no metadata.generation`),
+    async body({ f, store, ns }) {
+      const obj = f.valid('a');
+      obj.metadata = { ...obj.metadata, finalizers: ['example.com/hold'] };
+      const a = await store.create(ns, obj);
+      // kube's markAsDeleting: the deletionTimestamp is a change controllers must observe.
+      const { obj: marked } = await store.delete(ns, 'a');
+      assert.equal(marked.metadata?.generation, (a.metadata?.generation ?? 0) + 1);
+      await store.delete(ns, 'a');
+      assert.equal((await store.get(ns, 'a')).metadata?.generation, (a.metadata?.generation ?? 0) + 1, 'a second delete does not bump again');
     },
   },
 
