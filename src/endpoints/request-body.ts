@@ -1,8 +1,10 @@
 import type { Request } from 'express';
-import { parse as parseYAML } from 'yaml';
 import { auditRequestObject } from '../audit/context.js';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../apimachinery/status-error.js';
-import { checkDecodedBounds, jsonNestsDeeperThan } from './decode-bounds.js';
+import { jsonNestsDeeperThan } from './decode-bounds.js';
+import type { YAMLDuplicate } from './field-validation/yaml-duplicates.js';
+import { decodeYAML as decodeYAMLDocument, type DecodedYAML } from './yaml/decode-yaml.js';
+import { decodeYAMLBody } from './yaml/yaml-decoder.js';
 
 /** kube's limit on a request body (3 MiB): larger bodies get 413 before they are parsed. */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -79,23 +81,41 @@ export async function decodeObjectBody(req: Request, opts: { kind?: string; afte
 
 /**
  * The decoded object with the bytes it came from and their media type, and
- * for JSON and YAML the text (field validation reads it; decoded once here).
+ * for JSON and YAML the text (field validation reads it; decoded once here);
+ * for YAML also its duplicate keys, found by the same parse.
  */
+export interface DecodedBody {
+  obj: Record<string, unknown>;
+  raw: Buffer;
+  mediaType: string;
+  text?: string;
+  yamlDuplicates?: YAMLDuplicate[];
+}
+
 export async function decodeObjectBodyWithRaw(
   req: Request,
   opts: { kind?: string; afterRead?: () => void } = {},
-): Promise<{ obj: Record<string, unknown>; raw: Buffer; mediaType: string; text?: string }> {
+): Promise<DecodedBody> {
   const mediaType = checkBodyMediaType(req);
   const body = await readBody(req);
   opts.afterRead?.();
   try {
     const decoder = decoders.get(mediaType)!;
     // Only while the built-in decoder serves the type (another may have been registered for it).
-    const textDecoder = decoder === decodeJSON || decoder === decodeYAML ? textDecoders.get(mediaType) : undefined;
-    const text = textDecoder ? body.toString('utf8') : undefined;
-    const obj = textDecoder ? textDecoder(text!) : decoder(body);
-    auditRequestObject(req, obj);
-    return { obj, raw: body, mediaType, text };
+    let decoded: DecodedBody;
+    if (decoder === decodeYAML) {
+      // A large YAML body is parsed off the main thread; its duplicate keys come from the same parse.
+      const text = body.toString('utf8');
+      const { value, duplicates } = yamlResult(await decodeYAMLBody(text, MAX_REQUEST_BODY_BYTES));
+      decoded = { obj: asObject(value), raw: body, mediaType, text, yamlDuplicates: duplicates };
+    } else if (decoder === decodeJSON) {
+      const text = body.toString('utf8');
+      decoded = { obj: decodeJSONText(text), raw: body, mediaType, text };
+    } else {
+      decoded = { obj: decoder(body), raw: body, mediaType };
+    }
+    auditRequestObject(req, decoded.obj);
+    return decoded;
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const what = opts.kind ? `the object provided is unrecognized (must be of type ${opts.kind})` : 'the object provided is unrecognized';
@@ -115,15 +135,10 @@ function decodeJSON(body: Buffer): Record<string, unknown> {
   return decodeJSONText(body.toString('utf8'));
 }
 
+/** The registered YAML decoder; requests go through decodeYAMLBody instead, which may leave the main thread. */
 function decodeYAML(body: Buffer): Record<string, unknown> {
-  return decodeYAMLText(body.toString('utf8'));
+  return asObject(yamlResult(decodeYAMLDocument(body.toString('utf8'), MAX_REQUEST_BODY_BYTES)).value);
 }
-
-/** The built-in text formats, read from their text (which callers may want too). */
-const textDecoders = new Map<string, (text: string) => Record<string, unknown>>([
-  ['application/json', decodeJSONText],
-  ['application/yaml', decodeYAMLText],
-]);
 
 function decodeJSONText(text: string): Record<string, unknown> {
   // Go's scanner words it so; refused before parsing, as every walker after the parse recurses.
@@ -137,22 +152,11 @@ function decodeJSONText(text: string): Record<string, unknown> {
   return asObject(v);
 }
 
-function decodeYAMLText(text: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    // Duplicate keys are field validation's to report (kube: the last one wins), not a parse error.
-    v = parseYAML(text, { uniqueKeys: false });
-  } catch (err) {
-    throw new DecodeError(`error converting YAML to JSON: yaml: ${(err as Error).message.split('\n')[0]}`);
-  }
-  // The parser bounds how often aliases are used, not what they expand to: a string aliased a
-  // hundred times is one JS string here, but a hundred copies once written out or stored.
-  const bounds = checkDecodedBounds(v, MAX_REQUEST_BODY_BYTES);
-  if (bounds === 'too deep') throw new DecodeError('error converting YAML to JSON: yaml: exceeded max depth');
-  if (bounds === 'too large') {
-    throw newRequestEntityTooLarge(`Request entity too large: the YAML document expands to more than the limit of ${MAX_REQUEST_BODY_BYTES} bytes`);
-  }
-  return asObject(v);
+/** A YAML decode's value, or its refusal: 413 for an alias expansion past the limit, a DecodeError (400) for the rest. */
+function yamlResult(r: DecodedYAML): { value: unknown; duplicates: YAMLDuplicate[] } {
+  if (r.ok) return r;
+  if (r.error === 'too large') throw newRequestEntityTooLarge(r.message);
+  throw new DecodeError(r.message);
 }
 
 function asObject(v: unknown): Record<string, unknown> {

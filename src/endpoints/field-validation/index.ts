@@ -16,12 +16,13 @@ import { findDecodeError } from './decode-errors.js';
 import { parseJSONTree, treeFromValue, type JNode } from './json-tree.js';
 import type { KindSchema, TypeNode } from './schema.js';
 import { strictErrorText, walkStrict } from './strict.js';
-import { findYAMLDuplicates, yamlUnmarshalErrorsText } from './yaml-duplicates.js';
+import { findYAMLDuplicates, yamlUnmarshalErrorsText, type YAMLDuplicate } from './yaml-duplicates.js';
 
 export { schemaForKind, schemaForDefinition, type KindSchema, type TypeNode } from './schema.js';
 export { parseJSONTree, type JNode } from './json-tree.js';
 export { warningHeaderValues } from './warning-header.js';
 export { toTypedValue } from './typed.js';
+export type { YAMLDuplicate } from './yaml-duplicates.js';
 export * from './patch.js';
 
 export type FieldValidationMode = 'Ignore' | 'Warn' | 'Strict';
@@ -29,6 +30,8 @@ export type FieldValidationMode = 'Ignore' | 'Warn' | 'Strict';
 export interface RequestBodyText {
   text: string;
   mediaType: 'application/json' | 'application/yaml';
+  /** A YAML body's duplicate keys when the decoder found them already (one parse instead of two). */
+  yamlDuplicates?: YAMLDuplicate[];
 }
 
 /** The kind and version the body was decoded as (its own, defaulted from the endpoint), for kube's 400 text. */
@@ -66,7 +69,7 @@ export function findUnknownAndDuplicateFields(body: RequestBodyText, obj: unknow
   const root = schema ?? ANY;
   const out = noFindings();
   if (body.mediaType === 'application/yaml') {
-    const dups = findYAMLDuplicates(body.text);
+    const dups = body.yamlDuplicates ?? findYAMLDuplicates(body.text);
     if (dups.length > 0) {
       out.duplicates.push(...dups.map((d) => d.path));
       out.errors.push(yamlUnmarshalErrorsText(dups.map((d) => d.message)));

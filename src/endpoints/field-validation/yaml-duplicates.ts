@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { goQuote } from '../../apimachinery/validation/go-format.js';
 
 export interface YAMLDuplicate {
@@ -24,7 +24,11 @@ function goKey(v: unknown): string {
  */
 export function findYAMLDuplicates(text: string): YAMLDuplicate[] {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+  return duplicatesIn(parseDocument(text, { uniqueKeys: false, lineCounter: lines }), lines);
+}
+
+/** The same for a document already parsed (with `uniqueKeys: false` and this line counter). */
+export function duplicatesIn(doc: Document, lines: LineCounter): YAMLDuplicate[] {
   const out: YAMLDuplicate[] = [];
   const lineOf = (n: Node | null | undefined, fallback: number): number => (n?.range ? lines.linePos(n.range[0]).line : fallback);
 

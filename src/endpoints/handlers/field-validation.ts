@@ -18,6 +18,8 @@ export function validateBodyFields(
   mediaType: string,
   mode: fv.FieldValidationMode,
   served: { apiVersion: string; kind: string },
+  /** A YAML body's duplicate keys, found while it was decoded. */
+  yamlDuplicates?: fv.YAMLDuplicate[],
 ): KubeObject {
   if ((mediaType !== 'application/json' && mediaType !== 'application/yaml') || bodyText === undefined) return body;
   // A body without type fields is read as the kind the URL names; one of the wrong JSON type is
@@ -26,7 +28,7 @@ export function validateBodyFields(
   const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : served.kind;
   const schema = fv.schemaForKind(apiVersion, kind) ?? fv.schemaForKind(served.apiVersion, served.kind);
   const as = { kind, version: apiVersion.split('/').pop() ?? '' };
-  const text = { text: bodyText, mediaType } as const;
+  const text = { text: bodyText, mediaType, yamlDuplicates } as const;
   // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).
   const tree = mediaType === 'application/json' ? fv.parseJSONTree(text.text) : undefined;
   const typeError = fv.checkTypes(body, schema, as, text, tree);

@@ -21,11 +21,12 @@ async function decodeWriteBody(
 ): Promise<{ body: KubeObject; dryRun: boolean }> {
   let dryRun = false;
   let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
-  const { obj, text, mediaType } = await decodeObjectBodyWithRaw(req, {
+  const { obj, text, mediaType, yamlDuplicates } = await decodeObjectBodyWithRaw(req, {
     kind: ctx.def.info.kind,
     afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
   });
-  const body = validateBodyFields(res, obj as KubeObject, text, mediaType, mode, { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind });
+  const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind };
+  const body = validateBodyFields(res, obj as KubeObject, text, mediaType, mode, served, yamlDuplicates);
   return { body, dryRun };
 }
 
