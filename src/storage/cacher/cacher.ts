@@ -310,14 +310,20 @@ export class Cacher implements Storage {
   /** Every cached object under `dir` that passes the predicate, in key order, at the cache's revision. */
   private listFromCache(dir: string, opts: ListOptions): ListResult {
     const pred = opts.predicate;
-    const items: StoredObject[] = [];
-    const keys: string[] | undefined = opts.withKeys ? [] : undefined;
-    for (const [key, obj] of this.cache.list((k) => k.startsWith(dir))) {
-      if (pred !== undefined && !pred(obj)) continue;
-      items.push(obj);
-      keys?.push(key);
+    const under = this.cache.listUnder(dir);
+    const result: ListResult = { items: [], revision: this.cache.revision };
+    if (pred === undefined) {
+      // Copies of the shared arrays (cheap): the caller owns what it gets.
+      result.items = under.objects.slice();
+      if (opts.withKeys) result.keys = under.keys.slice();
+      return result;
     }
-    const result: ListResult = { items, revision: this.cache.revision };
+    const keys: string[] | undefined = opts.withKeys ? [] : undefined;
+    under.objects.forEach((obj, i) => {
+      if (!pred(obj)) return;
+      result.items.push(obj);
+      keys?.push(under.keys[i] as string);
+    });
     if (keys) result.keys = keys;
     return result;
   }

@@ -3,6 +3,12 @@ import { TooLargeResourceVersionError, UnavailableError } from '../errors.js';
 import { CacheEvent, type ObjectEventType } from './cache-event.js';
 import type { CacherClock } from './clock.js';
 
+/** The keys under a directory and their objects, index by index. */
+export interface CachedDir {
+  readonly keys: readonly string[];
+  readonly objects: readonly StoredObject[];
+}
+
 interface Waiter {
   revision: number;
   resolve(): void;
@@ -20,6 +26,8 @@ export class WatchCache {
   private readonly store = new Map<string, StoredObject>();
   /** The store's keys in order, made by the first list after a key came or went (an update keeps it). */
   private sortedKeys: string[] | undefined;
+  /** listUnder's answers since the last change: a storm of identical LISTs shares one. */
+  private readonly under = new Map<string, CachedDir>();
   /** Objects per namespace, kept as events apply, so the in-flight limit can price a LIST without scanning. */
   private readonly perNamespace = new Map<string, number>();
   /** Ring buffer of the last `capacity` events, oldest at `head`. */
@@ -52,6 +60,7 @@ export class WatchCache {
   replace(items: Iterable<[string, StoredObject]>, revision: number): void {
     this.store.clear();
     this.sortedKeys = undefined;
+    this.under.clear();
     this.perNamespace.clear();
     for (const [key, obj] of items) {
       this.store.set(key, obj);
@@ -73,6 +82,7 @@ export class WatchCache {
     if (kind === 'DELETED') this.store.delete(key);
     else this.store.set(key, object);
     if (kind !== 'MODIFIED') this.sortedKeys = undefined;
+    this.under.clear();
     if (prev !== undefined) this.countIn(prev, -1);
     if (kind !== 'DELETED') this.countIn(object, 1);
     const event = new CacheEvent(kind, key, object, prev, revision);
@@ -103,10 +113,42 @@ export class WatchCache {
    * as kube's names are ASCII (UTF-16 code units and UTF-8 bytes sort alike there).
    */
   list(match: (key: string) => boolean): [string, StoredObject][] {
-    this.sortedKeys ??= [...this.store.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out: [string, StoredObject][] = [];
-    for (const key of this.sortedKeys) if (match(key)) out.push([key, this.store.get(key) as StoredObject]);
+    for (const key of this.keysInOrder()) if (match(key)) out.push([key, this.store.get(key) as StoredObject]);
     return out;
+  }
+
+  /**
+   * The keys starting with `dir` and their objects, in key order: found by
+   * binary search (they are contiguous in key order), and kept until the next
+   * change. Shared: callers must not change the arrays.
+   */
+  listUnder(dir: string): CachedDir {
+    let found = this.under.get(dir);
+    if (found === undefined) {
+      const sorted = this.keysInOrder();
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((sorted[mid] as string) < dir) lo = mid + 1;
+        else hi = mid;
+      }
+      const keys: string[] = [];
+      const objects: StoredObject[] = [];
+      for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(dir); i++) {
+        keys.push(sorted[i] as string);
+        objects.push(this.store.get(sorted[i] as string) as StoredObject);
+      }
+      found = { keys, objects };
+      this.under.set(dir, found);
+    }
+    return found;
+  }
+
+  private keysInOrder(): string[] {
+    this.sortedKeys ??= [...this.store.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return this.sortedKeys;
   }
 
   /** Every event after `revision`, oldest first; undefined when the window no longer reaches back that far. */
