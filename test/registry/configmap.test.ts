@@ -2,7 +2,7 @@
 import { configMaps } from '../../src/apis/core/v1/index.js';
 import type { KubeObject } from '../../src/registry/object.js';
 import type { ResourceDefinition } from '../../src/registry/resource-definition.js';
-import { ETCD3_BUGS, STORE_BUGS, etcdBackend, masterStore, runResourceConformance, sqliteBackend, type ResourceFixture } from './tester.js';
+import { ETCD_BUGS, STORE_BUGS, etcdBackend, masterStore, runResourceConformance, sqliteBackend, type ResourceFixture } from './tester.js';
 
 const fixture: ResourceFixture = {
   name: 'configmaps',
@@ -23,4 +23,4 @@ const fixture: ResourceFixture = {
 };
 
 runResourceConformance(fixture, sqliteBackend(), { skip: STORE_BUGS });
-runResourceConformance(fixture, etcdBackend(), { skip: [...STORE_BUGS, ...ETCD3_BUGS] });
+runResourceConformance(fixture, etcdBackend(), { skip: [...STORE_BUGS, ...ETCD_BUGS] });

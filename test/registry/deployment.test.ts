@@ -3,7 +3,7 @@ import { deployments } from '../../src/apis/apps/v1/index.js';
 import type { Deployment } from '../../src/apis/apps/v1/index.js';
 import type { KubeObject } from '../../src/registry/object.js';
 import type { ResourceDefinition } from '../../src/registry/resource-definition.js';
-import { ETCD3_BUGS, STORE_BUGS, etcdBackend, masterStore, runResourceConformance, sqliteBackend, type ResourceFixture } from './tester.js';
+import { ETCD_BUGS, STORE_BUGS, etcdBackend, masterStore, runResourceConformance, sqliteBackend, type ResourceFixture } from './tester.js';
 
 const deployment = (name: string, replicas = 2): Deployment => ({
   apiVersion: 'apps/v1',
@@ -37,4 +37,4 @@ const fixture: ResourceFixture = {
 };
 
 runResourceConformance(fixture, sqliteBackend(), { skip: STORE_BUGS });
-runResourceConformance(fixture, etcdBackend(), { skip: [...STORE_BUGS, ...ETCD3_BUGS] });
+runResourceConformance(fixture, etcdBackend(), { skip: [...STORE_BUGS, ...ETCD_BUGS] });

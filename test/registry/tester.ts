@@ -100,13 +100,21 @@ export const STORE_BUGS: Skip[] = [
   },
 ];
 
-/** Checks that find bugs in the etcd3 backend (src/storage/etcd3/), skipped on etcd until fixed. */
-export const ETCD3_BUGS: Skip[] = [
+/** Checks that find bugs seen only on etcd (in the etcd3 backend, or in the watch cache over it), skipped there until fixed. */
+export const ETCD_BUGS: Skip[] = [
   {
     reason:
       'etcd3 backend bug: listEtcd (etcd3-list.ts) sets remainingItemCount from etcd\'s count even with a predicate, ' +
       "which counts objects the selector drops; kube's PrepareContinueToken leaves it out unless the predicate is empty (SQLite does)",
     tests: ['paging with a selector: only matches count toward the limit, and remainingItemCount is left out'],
+  },
+  {
+    reason:
+      'watch cache bug: a watch with sendInitialEvents and no resourceVersion sends the cache\'s state as it is (Cacher.attach ' +
+      "waits for freshness only when a revision is given), so a write acknowledged just before is missing from the initial events " +
+      "on etcd, whose events reach the cache later; kube's getWatchCacheResourceVersion takes etcd's current revision and waits " +
+      'for the cache to reach it (asking etcd for progress notifications). SQLite passes: its events reach the cache as they commit',
+    tests: ['watch with sendInitialEvents: the current objects as ADDED, a bookmark marking their end, then live events'],
   },
 ];
 
@@ -394,6 +402,40 @@ const CHECKS: Check[] = [
         if (k === 'apiVersion' || k === 'kind') continue;
         assertContains(created[k], v, k);
       }
+    },
+  },
+  {
+    name: 'create: the server sets uid, creationTimestamp and generation; a client resourceVersion is 400',
+    async body({ f, store, ns }) {
+      const sent = f.valid('a');
+      sent.metadata = { ...sent.metadata, uid: 'client-uid', creationTimestamp: '2001-01-01T00:00:00Z', generation: 42, deletionTimestamp: '2001-01-01T00:00:00Z' };
+      const created = await store.create(ns, sent);
+      assert.notEqual(created.metadata?.uid, 'client-uid');
+      assert.notEqual(created.metadata?.creationTimestamp, '2001-01-01T00:00:00Z');
+      assert.equal(created.metadata?.generation, f.generation ? 1 : undefined);
+      assert.equal(created.metadata?.deletionTimestamp, undefined);
+      const withRv = f.valid('b');
+      withRv.metadata = { ...withRv.metadata, resourceVersion: '5' };
+      const st = await statusOf(store.create(ns, withRv), 'create with a resourceVersion');
+      assertStatus(st, 400, 'BadRequest');
+      assert.equal(st.message, 'resourceVersion should not be set on objects to be created');
+      await assertMissing(store, ns, 'b');
+    },
+  },
+  {
+    name: 'update: uid, creationTimestamp and generation stay as stored; a renamed body is 400',
+    async body({ f, store, ns, create }) {
+      const a = await create('a');
+      const { obj } = await put(store, ns, 'a', (cur) => {
+        const next = f.mutate(cur);
+        next.metadata = { ...next.metadata, creationTimestamp: '2001-01-01T00:00:00Z', generation: 42 };
+        return next;
+      });
+      assert.equal(obj.metadata?.creationTimestamp, a.metadata?.creationTimestamp);
+      assert.equal(obj.metadata?.generation, f.generation ? (a.metadata?.generation ?? 0) + 1 : undefined);
+      const renamed = await statusOf(put(store, ns, 'a', (cur) => ({ ...cur, metadata: { ...cur.metadata, name: 'b' } })), 'renamed body');
+      assertStatus(renamed, 400, 'BadRequest');
+      assert.equal(renamed.message, 'the name of the object (b) does not match the name on the URL (a)');
     },
   },
   {
@@ -838,6 +880,27 @@ const CHECKS: Check[] = [
       // Unset means the current state first, as ADDED events.
       const fresh = watch({});
       assert.deepEqual((await fresh.take(2)).map(summary).sort(), ['ADDED b', 'ADDED c']);
+    },
+  },
+
+  {
+    name: 'watch with sendInitialEvents: the current objects as ADDED, a bookmark marking their end, then live events',
+    async body({ store, create, watch }) {
+      await create('a');
+      await create('b');
+      const w = watch({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true });
+      const initial = await w.take(3);
+      assert.deepEqual(initial.slice(0, 2).map(summary).sort(), ['ADDED a', 'ADDED b']);
+      assert.equal(initial[2]!.type, 'BOOKMARK');
+      const annotations: Readonly<Record<string, string>> = (initial[2]!.object as KubeObject).metadata?.annotations ?? {};
+      assert.equal(annotations['k8s.io/initial-events-end'], 'true');
+      assert.ok(initial[2]!.revision >= Math.max(initial[0]!.revision, initial[1]!.revision));
+      const c = await create('c');
+      // Periodic bookmarks may come between; the next object event is c's.
+      let next = (await w.take(1))[0]!;
+      while (next.type === 'BOOKMARK') next = (await w.take(1))[0]!;
+      assert.equal(summary(next), 'ADDED c');
+      assert.equal(String(next.revision), rvOf(c));
     },
   },
 
