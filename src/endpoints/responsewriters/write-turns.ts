@@ -10,7 +10,7 @@
  */
 
 /** Four batches of ~64 KiB per turn: about a millisecond of work once items' JSON is reused. */
-const WRITERS_PER_TURN = 8;
+export const WRITERS_PER_TURN = 8;
 
 let waiting: (() => void)[] = [];
 let scheduled = false;
