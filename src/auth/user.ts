@@ -1,10 +1,4 @@
-/** Who made a request, as kube's user.Info. */
-export interface UserInfo {
-  name: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
+export type { UserInfo } from '../apimachinery/user-info.js';
 
 export const SYSTEM_MASTERS = 'system:masters';
 export const ALL_AUTHENTICATED = 'system:authenticated';

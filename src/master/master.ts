@@ -14,7 +14,6 @@ import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
 import { discardLogger } from '../observability/logger.js';
-import { withRequester } from '../auth/authorizer/rbac/requester.js';
 import { isNotFound } from '../apimachinery/status-error.js';
 import { describeError } from '../storage/errors.js';
 
@@ -86,9 +85,9 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     const lifecycleAdmit = namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace);
     const extraAdmit = opts.extraAdmit?.(def);
     const admit: Admit = extraAdmit
-      ? async (op, obj, namespace) => {
-          await lifecycleAdmit(op, obj, namespace);
-          await extraAdmit(op, obj, namespace);
+      ? async (op, obj, namespace, requester) => {
+          await lifecycleAdmit(op, obj, namespace, requester);
+          await extraAdmit(op, obj, namespace, requester);
         }
       : lifecycleAdmit;
     const store = new Store(def, cacher, { admit });
@@ -174,8 +173,7 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
   publish();
   const owned = () => new Set([...installer.definitions().map((d) => d.info.group), ...installer.createOnlyResources().map((r) => r.group)]);
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
-  // The request rides along the registry calls, so admission can tell who asks (RBAC escalation checks).
-  server.serveResources((info) => installer.serves(info), withRequester(installer.handler));
+  server.serveResources((info) => installer.serves(info), installer.handler);
   server.addListedPaths('/api/v1');
   return server;
 }

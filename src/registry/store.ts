@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { UserInfo } from '../apimachinery/user-info.js';
 import { newBadRequest, newConflict, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
 import { newInvalid } from '../apimachinery/invalid.js';
 import { FieldSelector } from '../apimachinery/fields.js';
@@ -17,7 +18,19 @@ import { apiVersionOf, groupResourceOf, listKindOf } from './resource-info.js';
 import type { Strategy } from './strategy.js';
 
 /** Checks run before a write reaches storage (kube's admission), e.g. that the namespace exists and is not terminating. */
-export type Admit = (op: 'create' | 'update' | 'delete', obj: KubeObject, namespace: string) => Promise<void>;
+/**
+ * Who asks for a write, as admission sees it (the parts of kube's
+ * admission.Attributes used here): the user, and the resource request the
+ * write was made for. Writes made outside a request (controllers, bootstrap)
+ * have none.
+ */
+export interface Requester {
+  user?: UserInfo;
+  request?: { isResourceRequest: boolean; apiGroup: string; resource: string; name: string; namespace: string };
+}
+
+/** An admission check run on every write after validation; it throws a StatusError to refuse. */
+export type Admit = (op: 'create' | 'update' | 'delete', obj: KubeObject, namespace: string, requester?: Requester) => Promise<void>;
 
 export interface StoreOptions {
   now?: () => Date;
@@ -26,6 +39,8 @@ export interface StoreOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who asks: handed to admission. */
+  requester?: Requester;
 }
 
 export interface CreateOptions extends WriteOptions {
@@ -281,7 +296,7 @@ export class Store {
       const m = metaOf(candidate);
       if (generate) m.name = generateName(m.generateName!);
       this.beforeCreate(candidate);
-      if (this.admit) await this.admit('create', candidate, m.namespace ?? '');
+      if (this.admit) await this.admit('create', candidate, m.namespace ?? '', opts.requester);
       if (opts.dryRun) return this.typed(candidate);
       try {
         return this.typed(await this.storage.create(this.keyFor(m.namespace ?? '', m.name!), candidate));
@@ -357,7 +372,7 @@ export class Store {
         this.checkNameAndNamespace(obj, namespace, name);
         this.checkResourceVersion(obj, oldStored, name);
         const prepared = this.beforeUpdate(obj, oldStored, opts.subresource ?? '', opts.strategy);
-        if (this.admit) await this.admit('update', prepared, namespace);
+        if (this.admit) await this.admit('update', prepared, namespace, opts.requester);
         result = prepared;
         if (opts.dryRun) throw new DryRunDone();
         return prepared;
@@ -466,7 +481,7 @@ export class Store {
       this.fail(err, name);
     }
     checkPreconditions(this.gr, name, current, opts.preconditions);
-    if (this.admit) await this.admit('delete', current, namespace);
+    if (this.admit) await this.admit('delete', current, namespace, opts.requester);
     const meta = metaOf(current);
     const mustWait = (meta.finalizers ?? []).length > 0 || Boolean(this.def.pendingDeletion?.(current));
     if (mustWait) {
@@ -512,7 +527,7 @@ export class Store {
     for (const item of items) {
       const m = metaOf(item);
       try {
-        const r = await this.delete(m.namespace ?? '', m.name ?? '', { dryRun: opts.dryRun });
+        const r = await this.delete(m.namespace ?? '', m.name ?? '', { dryRun: opts.dryRun, requester: opts.requester });
         deleted.push(r.obj);
       } catch (err) {
         // Gone already: someone else deleted it meanwhile, which is what was asked.

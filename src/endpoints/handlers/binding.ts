@@ -5,7 +5,7 @@ import { required } from '../../apimachinery/validation/field-error.js';
 import { decodeObjectBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
-import { infoOf, renderingFor, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
 
 interface Binding {
   metadata?: { name?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
@@ -45,7 +45,7 @@ export async function handleCreateBinding(ctx: ResourceContext, req: Request, re
       return pod;
     },
     // The pod's own update rules forbid spec changes; binding is the one way nodeName is set.
-    { dryRun, subresource: 'binding', strategy: {} },
+    { dryRun, subresource: 'binding', strategy: {}, requester: requesterOf(req) },
   );
   writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, { format: rendering.format });
 }

@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import type { Lifecycle } from '../../server/lifecycle.js';
 import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
-import type { Store } from '../../registry/store.js';
-import { requestInfoFrom } from '../request/context.js';
+import type { Requester, Store } from '../../registry/store.js';
+import { requestInfoFrom, userFrom } from '../request/context.js';
 import type { RequestInfo } from '../request/request-info.js';
 import { newInternalError } from '../../apimachinery/status-error.js';
 import { hasProtobufEncoder } from '../responsewriters/object.js';
@@ -23,6 +23,11 @@ export function infoOf(req: Request): RequestInfo {
   const info = requestInfoFrom(req);
   if (!info) throw newInternalError('no RequestInfo in the request context');
   return info;
+}
+
+/** Who makes this request, for the Store's admission checks. */
+export function requesterOf(req: Request): Requester {
+  return { user: userFrom(req), request: requestInfoFrom(req) };
 }
 
 export function renderingFor(req: Request, list: boolean): Rendering {

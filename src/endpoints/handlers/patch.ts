@@ -10,7 +10,7 @@ import { mediaTypeOf, readBody } from '../request-body.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
-import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, transformObject, type ResourceContext } from './context.js';
 import * as fv from '../field-validation/index.js';
 import { auditRequestPatch } from '../../audit/context.js';
 import { builtinPatchMetaForKind, strategicMergePatch } from '../patch/strategic-merge-patch.js';
@@ -108,7 +108,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
       if (type !== JSON_PATCH && sentRV === undefined && next.metadata) next.metadata.resourceVersion = current.metadata?.resourceVersion;
       return next;
     },
-    { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy },
+    { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy, requester: requesterOf(req) },
   );
   for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
   writeObject(res, 200, transformObject(ctx, obj, rendering), rendering);

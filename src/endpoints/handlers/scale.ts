@@ -7,7 +7,7 @@ import type { KubeObject } from '../../registry/object.js';
 import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
-import { infoOf, renderingFor, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
 import { applyJSONPatch, mergePatch } from './patch.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import * as fv from '../field-validation/index.js';
@@ -94,7 +94,7 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
       setPath(next, ctx.def.scale!.specReplicasPath, replicas);
       return next;
     },
-    { dryRun },
+    { dryRun, requester: requesterOf(req) },
   );
   writeObject(res, 200, toScale(ctx, obj), { format: rendering.format });
 }

@@ -7,7 +7,7 @@ import { validateBodyFields } from './field-validation.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
 import { writeObject } from '../responsewriters/object.js';
 import { listOptions, writeOptions } from '../query.js';
-import { infoOf, renderingFor, transformObject, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, transformObject, type ResourceContext } from './context.js';
 
 /**
  * The body of a create or update, decoded, with its options read (after the
@@ -34,7 +34,7 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
-  const obj = await ctx.store.create(info.namespace, body, { dryRun, handOver: true });
+  const obj = await ctx.store.create(info.namespace, body, { dryRun, handOver: true, requester: requesterOf(req) });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
 
@@ -46,6 +46,7 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   checkBodyNames(ctx, body, info.namespace, info.name);
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => body, {
     dryRun,
+    requester: requesterOf(req),
     subresource: info.subresource,
     strategy: ctx.def.subresources?.[info.subresource]?.strategy,
   });
@@ -68,7 +69,7 @@ export async function handleDelete(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { options, dryRun } = await deleteOptions(req);
-  const { obj, deleted } = await ctx.store.delete(info.namespace, info.name, { dryRun, preconditions: options.preconditions });
+  const { obj, deleted } = await ctx.store.delete(info.namespace, info.name, { dryRun, preconditions: options.preconditions, requester: requesterOf(req) });
   if (!deleted) {
     // Marked, not gone (finalizers pending): kube answers 202 with the object.
     writeObject(res, 202, transformObject(ctx, obj, rendering), rendering);
@@ -96,7 +97,7 @@ export async function handleDeleteCollection(ctx: ResourceContext, req: Request,
   const info = infoOf(req);
   const rendering = renderingFor(req, true);
   const { dryRun } = await deleteOptions(req);
-  const items = await ctx.store.deleteCollection(info.namespace, listOptions(req), { dryRun });
+  const items = await ctx.store.deleteCollection(info.namespace, listOptions(req), { dryRun, requester: requesterOf(req) });
   const { group, version } = ctx.def.info;
   writeObject(
     res,

@@ -5,7 +5,6 @@ import type { Admit } from '../../../registry/store.js';
 import { SYSTEM_MASTERS, type UserInfo } from '../../user.js';
 import type { Attributes, Authorizer } from '../authorizer.js';
 import { compactRules, compactString, covers, goQuoteList } from './policy-comparator.js';
-import { currentRequester } from './requester.js';
 import { aggregateErrors, RoleResolutionError, type DefaultRuleResolver } from './rule-resolver.js';
 
 export type RBACResource = 'roles' | 'clusterroles' | 'rolebindings' | 'clusterrolebindings';
@@ -52,9 +51,8 @@ export interface EscalationCheckOptions {
  */
 export function rbacEscalationAdmit(resource: RBACResource, opts: EscalationCheckOptions): Admit {
   const gr = { group: RBAC_GROUP, resource };
-  return async (op, obj, namespace) => {
+  return async (op, obj, namespace, requester) => {
     if (op === 'delete') return;
-    const requester = currentRequester();
     const user = requester?.user;
     if (!user || user.groups.includes(SYSTEM_MASTERS)) return;
     const name = obj.metadata?.name ?? '';
@@ -62,7 +60,7 @@ export function rbacEscalationAdmit(resource: RBACResource, opts: EscalationChec
       (await opts.authorizer.authorize({ ...attrs, user, isResourceRequest: true, path: '', apiVersion: '*', subresource: '' })).decision === 'Allow';
 
     if (resource === 'roles' || resource === 'clusterroles') {
-      const info = requester?.info;
+      const info = requester?.request;
       // kube asks about the request's own resource and name: escalate on roles, or on clusterroles.
       if (info?.isResourceRequest && isRBACResource(info.apiGroup, info.resource) && (info.resource === 'roles' || info.resource === 'clusterroles')) {
         if (await ask({ verb: 'escalate', apiGroup: info.apiGroup, resource: info.resource, name: info.name, namespace: info.namespace })) return;
