@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from '../apimachinery/user-info.js';
-import { newBadRequest, newConflict, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
+import { newAlreadyExists, newBadRequest, newConflict, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
 import { newInvalid } from '../apimachinery/invalid.js';
 import { FieldSelector } from '../apimachinery/fields.js';
 import { invalid, type FieldError } from '../apimachinery/validation/field-error.js';
@@ -49,6 +49,17 @@ export interface CreateOptions extends WriteOptions {
    * read again): the Store changes it in place instead of copying it first.
    */
   handOver?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  subresource?: string;
+  strategy?: Strategy;
+  /**
+   * Checked against the stored object before `updated` runs: a PUT body's own
+   * uid is one (kube's DefaultUpdatedObjectInfo.Preconditions), so replacing
+   * an object by one of the same name but another uid is a 409, not a 422.
+   */
+  preconditions?: { uid?: string };
 }
 
 export interface UpdateResult {
@@ -297,7 +308,14 @@ export class Store {
       if (generate) m.name = generateName(m.generateName!);
       this.beforeCreate(candidate);
       if (this.admit) await this.admit('create', candidate, m.namespace ?? '', opts.requester);
-      if (opts.dryRun) return this.typed(candidate);
+      if (opts.dryRun) {
+        // kube's dry run still asks storage whether the name is taken (DryRunnableStorage.Create).
+        if (await this.exists(this.keyFor(m.namespace ?? '', m.name!))) {
+          if (generate && attempt < GENERATE_NAME_ATTEMPTS) continue;
+          throw newAlreadyExists(this.gr, m.name!);
+        }
+        return this.typed(candidate);
+      }
       try {
         return this.typed(await this.storage.create(this.keyFor(m.namespace ?? '', m.name!), candidate));
       } catch (err) {
@@ -349,7 +367,7 @@ export class Store {
    * `subresource` "status" changes only status; "" keeps the old status (for
    * kinds with a status subresource).
    */
-  async update(namespace: string, name: string, updated: UpdatedObject, opts: WriteOptions & { subresource?: string; strategy?: Strategy } = {}): Promise<UpdateResult> {
+  async update(namespace: string, name: string, updated: UpdatedObject, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const key = this.keyFor(namespace, name);
     let created = false;
     let result: KubeObject | undefined;
@@ -363,6 +381,7 @@ export class Store {
         return { obj: await this.create(namespace, obj, opts), created };
       }
       const next = await this.storage.guaranteedUpdate(key, async (current) => {
+        checkPreconditions(this.gr, name, current as KubeObject, opts.preconditions);
         const old = this.typed(structuredClone(current) as KubeObject);
         const given = structuredClone(await updated(structuredClone(old)));
         this.checkTypeMeta(given);
@@ -486,16 +505,18 @@ export class Store {
     const mustWait = (meta.finalizers ?? []).length > 0 || Boolean(this.def.pendingDeletion?.(current));
     if (mustWait) {
       if (meta.deletionTimestamp) return { obj: current, deleted: false };
-      if (opts.dryRun) return { obj: { ...current, metadata: { ...meta, deletionTimestamp: this.timestamp() } }, deleted: false };
+      if (opts.dryRun) {
+        const marked = structuredClone(current);
+        markAsDeleting(metaOf(marked), this.timestamp());
+        return { obj: marked, deleted: false };
+      }
       try {
         const marked = await this.storage.guaranteedUpdate(
           key,
           (cur) => {
             const next = structuredClone(cur) as KubeObject;
             checkPreconditions(this.gr, name, next, opts.preconditions);
-            const m = metaOf(next);
-            m.deletionTimestamp ??= this.timestamp();
-            m.deletionGracePeriodSeconds = 0;
+            markAsDeleting(metaOf(next), this.timestamp());
             this.def.onMarkDeleting?.(next);
             return next;
           },
@@ -537,6 +558,17 @@ export class Store {
     }
     return deleted;
   }
+}
+
+/**
+ * kube's markAsDeleting: the first mark sets deletionTimestamp and bumps a
+ * generation the kind keeps (controllers see the deletion as a change of
+ * spec), with a grace period of 0; a later delete changes nothing.
+ */
+function markAsDeleting(m: NonNullable<KubeObject['metadata']>, now: string): void {
+  if (!m.deletionTimestamp && typeof m.generation === 'number' && m.generation > 0) m.generation += 1;
+  m.deletionTimestamp ??= now;
+  m.deletionGracePeriodSeconds = 0;
 }
 
 /** Thrown inside a dry-run update's tryUpdate so nothing is written; the prepared object is the answer. */

@@ -168,6 +168,8 @@ describe('hostile input over HTTPS', () => {
   it('answers a PUT whose body names another object with 400, whether or not the URL’s object exists', async () => {
     expectCode(await c.put(`${CM}/target`, cm('other')), 400, /does not match the name on the URL/);
     expectCode(await c.put(`${CM}/absent`, cm('other')), 400, /does not match the name on the URL/);
+    // A body naming the same object with another uid replaces a different object: kube's uid precondition, 409.
+    expectCode(await c.put(`${CM}/target`, { ...cm('target'), metadata: { name: 'target', uid: 'not-its-uid' } }), 409, /Precondition failed: UID in precondition: not-its-uid/);
   });
 
   it('answers a scale patch of an absent object with 404 and a bad one with 4xx', async () => {

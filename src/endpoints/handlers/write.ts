@@ -47,6 +47,7 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => body, {
     dryRun,
     requester: requesterOf(req),
+    preconditions: { uid: body.metadata?.uid },
     subresource: info.subresource,
     strategy: ctx.def.subresources?.[info.subresource]?.strategy,
   });

@@ -78,7 +78,8 @@ export async function listEtcd(dir: string, opts: ListOptions, range: RangeFn, p
   if (tooLarge.length > 0) result.tooLarge = tooLarge;
   if (hasMore && lastKey) {
     result.continue = encodeContinue({ revision, start: nextKey(lastKey).slice(dir.length) });
-    if (remaining !== undefined) result.remainingItemCount = remaining;
+    // Only without a predicate: etcd's count includes objects the predicate would drop (kube leaves it out too).
+    if (remaining !== undefined && !predicate) result.remainingItemCount = remaining;
   }
   return result;
 }
