@@ -3,7 +3,9 @@
  * keep-alive TLS connection, anonymous) LIST 5,000 ConfigMaps unpaged for a
  * while, against frontdoor with and without --max-requests-inflight. Meanwhile
  * this process probes every 100 ms: /livez on a kept-alive connection,
- * /readyz and a small GET (as the admin) each on a new TLS connection. Rows:
+ * /readyz and a small GET (as the admin) each on a new TLS connection; the
+ * storm ignores Retry-After, except in a last row where its clients wait as
+ * client-go does. Rows:
  * the LISTs' p50/p99, the 429s, the probes' p50/p99/max, the server's peak
  * RSS (VmHWM), and how busy the storm's process was (1.0 = a whole core).
  */
@@ -27,9 +29,12 @@ interface Probes {
   readyz: number[];
   get: number[];
   failed: string[];
+  /** The slowest probe, and when it started (seconds into the storm): a stall's place in time. */
+  slowest: { what: string; ms: number; atS: number };
 }
 
 interface Row {
+  /** The server's flags, and how the storm's clients treat a 429. */
   flags: string;
   storm: StormSummary;
   probes: Probes;
@@ -42,15 +47,18 @@ async function vmHWMMiB(pid: number): Promise<number> {
 }
 
 /** One probe's latency in ms; a non-200 answer is recorded as a failure (and its time still counts). */
-async function timed(into: number[], failed: string[], what: string, run: () => Promise<{ status: number }>): Promise<void> {
+async function timed(probes: Probes, into: number[], what: string, startedAt: number, run: () => Promise<{ status: number }>): Promise<void> {
   const t0 = performance.now();
   const r = await run().catch((err: unknown) => ({ status: 0, err }));
-  into.push(performance.now() - t0);
-  if (r.status !== 200) failed.push(`${what}: ${r.status}`);
+  const ms = performance.now() - t0;
+  into.push(ms);
+  if (ms > probes.slowest.ms) probes.slowest = { what, ms, atS: (t0 - startedAt) / 1000 };
+  if (r.status !== 200) probes.failed.push(`${what}: ${r.status}`);
 }
 
 async function probeUntil(stop: Promise<void>, port: number, admin: TLS, anonymous: TLS): Promise<Probes> {
-  const probes: Probes = { livez: [], readyz: [], get: [], failed: [] };
+  const probes: Probes = { livez: [], readyz: [], get: [], failed: [], slowest: { what: '', ms: 0, atS: 0 } };
+  const startedAt = performance.now();
   const kept = agentFor(anonymous, 1);
   let stopped = false;
   void stop.then(() => (stopped = true));
@@ -58,9 +66,9 @@ async function probeUntil(stop: Promise<void>, port: number, admin: TLS, anonymo
   while (!stopped) {
     const fresh = (tls: TLS) => new https.Agent({ keepAlive: false, ...tls });
     await Promise.all([
-      timed(probes.livez, probes.failed, '/livez', () => call(kept, port, 'GET', '/livez')),
-      timed(probes.readyz, probes.failed, '/readyz', () => call(fresh(anonymous), port, 'GET', '/readyz')),
-      timed(probes.get, probes.failed, 'GET', () => call(fresh(admin), port, 'GET', `${LIST}/cm-${i++ % OBJECTS}`)),
+      timed(probes, probes.livez, '/livez', startedAt, () => call(kept, port, 'GET', '/livez')),
+      timed(probes, probes.readyz, '/readyz', startedAt, () => call(fresh(anonymous), port, 'GET', '/readyz')),
+      timed(probes, probes.get, 'GET', startedAt, () => call(fresh(admin), port, 'GET', `${LIST}/cm-${i++ % OBJECTS}`)),
     ]);
     await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
   }
@@ -68,7 +76,7 @@ async function probeUntil(stop: Promise<void>, port: number, admin: TLS, anonymo
   return probes;
 }
 
-async function stormRow(dataDir: string, flags: string[], admin: TLS, anonymous: TLS): Promise<Row> {
+async function stormRow(dataDir: string, flags: string[], honourRetryAfter: boolean, admin: TLS, anonymous: TLS): Promise<Row> {
   const server = await startServer(dataDir, ['--authorization-mode', 'AlwaysAllow', ...flags]);
   try {
     const agent = agentFor(admin, 1);
@@ -79,7 +87,7 @@ async function stormRow(dataDir: string, flags: string[], admin: TLS, anonymous:
       if ((JSON.parse(r.body.toString()) as { items: unknown[] }).items.length === OBJECTS) break;
     }
     agent.destroy();
-    const storm = await startListStorm({ port: server.port, ca: anonymous.ca, clients: CLIENTS, path: LIST });
+    const storm = await startListStorm({ port: server.port, ca: anonymous.ca, clients: CLIENTS, path: LIST, honourRetryAfter });
     let end: () => void = () => undefined;
     const stop = new Promise<void>((r) => (end = r));
     const probing = probeUntil(stop, server.port, admin, anonymous);
@@ -87,7 +95,8 @@ async function stormRow(dataDir: string, flags: string[], admin: TLS, anonymous:
     end();
     const probes = await probing;
     const summary = await storm.stop();
-    return { flags: flags.join(' ') || '(defaults)', storm: summary, probes, rssPeakMiB: await vmHWMMiB(server.pid) };
+    const label = (flags.join(' ') || '(defaults)') + (honourRetryAfter ? ', clients honour Retry-After' : '');
+    return { flags: label, storm: summary, probes, rssPeakMiB: await vmHWMMiB(server.pid) };
   } finally {
     await stopProcess(server.proc);
   }
@@ -113,7 +122,11 @@ export async function benchStorm(): Promise<void> {
     await stopProcess(setup.proc);
 
     const rows: Row[] = [];
-    for (const flags of [['--max-requests-inflight', '0', '--max-mutating-requests-inflight', '0'], []]) rows.push(await stormRow(dataDir, flags, admin, anonymous));
+    const noLimits = ['--max-requests-inflight', '0', '--max-mutating-requests-inflight', '0'];
+    // The issue's storm ignores Retry-After; the last row is the same storm from clients that wait as client-go does.
+    for (const [flags, honour] of [[noLimits, false], [[], false], [[], true]] as const) {
+      rows.push(await stormRow(dataDir, [...flags], honour, admin, anonymous));
+    }
 
     const p = (xs: number[], q: number) => fmt(percentile(xs, q), 0);
     printTable(
@@ -134,7 +147,11 @@ export async function benchStorm(): Promise<void> {
         fmt(r.storm.cpuBusy, 2),
       ]),
     );
-    for (const r of rows) if (r.storm.samples.length > 0) console.log(`${r.flags}: other answers: ${r.storm.samples.join(' | ')}`);
+    for (const r of rows) {
+      const { what, ms, atS } = r.probes.slowest;
+      console.log(`${r.flags}: slowest probe ${what} ${fmt(ms, 0)} ms, sent ${fmt(atS, 1)} s into the storm`);
+      if (r.storm.samples.length > 0) console.log(`${r.flags}: other answers: ${r.storm.samples.join(' | ')}`);
+    }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

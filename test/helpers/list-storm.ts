@@ -44,6 +44,11 @@ export interface StormOptions {
   path: string;
   /** Bearer token, if the storm is not anonymous. */
   token?: string;
+  /**
+   * After a 429, wait as its Retry-After says before the next LIST, as
+   * client-go does. Default false: the storm keeps pushing.
+   */
+  honourRetryAfter?: boolean;
 }
 
 export interface Storm {
@@ -108,8 +113,9 @@ async function runStorm(opts: StormOptions): Promise<void> {
   let stopping = false;
   const headers: Record<string, string> = { Accept: 'application/json', ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) };
 
+  /** Resolves with the seconds a 429 asked the client to wait (0 otherwise). */
   const once = () =>
-    new Promise<void>((resolve) => {
+    new Promise<number>((resolve) => {
       const t0 = performance.now();
       const req = https.request({ host: '127.0.0.1', port: opts.port, path: opts.path, agent, servername: 'localhost', headers }, (res) => {
         let head = '';
@@ -124,14 +130,14 @@ async function runStorm(opts: StormOptions): Promise<void> {
             counts.other++;
             if (samples.length < 5) samples.push(`${res.statusCode}: ${head.slice(0, 300)}`);
           }
-          resolve();
+          resolve(res.statusCode === 429 ? Number(res.headers['retry-after'] ?? 0) || 0 : 0);
         });
-        res.on('error', () => resolve());
+        res.on('error', () => resolve(0));
       });
       req.on('error', (err) => {
         counts.errors++;
         if (samples.length < 5) samples.push(String(err));
-        resolve();
+        resolve(0);
       });
       req.end();
     });
@@ -139,9 +145,12 @@ async function runStorm(opts: StormOptions): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const progress = setInterval(() => console.log(JSON.stringify({ type: 'progress', ...counts })), 100);
-  // No backoff after a 429 (client-go would honour Retry-After): the storm keeps pushing, which is what the server must withstand.
+  // By default no backoff after a 429 (client-go would honour Retry-After): the storm keeps pushing, which is what the server must withstand.
   const loops = Array.from({ length: opts.clients }, async () => {
-    while (!stopping) await once();
+    while (!stopping) {
+      const retryAfterS = await once();
+      if (opts.honourRetryAfter && retryAfterS > 0) await new Promise((r) => setTimeout(r, retryAfterS * 1000));
+    }
   });
   console.log(JSON.stringify({ type: 'started' }));
   await new Promise<void>((resolve) => {
