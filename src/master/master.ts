@@ -1,13 +1,11 @@
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
-import { groupVersionsOf } from '../endpoints/discovery/from-definitions.js';
-import { ownedGroupRoutes } from '../endpoints/discovery/owned-routes.js';
-import { APIInstaller, type ExtraHandlers } from '../endpoints/installer.js';
+import type { APIInstaller, ExtraHandlers } from '../endpoints/installer.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeObject } from '../registry/object.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
-import { Store, type Admit } from '../registry/store.js';
-import { Cacher } from '../storage/cacher/index.js';
+import type { Admit, Store } from '../registry/store.js';
 import type { Storage } from '../storage/interfaces.js';
+import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
@@ -32,10 +30,16 @@ export interface MasterOptions {
   logger?: Logger;
   /** Admission beyond namespace lifecycle for some resources (RBAC's escalation checks), run after it. */
   extraAdmit?: (def: ResourceDefinition) => Admit | undefined;
+  /** Namespaced Stores served by other servers (the CRD server's custom resources): namespace deletion empties them too. */
+  moreNamespacedStores?: () => Store[];
 }
 
 export interface MasterServer extends GenericAPIServer {
   installer: APIInstaller;
+  /** The resources it serves (installer, watch caches, Stores, discovery). */
+  apiResources: APIResources;
+  /** NamespaceLifecycle's lookup: a namespace from this server's namespaces Store (other servers' admission asks it too). */
+  lookupNamespace(name: string): Promise<KubeObject | undefined>;
   /** Creates the store (and its watch cache) for a definition and serves it. */
   installResource(def: ResourceDefinition, extra?: ExtraHandlers): Store;
   /**
@@ -54,10 +58,25 @@ export interface MasterServer extends GenericAPIServer {
  */
 export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptions): MasterServer {
   const server = new GenericAPIServer('kube-apiserver', delegate) as MasterServer;
-  const installer = new APIInstaller({ lifecycle: opts.lifecycle, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds });
+  const extraHandlerNames = Object.fromEntries(
+    Object.entries(opts.extraHandlers ?? {}).map(([gr, subs]) => [gr, Object.fromEntries(Object.entries(subs).map(([n, verbs]) => [n, Object.keys(verbs)]))]),
+  );
+  const resources = new APIResources({
+    storage: opts.storage,
+    discovery: opts.discovery,
+    lifecycle: opts.lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    logger: opts.logger,
+    extraHandlerNames,
+    admission: (def) => {
+      const lifecycle = namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace);
+      const extra = opts.extraAdmit?.(def);
+      return extra ? [lifecycle, extra] : [lifecycle];
+    },
+  });
+  const installer = resources.installer;
   server.installer = installer;
-  const cachers = new Map<string, Cacher>();
-  const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
+  server.apiResources = resources;
 
   const namespaces = () => installer.store('', 'v1', 'namespaces');
   // Only NotFound means absent: any other failure (storage unavailable: a 503) is the request's answer,
@@ -73,41 +92,11 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
       throw err;
     }
   };
+  server.lookupNamespace = lookupNamespace;
 
-  server.installResource = (def, extra = {}) => {
-    if (!opts.storage) throw new Error('the core server has no storage to install resources on');
-    const prefix = def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
-    const cacher = new Cacher({ storage: opts.storage, resourcePrefix: prefix, logger: opts.logger });
-    const k = gvrKey(def.info.group, def.info.version, def.info.resource);
-    // Re-installing replaces the resource; the old watch cache is stopped.
-    void cachers.get(k)?.stop();
-    cachers.set(k, cacher);
-    const lifecycleAdmit = namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, lookupNamespace);
-    const extraAdmit = opts.extraAdmit?.(def);
-    const admit: Admit = extraAdmit
-      ? async (op, obj, namespace, requester) => {
-          await lifecycleAdmit(op, obj, namespace, requester);
-          await extraAdmit(op, obj, namespace, requester);
-        }
-      : lifecycleAdmit;
-    const store = new Store(def, cacher, { admit });
-    installer.install(def, store, extra);
-    void cacher.start().catch((err: unknown) => opts.logger?.error('watch cache failed to start', { resource: def.info.resource, err: String(err) }));
-    return store;
-  };
-  server.uninstallResource = async (group, version, resource) => {
-    const removed = installer.remove(group, version, resource);
-    const k = gvrKey(group, version, resource);
-    const cacher = cachers.get(k);
-    cachers.delete(k);
-    await cacher?.stop();
-    return removed;
-  };
-  server.stopWatchCaches = async () => {
-    const all = [...cachers.values()];
-    cachers.clear();
-    await Promise.all(all.map((c) => c.stop()));
-  };
+  server.installResource = (def, extra = {}) => resources.install(def, extra);
+  server.uninstallResource = (group, version, resource) => resources.uninstall(group, version, resource);
+  server.stopWatchCaches = () => resources.stop();
   for (const def of opts.resources ?? []) {
     server.installResource(def, opts.extraHandlers?.[`${def.info.group}/${def.info.resource}`]);
   }
@@ -134,46 +123,15 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
       const controller = new NamespaceController({
         storage,
         namespaces: nsStore,
-        namespacedStores: () =>
-          installer
-            .definitions()
-            .filter((d) => d.info.namespaced)
-            .map((d) => installer.store(d.info.group, d.info.version, d.info.resource)!)
-            .filter(Boolean),
+        // Every unit's namespaced resources, also those installed after the controller started (custom resources).
+        namespacedStores: () => [...resources.namespacedStores(), ...(opts.moreNamespacedStores?.() ?? [])],
         logger,
       });
       void controller.run(signal).catch((err: unknown) => logger.error('namespace controller stopped', { err: String(err) }));
     });
   }
 
-  // Discovery follows the installed resources: set what is there, drop what went.
-  let published = new Set<string>();
-  const publish = () => {
-    const extraNames = Object.fromEntries(
-      Object.entries(opts.extraHandlers ?? {}).map(([gr, subs]) => [gr, Object.fromEntries(Object.entries(subs).map(([n, verbs]) => [n, Object.keys(verbs)]))]),
-    );
-    const gvs = groupVersionsOf(installer.definitions(), extraNames);
-    // Create-only resources (the reviews) have one verb and no storage.
-    for (const r of installer.createOnlyResources()) {
-      let gv = gvs.find((g) => g.group === r.group && g.version === r.version);
-      if (!gv) gvs.push((gv = { group: r.group, version: r.version, resources: [] }));
-      gv.resources.push({ resource: r.resource, singularName: r.singularName, kind: r.kind, namespaced: r.namespaced, verbs: ['create'] });
-    }
-    const now = new Set(gvs.map((gv) => `${gv.group}/${gv.version}`));
-    for (const gv of gvs) opts.discovery.setGroupVersion(gv);
-    for (const old of published) {
-      if (!now.has(old)) {
-        const [group, version] = old.split('/') as [string, string];
-        opts.discovery.removeGroupVersion(group, version);
-      }
-    }
-    published = now;
-  };
-  installer.onChange(publish);
-  publish();
-  const owned = () => new Set([...installer.definitions().map((d) => d.info.group), ...installer.createOnlyResources().map((r) => r.group)]);
-  server.routes.use(ownedGroupRoutes(opts.discovery, (g) => owned().has(g)));
-  server.serveResources((info) => installer.serves(info), installer.handler);
+  resources.attach(server);
   server.addListedPaths('/api/v1');
   return server;
 }
