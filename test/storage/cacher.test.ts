@@ -401,6 +401,7 @@ describe('watch cache', () => {
       const fromCache = await cacher.list(prefix, opts);
       const fromBackend = await backend.list(prefix, opts);
       assert.deepEqual(fromCache.items, fromBackend.items, `items of ${prefix}`);
+      assert.equal(JSON.stringify(fromCache.items), JSON.stringify(fromBackend.items), `the same bytes for ${prefix}`);
       assert.deepEqual(fromCache.keys, fromBackend.keys, `keys of ${prefix}`);
       assert.ok(fromCache.revision >= rvOf(other), 'not older than any write acknowledged before the list');
     }
