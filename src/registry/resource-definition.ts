@@ -1,3 +1,4 @@
+import type { KindSchema } from '../apimachinery/type-node.js';
 import type { NameValidator } from '../apimachinery/validation/names.js';
 import type { KubeObject } from './object.js';
 import type { ResourceInfo } from './resource-info.js';
@@ -58,6 +59,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   conversion?: { toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
   /** DELETE answers with the deleted object rather than a Success Status (kube's ReturnDeletedObject). */
   returnDeletedObject?: boolean;
+  /**
+   * The kind's schema: what typed decoding keeps (unknown fields dropped,
+   * nulls read as Go does), what field validation reports, the JSON types
+   * checked. A custom resource's comes from its CRD; a built-in without one
+   * uses its Go type from the OpenAPI definitions (by group, version and kind).
+   */
+  schema?: KindSchema;
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
 }

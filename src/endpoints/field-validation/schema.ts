@@ -1,35 +1,7 @@
 import { DefinitionCatalog, type Schema } from '../openapi/schema.js';
 
-/**
- * The Go-side shape of a built-in kind, as kube's JSON decoder sees it: which
- * fields a struct has, what a map or a list holds, which values are Go
- * primitives and which types decode themselves (metav1.Time, Quantity,
- * IntOrString, RawExtension). Derived from the OpenAPI definitions the server
- * publishes, so the checks and `kubectl explain` agree on what a field is.
- */
-export type TypeNode =
-  | StructNode
-  | { kind: 'array'; items: TypeNode }
-  | { kind: 'map'; values: TypeNode }
-  | { kind: 'primitive'; go: GoPrimitive }
-  /** A type with its own UnmarshalJSON: its value is not walked field by field. */
-  | { kind: 'custom'; custom: CustomType }
-  /** interface{}: anything goes, but duplicates inside an object still count. */
-  | { kind: 'any' };
-
-export type GoPrimitive = 'string' | 'bool' | 'int32' | 'int64' | 'float64' | '[]uint8';
-export type CustomType = 'time' | 'microtime' | 'quantity' | 'intOrString' | 'raw';
-
-export interface StructNode {
-  kind: 'struct';
-  /** kube's definition name ("io.k8s.api.apps.v1.DeploymentSpec"). */
-  definition: string;
-  /** Go's reflect name, as its errors print it ("DeploymentSpec"). */
-  goName: string;
-  /** Go's Type.String() ("v1.DeploymentSpec"). */
-  goType: string;
-  field(name: string): TypeNode | undefined;
-}
+export type { CustomType, GoPrimitive, KindSchema, StructNode, TypeNode } from '../../apimachinery/type-node.js';
+import type { CustomType, KindSchema, StructNode, TypeNode } from '../../apimachinery/type-node.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 /** Types that decode themselves, by definition name. */
@@ -130,8 +102,6 @@ class SchemaResolver {
 const catalog = new DefinitionCatalog();
 const resolver = new SchemaResolver(catalog);
 
-/** The root schema of a kind: its top-level struct. */
-export type KindSchema = StructNode;
 
 /** A definition by kube's name, as a decoding schema (for callers that know the name). */
 export function schemaForDefinition(definition: string): TypeNode {

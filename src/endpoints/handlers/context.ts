@@ -6,6 +6,8 @@ import type { Requester, Store } from '../../registry/store.js';
 import { requestInfoFrom, userFrom } from '../request/context.js';
 import type { RequestInfo } from '../request/request-info.js';
 import { newInternalError } from '../../apimachinery/status-error.js';
+import type { KindSchema } from '../../apimachinery/type-node.js';
+import { schemaForKind } from '../field-validation/schema.js';
 import { hasProtobufEncoder } from '../responsewriters/object.js';
 import { negotiate, type Rendering } from '../negotiation.js';
 import { partialObjectMetadata, partialObjectMetadataList, toTable } from '../table.js';
@@ -17,6 +19,12 @@ export interface ResourceContext {
   lifecycle?: Lifecycle;
   /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this; 0: until ended. */
   minRequestTimeoutSeconds?: number;
+}
+
+/** The served kind's schema: its definition's, or a built-in's Go type by group, version and kind. */
+export function schemaOf(ctx: ResourceContext): KindSchema | undefined {
+  const { group, version, kind } = ctx.def.info;
+  return ctx.def.schema ?? schemaForKind(group ? `${group}/${version}` : version, kind);
 }
 
 export function infoOf(req: Request): RequestInfo {

@@ -17,7 +17,7 @@ export function validateBodyFields(
   bodyText: string | undefined,
   mediaType: string,
   mode: fv.FieldValidationMode,
-  served: { apiVersion: string; kind: string },
+  served: { apiVersion: string; kind: string; schema: fv.KindSchema | undefined },
   /** A YAML body's duplicate keys, found while it was decoded. */
   yamlDuplicates?: fv.YAMLDuplicate[],
 ): KubeObject {
@@ -26,7 +26,8 @@ export function validateBodyFields(
   // checked against the served kind's schema, which reports it.
   const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : served.apiVersion;
   const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : served.kind;
-  const schema = fv.schemaForKind(apiVersion, kind) ?? fv.schemaForKind(served.apiVersion, served.kind);
+  // Another built-in kind named in the body (a mismatch the Store refuses) is checked as itself.
+  const schema = (kind !== served.kind ? fv.schemaForKind(apiVersion, kind) : undefined) ?? served.schema;
   const as = { kind, version: apiVersion.split('/').pop() ?? '' };
   const text = { text: bodyText, mediaType, yamlDuplicates } as const;
   // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).

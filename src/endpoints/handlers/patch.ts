@@ -10,7 +10,7 @@ import { mediaTypeOf, readBody } from '../request-body.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import { writeObject } from '../responsewriters/object.js';
 import { writeOptions } from '../query.js';
-import { infoOf, renderingFor, requesterOf, transformObject, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, schemaOf, transformObject, type ResourceContext } from './context.js';
 import * as fv from '../field-validation/index.js';
 import { auditRequestPatch } from '../../audit/context.js';
 import { builtinPatchMetaForKind, strategicMergePatch } from '../patch/strategic-merge-patch.js';
@@ -74,7 +74,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   const patchKind = KIND_OF[type]!;
   const patchFindings = mode === 'Ignore' ? fv.noFindings() : fv.findPatchFieldErrors(text, patchKind);
   const { group, version, kind } = ctx.def.info;
-  const schema = fv.schemaForKind(group ? `${group}/${version}` : version, kind);
+  const schema = schemaOf(ctx);
   let warnings: string[] = [];
   let patch: unknown;
   try {

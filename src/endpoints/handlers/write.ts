@@ -7,7 +7,7 @@ import { validateBodyFields } from './field-validation.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
 import { writeObject } from '../responsewriters/object.js';
 import { listOptions, writeOptions } from '../query.js';
-import { infoOf, renderingFor, requesterOf, transformObject, type ResourceContext } from './context.js';
+import { infoOf, renderingFor, requesterOf, schemaOf, transformObject, type ResourceContext } from './context.js';
 
 /**
  * The body of a create or update, decoded, with its options read (after the
@@ -25,7 +25,7 @@ async function decodeWriteBody(
     kind: ctx.def.info.kind,
     afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
   });
-  const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind };
+  const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind, schema: schemaOf(ctx) };
   const body = validateBodyFields(res, obj as KubeObject, text, mediaType, mode, served, yamlDuplicates);
   return { body, dryRun };
 }
