@@ -1,0 +1,35 @@
+/**
+ * Whether a `pattern` compiles as Go's RE2 would (kube checks patterns with
+ * regexp.Compile). We approximate: Go-only syntax is rewritten to its
+ * JavaScript equivalent, syntax RE2 refuses (lookaround, backreferences) is
+ * refused with Go's wording, and the rest is left to the JavaScript parser.
+ * Compiling never runs the pattern, so a catastrophic pattern costs nothing here.
+ */
+
+const PERL_UNSUPPORTED = /\(\?(?:=|!|<=|<!)/;
+const BACKREFERENCE = /(^|[^\\])(?:\\\\)*\\([1-9])/;
+
+function toJavaScript(pattern: string): string {
+  return pattern
+    .replace(/^\(\?[imsU]+\)/, '') // leading flags
+    .replace(/\(\?[imsU]*(?:-[imsU]+)?:/g, '(?:') // flag groups
+    .replace(/\(\?P</g, '(?<') // named groups
+    .replace(/\[:\^?[a-z]+:\]/g, 'a-z') // POSIX classes inside brackets
+    .replace(/\\[Az]/g, '') // text anchors
+    .replace(/\\[pP][A-Za-z]/g, 'p') // one-letter Unicode classes
+    .replace(/\\Q.*?(?:\\E|$)/g, 'q'); // quoted literals
+}
+
+/** Go's error text for an invalid pattern, or undefined when it compiles. */
+export function goRegexpError(pattern: string): string | undefined {
+  const perl = PERL_UNSUPPORTED.exec(pattern);
+  if (perl) return `error parsing regexp: invalid or unsupported Perl syntax: \`${perl[0]}\``;
+  const backref = BACKREFERENCE.exec(pattern);
+  if (backref) return `error parsing regexp: invalid escape sequence: \`\\${backref[2]}\``;
+  try {
+    new RegExp(toJavaScript(pattern));
+    return undefined;
+  } catch (err) {
+    return `error parsing regexp: ${(err as Error).message}`;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Bounds on hostile schemas, checked before any recursive rule runs. Every
+ * other module in this folder recurses over schemas, which is only safe once
+ * this iterative pass has shown the nesting is at most MAX_SCHEMA_DEPTH and
+ * every subschema is a JSON object.
+ *
+ * Kube sets no depth limit of its own (its JSON decoder stops at 10,000);
+ * real operators' schemas stay well under 40 levels, so 64 refuses nothing
+ * real and keeps every recursion shallow.
+ */
+import { type FieldError, invalid } from '../../apimachinery/validation/field-error.js';
+import type { FieldPath } from '../../apimachinery/validation/path.js';
+import type { JSONSchemaProps } from './types.js';
+
+/** Subschema levels below openAPIV3Schema (properties, items, allOf, ... each count one). */
+export const MAX_SCHEMA_DEPTH = 64;
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The subschemas of one node with the path step to each, in kube's path notation. */
+export function childSchemas(s: JSONSchemaProps, path: FieldPath): Array<[unknown, FieldPath]> {
+  const out: Array<[unknown, FieldPath]> = [];
+  const map = (key: 'properties' | 'patternProperties' | 'definitions'): void => {
+    const m = s[key];
+    if (isPlainObject(m)) for (const k of Object.keys(m)) out.push([m[k], path.child(key).key(k)]);
+  };
+  const arr = (key: 'allOf' | 'anyOf' | 'oneOf'): void => {
+    const a = s[key];
+    if (Array.isArray(a)) a.forEach((x, i) => out.push([x, path.child(key).index(i)]));
+  };
+  map('properties');
+  if (Array.isArray(s.items)) s.items.forEach((x, i) => out.push([x, path.child('items').index(i)]));
+  else if (s.items !== undefined && s.items !== null) out.push([s.items, path.child('items')]);
+  if (isPlainObject(s.additionalProperties)) out.push([s.additionalProperties, path.child('additionalProperties')]);
+  if (isPlainObject(s.additionalItems)) out.push([s.additionalItems, path.child('additionalItems')]);
+  arr('allOf');
+  arr('anyOf');
+  arr('oneOf');
+  if (s.not !== undefined && s.not !== null) out.push([s.not, path.child('not')]);
+  map('patternProperties');
+  map('definitions');
+  if (isPlainObject(s.dependencies)) {
+    for (const [k, d] of Object.entries(s.dependencies)) if (isPlainObject(d)) out.push([d, path.child('dependencies').key(k)]);
+  }
+  return out;
+}
+
+export interface SchemaShape {
+  /** Deepest subschema level seen (the root is 0). */
+  depth: number;
+  /** Number of schema nodes. */
+  nodes: number;
+}
+
+/**
+ * Walks the schema with an explicit stack. Returns the errors (the first
+ * too-deep node, and any subschema that is not an object) and the shape.
+ */
+export function checkSchemaShape(root: unknown, path: FieldPath): { errors: FieldError[]; shape: SchemaShape } {
+  const errors: FieldError[] = [];
+  const shape: SchemaShape = { depth: 0, nodes: 0 };
+  const stack: Array<[unknown, FieldPath, number]> = [[root, path, 0]];
+  while (stack.length > 0) {
+    const [node, p, depth] = stack.pop()!;
+    if (!isPlainObject(node)) {
+      errors.push(invalid(p, node === null ? null : typeof node, 'must be a JSON schema object'));
+      continue;
+    }
+    shape.nodes++;
+    if (depth > shape.depth) shape.depth = depth;
+    if (depth > MAX_SCHEMA_DEPTH) {
+      errors.push(invalid(p, '', `schema nesting must not be deeper than ${MAX_SCHEMA_DEPTH} levels`));
+      return { errors, shape };
+    }
+    for (const [child, cp] of childSchemas(node as JSONSchemaProps, p)) stack.push([child, cp, depth + 1]);
+  }
+  return { errors, shape };
+}
