@@ -1,0 +1,84 @@
+import type { FieldError } from '../../apimachinery/validation/field-error.js';
+import * as field from '../../apimachinery/validation/field-error.js';
+import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
+import { type ObjectMeta, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/object-meta.js';
+import type { TypeNode } from '../../endpoints/field-validation/schema.js';
+import { applyDefaults } from './default.js';
+import { validateListTypes } from './list-type.js';
+import { validateEmbeddedResources } from './object-meta-validate.js';
+import { type PruneResult, pruneObject } from './prune.js';
+import { compileOpenAPIValidator } from './schema-validator.js';
+import { type Structural, deepCopyJSON, isObject, toStructural } from './structural.js';
+import { toTypeNode } from './type-node.js';
+
+export interface CustomResourceSchemaOptions {
+  /** The resource's group, version and kind: the expected apiVersion and kind, and the type tree's names. */
+  group: string;
+  version: string;
+  kind: string;
+  /** Namespaced resources need metadata.namespace; cluster-scoped ones refuse it. */
+  namespaced: boolean;
+}
+
+/**
+ * A CRD version's structural schema, compiled once: what the custom
+ * resource's decoder, strategy and field validation run per request. Pure:
+ * nothing here touches storage or HTTP, and no method changes its input.
+ */
+export interface CustomResourceSchema {
+  /**
+   * kube's validation of a custom resource as its strategy runs it: kind and
+   * apiVersion, the root's ObjectMeta (on update, against `old`'s), the
+   * schema's value validations (kube-openapi's wording), embedded resources,
+   * and list-type set/map duplicates, in that order.
+   */
+  validate(obj: unknown, old?: unknown): FieldError[];
+  /** kube's pruning; the unknown fields are what fieldValidation Warn/Strict report, in kube's order. */
+  prune(obj: unknown): PruneResult;
+  /** kube's structural defaulting, on a copy. */
+  default(obj: unknown): unknown;
+  /** The schema as field-validation's type tree. */
+  toTypeNode(): TypeNode;
+  /** The parsed schema (for OpenAPI publication and the scale subresource's paths). */
+  readonly structural: Structural;
+}
+
+export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: CustomResourceSchemaOptions): CustomResourceSchema {
+  const structural = toStructural(openAPIV3Schema);
+  const validator = compileOpenAPIValidator(openAPIV3Schema);
+  const apiVersion = opts.group === '' ? opts.version : `${opts.group}/${opts.version}`;
+  let typeNode: TypeNode | undefined;
+  return {
+    structural,
+    validate(obj, old) {
+      const errs: FieldError[] = [];
+      if (!isObject(obj)) return [field.invalid('', '', 'must be an object')];
+      if (obj.kind !== opts.kind) errs.push(field.invalid('kind', obj.kind ?? '', `must be ${opts.kind}`));
+      if (obj.apiVersion !== apiVersion) errs.push(field.invalid('apiVersion', obj.apiVersion ?? '', `must be ${apiVersion}`));
+      const meta = (isObject(obj.metadata) ? obj.metadata : {}) as ObjectMeta;
+      if (old !== undefined) {
+        const oldMeta = (isObject(old) && isObject(old.metadata) ? old.metadata : {}) as ObjectMeta;
+        errs.push(...validateObjectMetaUpdate(meta, oldMeta));
+      } else {
+        errs.push(...validateObjectMeta(meta, { namespaced: opts.namespaced, nameValidator: nameIsDNSSubdomain }));
+      }
+      errs.push(...validator.validate(obj));
+      errs.push(...validateEmbeddedResources(obj, structural));
+      errs.push(...validateListTypes(obj, structural));
+      return errs;
+    },
+    prune: (obj) => pruneObject(obj, structural),
+    default(obj) {
+      const copy = deepCopyJSON(obj);
+      applyDefaults(copy, structural);
+      return copy;
+    },
+    toTypeNode() {
+      typeNode ??= toTypeNode(structural, { definition: `${reverseDomain(opts.group)}.${opts.version}.${opts.kind}`, kind: opts.kind });
+      return typeNode;
+    },
+  };
+}
+
+/** kube names CRD definitions in OpenAPI by the reversed group ("com.example.v1.Widget"). */
+const reverseDomain = (group: string): string => group.split('.').reverse().join('.');
