@@ -55,7 +55,9 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 
 export function toInternalSpec(spec: CustomResourceDefinitionSpec): InternalSpec {
-  const versions: InternalVersion[] = list(spec.versions).map((v: CustomResourceDefinitionVersion) => ({
+  const versions: InternalVersion[] = list(spec.versions).map((raw: CustomResourceDefinitionVersion | null) => {
+    const v = raw ?? ({} as CustomResourceDefinitionVersion);
+    return {
     name: str(v.name),
     served: v.served === true,
     storage: v.storage === true,
@@ -65,7 +67,8 @@ export function toInternalSpec(spec: CustomResourceDefinitionSpec): InternalSpec
     subresources: v.subresources ?? undefined,
     additionalPrinterColumns: list(v.additionalPrinterColumns),
     selectableFields: list(v.selectableFields),
-  }));
+    };
+  });
   const out: InternalSpec = {
     group: str(spec.group),
     version: versions[0]?.name ?? '',

@@ -13,7 +13,8 @@ export function validateSimpleJSONPath(s: string, path: FieldPath): FieldError[]
   return [];
 }
 
-export function validateCustomResourceColumnDefinition(col: CustomResourceColumnDefinition, path: FieldPath): FieldError[] {
+export function validateCustomResourceColumnDefinition(column: CustomResourceColumnDefinition | null, path: FieldPath): FieldError[] {
+  const col = column ?? ({} as CustomResourceColumnDefinition);
   const errs: FieldError[] = [];
   const name = typeof col.name === 'string' ? col.name : '';
   const type = typeof col.type === 'string' ? col.type : '';
