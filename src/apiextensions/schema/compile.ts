@@ -7,9 +7,10 @@ import { applyDefaults } from './default.js';
 import { validateListTypes } from './list-type.js';
 import { validateEmbeddedResources } from './object-meta-validate.js';
 import { type PruneResult, pruneObject } from './prune.js';
-import { compileOpenAPIValidator } from './schema-validator.js';
 import { type Structural, deepCopyJSON, isObject, toStructural } from './structural.js';
 import { toTypeNode } from './type-node.js';
+import { validateValue } from './value-validate.js';
+import { toValueSchema } from './value-schema.js';
 
 export interface CustomResourceSchemaOptions {
   /** The resource's group, version and kind: the expected apiVersion and kind, and the type tree's names. */
@@ -45,7 +46,7 @@ export interface CustomResourceSchema {
 
 export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: CustomResourceSchemaOptions): CustomResourceSchema {
   const structural = toStructural(openAPIV3Schema);
-  const validator = compileOpenAPIValidator(openAPIV3Schema);
+  const values = toValueSchema(openAPIV3Schema);
   const apiVersion = opts.group === '' ? opts.version : `${opts.group}/${opts.version}`;
   let typeNode: TypeNode | undefined;
   return {
@@ -62,7 +63,7 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
       } else {
         errs.push(...validateObjectMeta(meta, { namespaced: opts.namespaced, nameValidator: nameIsDNSSubdomain }));
       }
-      errs.push(...validator.validate(obj));
+      errs.push(...validateValue(obj, values));
       errs.push(...validateEmbeddedResources(obj, structural));
       errs.push(...validateListTypes(obj, structural));
       return errs;

@@ -1,6 +1,5 @@
 import { StringerValue } from '../../apimachinery/validation/field-error.js';
 import { goQuote } from '../../apimachinery/validation/go-format.js';
-import { goNumber } from './kube-errors.js';
 import { isObject } from './structural.js';
 
 /**
@@ -36,4 +35,22 @@ export function canonicalJSON(v: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * A number as kube-openapi prints a bound: against an integer value it
+ * checks and prints int64(bound) (%d); otherwise the float64 with Go's %v
+ * (shortest form, exponent form from 1e+06 up and below 1e-04).
+ */
+export function goNumber(v: number, asInt: boolean): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+  if (asInt) return BigInt(Math.trunc(v)).toString();
+  if (v === 0) return '0';
+  const [mant, expText] = v.toExponential().split('e');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 6) {
+    const abs = Math.abs(exp);
+    return `${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? `0${abs}` : abs}`;
+  }
+  return String(v);
 }

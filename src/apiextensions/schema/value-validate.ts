@@ -1,0 +1,204 @@
+import * as field from '../../apimachinery/validation/field-error.js';
+import type { FieldError } from '../../apimachinery/validation/field-error.js';
+import { goQuote } from '../../apimachinery/validation/go-format.js';
+import { NIL_PATH_TEXT } from '../../apimachinery/validation/path.js';
+import { canonicalJSON, goNumber } from './go-value.js';
+import { isObject } from './structural.js';
+import type { ValueSchema } from './value-schema.js';
+
+/**
+ * kube-openapi's SchemaValidator as kube runs it on a custom resource
+ * (ValidateCustomResource with a nil path), with kubeOpenAPIResultToFieldErrors'
+ * mapping to field errors. Names are kube-openapi's: `spec.items[0].name`,
+ * and map values dotted too (`spec.labels.app`). Per node the checks run in
+ * its order: type, anyOf/oneOf/allOf/not, string length and pattern,
+ * format, number, list, enum, object; each applies by the value's JSON kind,
+ * so a failed type check does not stop the others. anyOf/oneOf/allOf/not
+ * failures have no field (`<nil>: Invalid value: "": "spec" must validate at
+ * least one schema (anyOf)`), and of a failed anyOf/oneOf the errors of the
+ * branch that came closest follow (the fewest errors; kube counts matches).
+ * Object members are checked in the value's key order (kube's map order is
+ * random). The walk follows the schema, so its depth is the schema's.
+ */
+export function validateValue(value: unknown, schema: ValueSchema): FieldError[] {
+  const out: FieldError[] = [];
+  validate(value, schema, '', out);
+  return out;
+}
+
+const member = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+const inBody = (name: string, rest: string): string => `${name} in body ${rest}`;
+
+function validate(v: unknown, s: ValueSchema, path: string, out: FieldError[]): void {
+  if (v === null || v === undefined) {
+    // kube runs only the type and enum checks on null.
+    if (s.types.length > 0 && !s.nullable) typeError(path, s, 'null', out);
+    if (s.enum && !s.enum.includes(null)) enumError(path, null, s.enum, out);
+    return;
+  }
+  const kind = jsonType(v);
+  if (s.types.length > 0 && !s.types.includes(kind) && !(kind === 'integer' && s.types.includes('number'))) {
+    typeError(path, s, kind, out);
+  }
+  combinators(v, s, path, out);
+  if (typeof v === 'string') {
+    strings(v, s, path, out);
+  } else if (typeof v === 'number') {
+    numbers(v, s, path, out);
+  } else if (Array.isArray(v)) {
+    lists(v, s, path, out);
+  }
+  if (s.enum && !s.enum.some((e) => deepEqual(e, v))) enumError(path, v, s.enum, out);
+  if (isObject(v)) objects(v, s, path, out);
+}
+
+function typeError(path: string, s: ValueSchema, got: string, out: FieldError[]): void {
+  out.push(field.typeInvalid(path, got, inBody(path, `must be of type ${s.types.join(',')}: ${goQuote(got)}`)));
+}
+
+function enumError(path: string, v: unknown, values: readonly unknown[], out: FieldError[]): void {
+  out.push(field.notSupported(path, v, values.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? 'null')))));
+}
+
+function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[]): void {
+  if (s.anyOf.length > 0) {
+    const results = s.anyOf.map((b) => branch(v, b, path));
+    if (!results.some((r) => r.length === 0)) {
+      out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must validate at least one schema (anyOf)`));
+      out.push(...closest(results));
+    }
+  }
+  if (s.oneOf.length > 0) {
+    const results = s.oneOf.map((b) => branch(v, b, path));
+    const valid = results.filter((r) => r.length === 0).length;
+    if (valid !== 1) {
+      const found = valid === 0 ? 'Found none valid' : `Found ${valid} valid alternatives`;
+      out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must validate one and only one schema (oneOf). ${found}`));
+      if (valid === 0) out.push(...closest(results));
+    }
+  }
+  if (s.allOf.length > 0) {
+    let validated = 0;
+    for (const b of s.allOf) {
+      const r = branch(v, b, path);
+      if (r.length === 0) validated++;
+      out.push(...r);
+    }
+    if (validated !== s.allOf.length) {
+      const none = validated === 0 ? '. None validated' : '';
+      out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must validate all the schemas (allOf)${none}`));
+    }
+  }
+  if (s.not && branch(v, s.not, path).length === 0) {
+    out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must not validate the schema (not)`));
+  }
+}
+
+function branch(v: unknown, s: ValueSchema, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  validate(v, s, path, errs);
+  return errs;
+}
+
+function closest(results: readonly FieldError[][]): FieldError[] {
+  let best = results[0] ?? [];
+  for (const r of results) if (r.length < best.length) best = r;
+  return best;
+}
+
+function strings(v: string, s: ValueSchema, path: string, out: FieldError[]): void {
+  if (s.maxLength !== undefined || s.minLength !== undefined) {
+    // Go counts runes: code points, not UTF-16 units.
+    let runes = 0;
+    for (const _ of v) runes++;
+    if (s.maxLength !== undefined && runes > s.maxLength) out.push(field.tooLong(path, s.maxLength));
+    if (s.minLength !== undefined && runes < s.minLength) {
+      out.push(field.invalid(path, v, inBody(path, `should be at least ${s.minLength} chars long`)));
+    }
+  }
+  if (s.pattern && !s.pattern.re.test(v)) out.push(field.invalid(path, v, inBody(path, `should match '${s.pattern.source}'`)));
+  if (s.format && !s.format.check(v)) {
+    out.push(field.typeInvalid(path, v, inBody(path, `must be of type ${s.format.name}: ${goQuote(v)}`)));
+  }
+}
+
+/**
+ * kube decodes an integral JSON number to int64 and checks it against
+ * int64(bound); other numbers are float64 against the bound as given.
+ */
+function numbers(v: number, s: ValueSchema, path: string, out: FieldError[]): void {
+  const int = Number.isInteger(v);
+  if (s.multipleOf !== undefined) {
+    const factor = int ? Math.trunc(s.multipleOf) : s.multipleOf;
+    if (factor <= 0) {
+      out.push(field.invalid(path, v, `factor MultipleOf declared for ${path} must be positive: ${goNumber(factor, int)}`));
+    } else if (!isMultiple(v, factor, int)) {
+      out.push(field.invalid(path, v, inBody(path, `should be a multiple of ${goNumber(factor, int)}`)));
+    }
+  }
+  if (s.maximum !== undefined) {
+    const max = int ? Math.trunc(s.maximum) : s.maximum;
+    if (s.exclusiveMaximum ? v >= max : v > max) {
+      const rel = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
+      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(max, int)}`)));
+    }
+  }
+  if (s.minimum !== undefined) {
+    const min = int ? Math.trunc(s.minimum) : s.minimum;
+    if (s.exclusiveMinimum ? v <= min : v < min) {
+      const rel = s.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
+      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(min, int)}`)));
+    }
+  }
+}
+
+function isMultiple(v: number, factor: number, int: boolean): boolean {
+  if (int) return v % factor === 0;
+  const mult = factor < 1 ? (1 / factor) * v : v / factor;
+  return Number.isFinite(mult) && Math.abs(mult - Math.round(mult)) <= 1e-9 * Math.max(1, Math.abs(mult));
+}
+
+function lists(v: unknown[], s: ValueSchema, path: string, out: FieldError[]): void {
+  if (s.items) for (let i = 0; i < v.length; i++) validate(v[i], s.items, `${path}[${i}]`, out);
+  if (s.minItems !== undefined && v.length < s.minItems) {
+    out.push(field.invalid(path, v.length, inBody(path, `should have at least ${s.minItems} items`)));
+  }
+  if (s.maxItems !== undefined && v.length > s.maxItems) out.push(field.tooMany(path, v.length, s.maxItems));
+  if (s.uniqueItems && v.length > 1) {
+    const seen = new Set<string>();
+    for (const item of v) {
+      const key = canonicalJSON(item);
+      if (seen.has(key)) {
+        out.push(field.invalid(path, '', inBody(path, "shouldn't contain duplicates")));
+        break;
+      }
+      seen.add(key);
+    }
+  }
+}
+
+function objects(v: Record<string, unknown>, s: ValueSchema, path: string, out: FieldError[]): void {
+  const keys = Object.keys(v);
+  if (s.minProperties !== undefined && keys.length < s.minProperties) {
+    out.push(field.invalid(path, keys.length, inBody(path, `should have at least ${s.minProperties} properties`)));
+  }
+  if (s.maxProperties !== undefined && keys.length > s.maxProperties) out.push(field.tooMany(path, keys.length, s.maxProperties));
+  // Iterating the value's keys, not the schema's: a 10,000-property schema costs nothing for a small object.
+  for (const key of keys) {
+    const prop = s.properties?.get(key);
+    if (prop) validate(v[key], prop, member(path, key), out);
+    else if (s.additionalProperties) validate(v[key], s.additionalProperties, member(path, key), out);
+  }
+  for (const key of s.required) if (!Object.hasOwn(v, key)) out.push(field.required(member(path, key), ''));
+}
+
+/** kube-openapi's type names of a decoded value (kube decodes integral JSON numbers to int64). */
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return v === null ? 'null' : typeof v;
+}
+
+/** JSON equality, for enum: equal keys in any order. */
+const deepEqual = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && canonicalJSON(a) === canonicalJSON(b));
