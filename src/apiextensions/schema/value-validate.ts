@@ -124,12 +124,17 @@ function strings(v: string, s: ValueSchema, path: string, out: FieldError[]): vo
 
 /**
  * kube decodes an integral JSON number to int64 and checks it against
- * int64(bound); other numbers are float64 against the bound as given.
+ * int64(bound) (so 1 is not below an exclusive maximum of 1.5, as in kube),
+ * unless the schema's type is integer and the bound is not (then, as other
+ * numbers, as float64 against the bound as given).
  */
 function numbers(v: number, s: ValueSchema, path: string, out: FieldError[]): void {
-  const int = Number.isInteger(v);
+  const intType = s.types.length === 1 && s.types[0] === 'integer';
+  const asInt = (bound: number): boolean => Number.isInteger(v) && (!intType || Number.isInteger(bound));
+  const bound = (b: number): number => (asInt(b) ? Math.trunc(b) : b);
   if (s.multipleOf !== undefined) {
-    const factor = int ? Math.trunc(s.multipleOf) : s.multipleOf;
+    const factor = bound(s.multipleOf);
+    const int = asInt(s.multipleOf);
     if (factor <= 0) {
       out.push(field.invalid(path, v, `factor MultipleOf declared for ${path} must be positive: ${goNumber(factor, int)}`));
     } else if (!isMultiple(v, factor, int)) {
@@ -137,17 +142,17 @@ function numbers(v: number, s: ValueSchema, path: string, out: FieldError[]): vo
     }
   }
   if (s.maximum !== undefined) {
-    const max = int ? Math.trunc(s.maximum) : s.maximum;
+    const max = bound(s.maximum);
     if (s.exclusiveMaximum ? v >= max : v > max) {
       const rel = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
-      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(max, int)}`)));
+      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(max, asInt(s.maximum))}`)));
     }
   }
   if (s.minimum !== undefined) {
-    const min = int ? Math.trunc(s.minimum) : s.minimum;
+    const min = bound(s.minimum);
     if (s.exclusiveMinimum ? v <= min : v < min) {
       const rel = s.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
-      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(min, int)}`)));
+      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(min, asInt(s.minimum))}`)));
     }
   }
 }
