@@ -109,37 +109,58 @@ export function toInternalSpec(spec: CustomResourceDefinitionSpec): InternalSpec
   return out;
 }
 
-/** Go's zero values: a missing field equals false, "", [] or {} after decoding. */
-function isZero(v: unknown): boolean {
-  if (v === undefined || v === null || v === false || v === '') return true;
+/** Fields whose value is a Go map: a nil map equals an empty one, but entries are compared strictly. */
+const MAP_FIELDS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
+/** Free-form JSON (Go's *JSON / []JSON): compared as values, with no zero-value leniency. */
+const JSON_FIELDS = new Set(['default', 'example', 'enum']);
+
+type Mode = 'struct' | 'map' | 'json';
+
+/** A Go struct field that decodes to its zero value when absent: nil pointer/slice/map, false, "". */
+function isZeroField(key: string, v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (JSON_FIELDS.has(key)) return false;
+  if (v === false || v === '') return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v as object).length === 0;
-  return false;
+  return MAP_FIELDS.has(key) && typeof v === 'object' && Object.keys(v as object).length === 0;
 }
 
 /**
- * apiequality.Semantic.DeepEqual as it applies to decoded JSON: nil and empty
- * are equal. Iterative (an explicit stack), so a hostile 10,000-deep schema
- * cannot overflow the call stack.
+ * apiequality.Semantic.DeepEqual as it applies to decoded CRD JSON: an absent
+ * struct field equals its zero value, a nil map or slice equals an empty one,
+ * but a map entry or a JSON value must match exactly. Iterative (an explicit
+ * stack), so a hostile 10,000-deep schema cannot overflow the call stack.
  */
-export function semanticEqual(a: unknown, b: unknown): boolean {
-  const stack: Array<[unknown, unknown]> = [[a, b]];
+export function semanticEqual(a: unknown, b: unknown, mode: Mode = 'struct'): boolean {
+  const stack: Array<[unknown, unknown, Mode]> = [[a, b, mode]];
   while (stack.length > 0) {
-    const [x, y] = stack.pop()!;
+    const [x, y, mode] = stack.pop()!;
     if (x === y) continue;
-    if (isZero(x) && isZero(y)) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     if (Array.isArray(x) !== Array.isArray(y)) return false;
     if (Array.isArray(x)) {
       const ya = y as unknown[];
       if (x.length !== ya.length) return false;
-      for (let i = 0; i < x.length; i++) stack.push([x[i], ya[i]]);
+      for (let i = 0; i < x.length; i++) stack.push([x[i], ya[i], mode === 'json' ? 'json' : 'struct']);
       continue;
     }
     const xo = x as Record<string, unknown>;
     const yo = y as Record<string, unknown>;
     const keys = new Set([...Object.keys(xo), ...Object.keys(yo)]);
-    for (const k of keys) stack.push([xo[k], yo[k]]);
+    for (const k of keys) {
+      const xv = xo[k];
+      const yv = yo[k];
+      if (mode === 'struct') {
+        if (isZeroField(k, xv) && isZeroField(k, yv)) continue;
+        stack.push([xv, yv, JSON_FIELDS.has(k) ? 'json' : MAP_FIELDS.has(k) ? 'map' : 'struct']);
+      } else {
+        if (xv === undefined || yv === undefined) return false;
+        stack.push([xv, yv, mode === 'json' ? 'json' : 'struct']);
+      }
+    }
   }
   return true;
 }
+
+/** Equality of free-form JSON values (enum entries, defaults): exact, iterative. */
+export const jsonEqual = (a: unknown, b: unknown): boolean => semanticEqual(a, b, 'json');

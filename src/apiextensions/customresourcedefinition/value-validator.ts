@@ -16,7 +16,7 @@ import {
   typeInvalid,
 } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
-import { semanticEqual } from './internal.js';
+import { jsonEqual } from './internal.js';
 import { goRegexpError } from './go-regexp.js';
 import { isPlainObject } from './schema-walk.js';
 import type { JSONSchemaProps } from './types.js';
@@ -98,7 +98,7 @@ function validateAt(v: unknown, s: JSONSchemaProps, name: string[], ctx: Ctx): F
   if (type !== '' && !matchesType(type, v)) {
     return [typeInvalid(path, v, `${lbl}in body must be of type ${type}: "${jsonTypeName(v)}"`)];
   }
-  if (Array.isArray(s.enum) && s.enum.length > 0 && !s.enum.some((e) => semanticEqual(e, v) && jsonTypeName(e) === jsonTypeName(v))) {
+  if (Array.isArray(s.enum) && s.enum.length > 0 && !s.enum.some((e) => jsonEqual(e, v))) {
     errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
   if (typeof v === 'string') errs.push(...validateString(v, s, path, lbl));

@@ -1,0 +1,104 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultCustomResourceDefinition } from '../../../src/apiextensions/customresourcedefinition/defaults.js';
+import type { CustomResourceDefinition } from '../../../src/apiextensions/customresourcedefinition/types.js';
+import {
+  MAX_SCHEMA_DEPTH,
+  validateCustomResourceDefinition,
+  validateCustomResourceDefinitionUpdate,
+} from '../../../src/apiextensions/customresourcedefinition/validation.js';
+import { cronTabCRD, deepSchema, simpleCRD, wideSchema } from './fixtures.js';
+
+const messages = (crd: CustomResourceDefinition): string[] => validateCustomResourceDefinition(crd).map(String);
+
+describe('validateCustomResourceDefinition: valid CRDs', () => {
+  it('accepts a realistic multi-version CRD', () => {
+    assert.deepEqual(messages(cronTabCRD()), []);
+  });
+
+  it('accepts a minimal CRD once defaulted', () => {
+    assert.deepEqual(messages(simpleCRD({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true })), []);
+  });
+
+  it('accepts a schema with 10,000 properties quickly', () => {
+    const crd = simpleCRD(wideSchema(10_000));
+    const start = process.hrtime.bigint();
+    assert.deepEqual(messages(crd), []);
+    // Not a benchmark: a guard against accidentally quadratic rules (the run takes ~50 ms).
+    assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 5000);
+  });
+
+  it(`accepts nesting up to ${MAX_SCHEMA_DEPTH} levels`, () => {
+    assert.deepEqual(messages(simpleCRD(deepSchema(MAX_SCHEMA_DEPTH - 2))), []);
+  });
+});
+
+describe('validateCustomResourceDefinition: hostile schemas', () => {
+  it('refuses nesting 1,000 deep with one error, no stack overflow', () => {
+    const errs = validateCustomResourceDefinition(simpleCRD(deepSchema(1000)));
+    assert.equal(errs.length, 1);
+    assert.match(String(errs[0]), /^spec\.validation\.openAPIV3Schema\.properties\[spec\](\.properties\[a\])+: Invalid value: "": schema nesting must not be deeper than 64 levels$/);
+  });
+
+  it('refuses nesting 100,000 deep (built iteratively) without overflowing', () => {
+    const errs = validateCustomResourceDefinition(simpleCRD(deepSchema(100_000)));
+    assert.equal(errs.length, 1);
+  });
+
+  it('an update from a hostile old object does not overflow either', () => {
+    const old = simpleCRD(deepSchema(10_000));
+    const errs = validateCustomResourceDefinitionUpdate(simpleCRD(deepSchema(10_000)), old);
+    assert.equal(errs.length, 1);
+  });
+
+  it('refuses a subschema that is not an object', () => {
+    const crd = simpleCRD({ type: 'object', properties: { spec: 'nope' as never } });
+    assert.deepEqual(messages(crd), ['spec.validation.openAPIV3Schema.properties[spec]: Invalid value: "string": must be a JSON schema object']);
+  });
+});
+
+describe('defaultCustomResourceDefinition', () => {
+  it("fills kube's v1 defaults", () => {
+    const crd = defaultCustomResourceDefinition({
+      metadata: { name: 'foos.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Cluster',
+        names: { plural: 'foos', kind: 'FooBar' },
+        versions: [{ name: 'v1alpha1', served: true, storage: false }, { name: 'v1', served: true, storage: true }],
+      },
+    });
+    assert.equal(crd.spec.names.singular, 'foobar');
+    assert.equal(crd.spec.names.listKind, 'FooBarList');
+    assert.deepEqual(crd.spec.conversion, { strategy: 'None' });
+    assert.deepEqual(crd.status?.storedVersions, ['v1']);
+  });
+
+  it('keeps what is set, and defaults the webhook service port to 443', () => {
+    const crd = defaultCustomResourceDefinition({
+      metadata: { name: 'foos.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Cluster',
+        names: { plural: 'foos', kind: 'Foo', singular: 'thefoo', listKind: 'Foos' },
+        versions: [{ name: 'v1', served: true, storage: true }],
+        conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { namespace: 'ns', name: 'svc' } } } },
+      },
+      status: { storedVersions: ['v0'] },
+    });
+    assert.equal(crd.spec.names.singular, 'thefoo');
+    assert.equal(crd.spec.names.listKind, 'Foos');
+    assert.equal(crd.spec.conversion?.webhook?.clientConfig?.service?.port, 443);
+    assert.deepEqual(crd.status?.storedVersions, ['v0']);
+  });
+
+  it('does not mutate its input', () => {
+    const input: CustomResourceDefinition = {
+      metadata: { name: 'foos.example.com' },
+      spec: { group: 'example.com', scope: 'Cluster', names: { plural: 'foos', kind: 'Foo' }, versions: [] },
+    };
+    defaultCustomResourceDefinition(input);
+    assert.equal(input.spec.names.singular, undefined);
+    assert.equal(input.spec.conversion, undefined);
+  });
+});
