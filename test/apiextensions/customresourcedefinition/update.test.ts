@@ -123,3 +123,26 @@ describe('validateCustomResourceDefinitionUpdate', () => {
     assert.equal(validateCustomResourceDefinitionStatusUpdate(next, old).map(String).length, 1);
   });
 });
+
+describe('warnings', async () => {
+  const { warningsOnCreate, warningsOnUpdate } = await import('../../../src/apiextensions/customresourcedefinition/warnings.js');
+  it('names unrecognized formats and sets of objects, once', () => {
+    const crd = simpleCRD(
+      objectWithSpec({
+        type: 'object',
+        properties: {
+          a: { type: 'string', format: 'date-time' },
+          b: { type: 'string', format: 'k8s-name' },
+          c: { type: 'integer', format: 'int16' },
+          d: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'object', 'x-kubernetes-map-type': 'atomic' } },
+        },
+      }),
+    );
+    assert.deepEqual(warningsOnCreate(crd).sort(), [
+      'unrecognized format "int16"',
+      'unrecognized format "k8s-name"',
+      'x-kubernetes-list-type: set for items of type "object" is not supported by server-side apply or CEL validation rules',
+    ]);
+    assert.deepEqual(warningsOnUpdate(crd, crd), []);
+  });
+});
