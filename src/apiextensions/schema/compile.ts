@@ -5,6 +5,7 @@ import { type ObjectMeta, validateObjectMeta, validateObjectMetaUpdate } from '.
 import type { TypeNode } from '../../endpoints/field-validation/schema.js';
 import { applyDefaults } from './default.js';
 import { validateListTypes } from './list-type.js';
+import { coerceObjectMeta } from './object-meta-coerce.js';
 import { validateEmbeddedResources } from './object-meta-validate.js';
 import { type PruneResult, pruneObject } from './prune.js';
 import { type Structural, deepCopyJSON, isObject, toStructural } from './structural.js';
@@ -30,8 +31,10 @@ export interface CustomResourceSchema {
   /**
    * kube's validation of a custom resource as its strategy runs it: kind and
    * apiVersion, the root's ObjectMeta (on update, against `old`'s), the
-   * schema's value validations (kube-openapi's wording), embedded resources,
-   * and list-type set/map duplicates, in that order.
+   * schema's value validations (kube-openapi's wording; on update ratcheting:
+   * values unchanged from `old` are not checked), embedded resources, and
+   * list-type set/map duplicates, in that order. Run it on the pruned and
+   * defaulted object, as kube does.
    */
   validate(obj: unknown, old?: unknown): FieldError[];
   /** kube's pruning; the unknown fields are what fieldValidation Warn/Strict report, in kube's order. */
@@ -56,14 +59,15 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
       if (!isObject(obj)) return [field.invalid('', '', 'must be an object')];
       if (obj.kind !== opts.kind) errs.push(field.invalid('kind', obj.kind ?? '', `must be ${opts.kind}`));
       if (obj.apiVersion !== apiVersion) errs.push(field.invalid('apiVersion', obj.apiVersion ?? '', `must be ${apiVersion}`));
-      const meta = (isObject(obj.metadata) ? obj.metadata : {}) as ObjectMeta;
+      // Decoded as ObjectMeta first, so a field of the wrong type cannot reach the metadata checks.
+      const meta = coerceObjectMeta(obj.metadata, 'metadata').meta as ObjectMeta;
       if (old !== undefined) {
-        const oldMeta = (isObject(old) && isObject(old.metadata) ? old.metadata : {}) as ObjectMeta;
+        const oldMeta = coerceObjectMeta(isObject(old) ? old.metadata : undefined, 'metadata').meta as ObjectMeta;
         errs.push(...validateObjectMetaUpdate(meta, oldMeta));
       } else {
         errs.push(...validateObjectMeta(meta, { namespaced: opts.namespaced, nameValidator: nameIsDNSSubdomain }));
       }
-      errs.push(...validateValue(obj, values));
+      errs.push(...validateValue(obj, values, old));
       errs.push(...validateEmbeddedResources(obj, structural));
       errs.push(...validateListTypes(obj, structural));
       return errs;

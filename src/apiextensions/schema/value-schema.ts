@@ -38,6 +38,9 @@ export interface ValueSchema {
   anyOf: readonly ValueSchema[];
   oneOf: readonly ValueSchema[];
   not?: ValueSchema;
+  /** x-kubernetes-list-type and -map-keys: how ratcheting pairs a list's items with the old ones. */
+  listType?: string;
+  listMapKeys: readonly string[];
 }
 
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
@@ -63,6 +66,7 @@ function convert(raw: unknown, depth: number, patterns: Map<string, RegExp | nul
     allOf: NONE,
     anyOf: NONE,
     oneOf: NONE,
+    listMapKeys: NONE,
   };
   if (!isObject(raw) || depth >= MAX_SCHEMA_DEPTH) return node;
   const type = typeof raw.type === 'string' && TYPES.has(raw.type) ? raw.type : undefined;
@@ -105,6 +109,9 @@ function convert(raw: unknown, depth: number, patterns: Map<string, RegExp | nul
     if (Array.isArray(list)) node[k] = list.map((s) => convert(s, depth + 1, patterns));
   }
   if (isObject(raw.not)) node.not = convert(raw.not, depth + 1, patterns);
+  if (typeof raw['x-kubernetes-list-type'] === 'string') node.listType = raw['x-kubernetes-list-type'];
+  const mapKeys = raw['x-kubernetes-list-map-keys'];
+  if (Array.isArray(mapKeys)) node.listMapKeys = mapKeys.filter((k): k is string => typeof k === 'string');
   return node;
 }
 

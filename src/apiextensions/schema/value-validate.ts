@@ -19,17 +19,25 @@ import type { ValueSchema } from './value-schema.js';
  * branch that came closest follow (the fewest errors; kube counts matches).
  * Object members are checked in the value's key order (kube's map order is
  * random). The walk follows the schema, so its depth is the schema's.
+ *
+ * On update (`old` given) validation ratchets, as kube's does since 1.30
+ * (CRDValidationRatcheting): a value equal to the old value it correlates
+ * with (same property or map key; same key in a list-type map; an equal
+ * item of a list-type set) is not checked, so an object stored before a
+ * schema change can still be updated elsewhere. Other lists' items have no
+ * old value.
  */
-export function validateValue(value: unknown, schema: ValueSchema): FieldError[] {
+export function validateValue(value: unknown, schema: ValueSchema, old?: unknown): FieldError[] {
   const out: FieldError[] = [];
-  validate(value, schema, '', out);
+  validate(value, schema, '', out, old);
   return out;
 }
 
 const member = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 const inBody = (name: string, rest: string): string => `${name} in body ${rest}`;
 
-function validate(v: unknown, s: ValueSchema, path: string, out: FieldError[]): void {
+function validate(v: unknown, s: ValueSchema, path: string, out: FieldError[], old: unknown): void {
+  if (old !== undefined && jsonEqual(v, old)) return;
   if (v === null || v === undefined) {
     // kube runs only the type and enum checks on null.
     if (s.types.length > 0 && !s.nullable) typeError(path, s, 'null', out);
@@ -40,16 +48,16 @@ function validate(v: unknown, s: ValueSchema, path: string, out: FieldError[]): 
   if (s.types.length > 0 && !s.types.includes(kind) && !(kind === 'integer' && s.types.includes('number'))) {
     typeError(path, s, kind, out);
   }
-  combinators(v, s, path, out);
+  combinators(v, s, path, out, old);
   if (typeof v === 'string') {
     strings(v, s, path, out);
   } else if (typeof v === 'number') {
     numbers(v, s, path, out);
   } else if (Array.isArray(v)) {
-    lists(v, s, path, out);
+    lists(v, s, path, out, old);
   }
-  if (s.enum && !s.enum.some((e) => deepEqual(e, v))) enumError(path, v, s.enum, out);
-  if (isObject(v)) objects(v, s, path, out);
+  if (s.enum && !s.enum.some((e) => jsonEqual(e, v))) enumError(path, v, s.enum, out);
+  if (isObject(v)) objects(v, s, path, out, old);
 }
 
 function typeError(path: string, s: ValueSchema, got: string, out: FieldError[]): void {
@@ -60,16 +68,16 @@ function enumError(path: string, v: unknown, values: readonly unknown[], out: Fi
   out.push(field.notSupported(path, v, values.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? 'null')))));
 }
 
-function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[]): void {
+function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[], old: unknown): void {
   if (s.anyOf.length > 0) {
-    const results = s.anyOf.map((b) => branch(v, b, path));
+    const results = s.anyOf.map((b) => branch(v, b, path, old));
     if (!results.some((r) => r.length === 0)) {
       out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must validate at least one schema (anyOf)`));
       out.push(...closest(results));
     }
   }
   if (s.oneOf.length > 0) {
-    const results = s.oneOf.map((b) => branch(v, b, path));
+    const results = s.oneOf.map((b) => branch(v, b, path, old));
     const valid = results.filter((r) => r.length === 0).length;
     if (valid !== 1) {
       const found = valid === 0 ? 'Found none valid' : `Found ${valid} valid alternatives`;
@@ -80,7 +88,7 @@ function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[]
   if (s.allOf.length > 0) {
     let validated = 0;
     for (const b of s.allOf) {
-      const r = branch(v, b, path);
+      const r = branch(v, b, path, old);
       if (r.length === 0) validated++;
       out.push(...r);
     }
@@ -89,14 +97,14 @@ function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[]
       out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must validate all the schemas (allOf)${none}`));
     }
   }
-  if (s.not && branch(v, s.not, path).length === 0) {
+  if (s.not && branch(v, s.not, path, old).length === 0) {
     out.push(field.invalid(NIL_PATH_TEXT, '', `${goQuote(path)} must not validate the schema (not)`));
   }
 }
 
-function branch(v: unknown, s: ValueSchema, path: string): FieldError[] {
+function branch(v: unknown, s: ValueSchema, path: string, old: unknown): FieldError[] {
   const errs: FieldError[] = [];
-  validate(v, s, path, errs);
+  validate(v, s, path, errs, old);
   return errs;
 }
 
@@ -163,8 +171,11 @@ function isMultiple(v: number, factor: number, int: boolean): boolean {
   return Number.isFinite(mult) && Math.abs(mult - Math.round(mult)) <= 1e-9 * Math.max(1, Math.abs(mult));
 }
 
-function lists(v: unknown[], s: ValueSchema, path: string, out: FieldError[]): void {
-  if (s.items) for (let i = 0; i < v.length; i++) validate(v[i], s.items, `${path}[${i}]`, out);
+function lists(v: unknown[], s: ValueSchema, path: string, out: FieldError[], old: unknown): void {
+  if (s.items) {
+    const oldItem = correlateItems(s, old);
+    for (let i = 0; i < v.length; i++) validate(v[i], s.items, `${path}[${i}]`, out, oldItem(v[i]));
+  }
   if (s.minItems !== undefined && v.length < s.minItems) {
     out.push(field.invalid(path, v.length, inBody(path, `should have at least ${s.minItems} items`)));
   }
@@ -182,7 +193,9 @@ function lists(v: unknown[], s: ValueSchema, path: string, out: FieldError[]): v
   }
 }
 
-function objects(v: Record<string, unknown>, s: ValueSchema, path: string, out: FieldError[]): void {
+function objects(v: Record<string, unknown>, s: ValueSchema, path: string, out: FieldError[], old: unknown): void {
+  const oldObj = isObject(old) ? old : undefined;
+  const oldOf = (key: string): unknown => (oldObj && Object.hasOwn(oldObj, key) ? oldObj[key] : undefined);
   const keys = Object.keys(v);
   if (s.minProperties !== undefined && keys.length < s.minProperties) {
     out.push(field.invalid(path, keys.length, inBody(path, `should have at least ${s.minProperties} properties`)));
@@ -191,8 +204,8 @@ function objects(v: Record<string, unknown>, s: ValueSchema, path: string, out: 
   // Iterating the value's keys, not the schema's: a 10,000-property schema costs nothing for a small object.
   for (const key of keys) {
     const prop = s.properties?.get(key);
-    if (prop) validate(v[key], prop, member(path, key), out);
-    else if (s.additionalProperties) validate(v[key], s.additionalProperties, member(path, key), out);
+    if (prop) validate(v[key], prop, member(path, key), out, oldOf(key));
+    else if (s.additionalProperties) validate(v[key], s.additionalProperties, member(path, key), out, oldOf(key));
   }
   for (const key of s.required) if (!Object.hasOwn(v, key)) out.push(field.required(member(path, key), ''));
 }
@@ -204,6 +217,31 @@ function jsonType(v: unknown): string {
   return v === null ? 'null' : typeof v;
 }
 
-/** JSON equality, for enum: equal keys in any order. */
-const deepEqual = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && canonicalJSON(a) === canonicalJSON(b));
+/** How a list's items find their old values: by key in a list-type map, by value in a set; not otherwise. */
+function correlateItems(s: ValueSchema, old: unknown): (item: unknown) => unknown {
+  const none = (): unknown => undefined;
+  if (!Array.isArray(old) || old.length === 0) return none;
+  if (s.listType === 'set') return (item) => (old.some((o) => jsonEqual(o, item)) ? item : undefined);
+  if (s.listType !== 'map' || s.listMapKeys.length === 0) return none;
+  const keyOf = (item: unknown): string | undefined =>
+    isObject(item) ? canonicalJSON(s.listMapKeys.map((k) => (Object.hasOwn(item, k) ? item[k] : null))) : undefined;
+  const byKey = new Map<string, unknown>();
+  for (const o of old) {
+    const k = keyOf(o);
+    if (k !== undefined && !byKey.has(k)) byKey.set(k, o);
+  }
+  return (item) => {
+    const k = keyOf(item);
+    return k === undefined ? undefined : byKey.get(k);
+  };
+}
+
+/** JSON equality: objects equal with their keys in any order. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
+}

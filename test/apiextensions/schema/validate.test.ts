@@ -144,6 +144,28 @@ describe('custom resource validation: kube-openapi wording and paths', () => {
     assert.deepEqual(errorsOf(next, old), ['metadata.name: Invalid value: "renamed": field is immutable']);
   });
 
+  describe('ratcheting on update: values unchanged from the stored object are not checked', () => {
+    const meta = { resourceVersion: '1', uid: 'u1' };
+    const build = (spec: Record<string, unknown>) => JSON.parse(JSON.stringify(widget(spec, meta))) as unknown;
+    const update = (oldSpec: Record<string, unknown>, newSpec: Record<string, unknown>): string[] => errorsOf(build(newSpec), build(oldSpec));
+    it('an unchanged invalid field', () => assert.deepEqual(update({ replicas: 'x' }, { replicas: 'x', size: 'M' }), []));
+    it('a changed invalid field', () =>
+      assert.deepEqual(update({ replicas: 'x' }, { replicas: 'y' }), [
+        'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      ]));
+    it('list-type map items pair by key', () =>
+      assert.deepEqual(
+        update({ ports: [{ name: 'a', port: 'x' }] }, { ports: [{ name: 'b', port: 1 }, { name: 'a', port: 'x' }] }),
+        [],
+      ));
+    it('atomic list items have no old value', () =>
+      assert.deepEqual(update({ tags: ['a', 1] }, { tags: ['b', 1] }), [
+        'spec.tags[1]: Invalid value: "integer": spec.tags[1] in body must be of type string: "integer"',
+      ]));
+    it('a new required field is required once its object changes', () =>
+      assert.deepEqual(update({ size: undefined, replicas: 1 }, { size: undefined, replicas: 2 }), ['spec.size: Required value']));
+  });
+
   it('a cluster-scoped resource refuses a namespace', () => {
     const cluster = widgetSchema(undefined, false);
     assert.deepEqual(cluster.validate(widget({})).map(String), ['metadata.namespace: Forbidden: not allowed on this type']);
