@@ -14,6 +14,7 @@ import {
   required,
 } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { displayValue } from './display.js';
 import { resolveFieldPath } from './field-path.js';
 import { isPlainObject } from './schema-walk.js';
 import type { JSONSchemaProps } from './types.js';
@@ -162,7 +163,7 @@ function validateCollectionTypes(s: JSONSchemaProps, path: FieldPath, opts: Open
   if (listType === 'map') {
     if (mapKeys.length === 0) errs.push(required(path.child('x-kubernetes-list-map-keys'), 'must not be empty if x-kubernetes-list-type is map'));
     if (s.items === undefined || s.items === null) errs.push(required(path.child('items'), 'must have a schema if x-kubernetes-list-type is map'));
-    else if (!items) errs.push(invalid(path.child('items'), s.items, 'must only have a single schema if x-kubernetes-list-type is map'));
+    else if (!items) errs.push(invalid(path.child('items'), displayValue(s.items), 'must only have a single schema if x-kubernetes-list-type is map'));
     if (items && items.type !== 'object') {
       errs.push(invalid(path.child('items').child('type'), items.type ?? '', "must be object if parent array's x-kubernetes-list-type is map"));
     }

@@ -9,6 +9,7 @@
  */
 import { type FieldError, invalid } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { displayValue } from './display.js';
 import { isPlainObject } from './schema-walk.js';
 import type { JSONSchemaProps } from './types.js';
 import { validateValue } from './value-validator.js';
@@ -28,7 +29,7 @@ function walk(s: JSONSchemaProps, path: FieldPath, insideMeta: boolean, requireP
   if (s.default !== undefined && s.default !== null) {
     const dpath = path.child('default');
     if (!insideMeta && requirePruned && wouldPrune(s.default, s, embedded(s))) {
-      errs.push(invalid(dpath, s.default, 'must not have unknown fields'));
+      errs.push(invalid(dpath, displayValue(s.default), 'must not have unknown fields'));
     }
     errs.push(...validateValue(s.default, s, dpath));
   }

@@ -10,6 +10,7 @@
  */
 import { type FieldError, invalid } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { checkShape, SCHEMA_NODE } from './shape.js';
 import type { JSONSchemaProps } from './types.js';
 
 /** Subschema levels below openAPIV3Schema (properties, items, allOf, ... each count one). */
@@ -55,7 +56,7 @@ export interface SchemaShape {
 
 /**
  * Walks the schema with an explicit stack. Returns the errors (the first
- * too-deep node, and any subschema that is not an object) and the shape.
+ * too-deep node, and every field holding the wrong JSON type) and the shape.
  */
 export function checkSchemaShape(root: unknown, path: FieldPath): { errors: FieldError[]; shape: SchemaShape } {
   const errors: FieldError[] = [];
@@ -64,16 +65,18 @@ export function checkSchemaShape(root: unknown, path: FieldPath): { errors: Fiel
   while (stack.length > 0) {
     const [node, p, depth] = stack.pop()!;
     if (!isPlainObject(node)) {
-      errors.push(invalid(p, node === null ? null : typeof node, 'must be a JSON schema object'));
+      errors.push(invalid(p, Array.isArray(node) ? 'array' : node === null ? null : typeof node, 'must be a JSON schema object'));
       continue;
     }
+    checkShape(node, SCHEMA_NODE, p, errors);
     shape.nodes++;
     if (depth > shape.depth) shape.depth = depth;
     if (depth > MAX_SCHEMA_DEPTH) {
       errors.push(invalid(p, '', `schema nesting must not be deeper than ${MAX_SCHEMA_DEPTH} levels`));
       return { errors, shape };
     }
-    for (const [child, cp] of childSchemas(node as JSONSchemaProps, p)) stack.push([child, cp, depth + 1]);
+    // Children of the wrong type were reported by checkShape above.
+    for (const [child, cp] of childSchemas(node as JSONSchemaProps, p)) if (isPlainObject(child)) stack.push([child, cp, depth + 1]);
   }
   return { errors, shape };
 }

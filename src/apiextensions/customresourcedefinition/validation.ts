@@ -28,7 +28,9 @@ import {
   specHasNonStructuralSchema,
   specHasUnprunedDefaults,
 } from './schema-has.js';
+import { checkSchemaShape } from './schema-walk.js';
 import { MAX_SELECTABLE_FIELDS } from './selectable-fields.js';
+import { checkShape, CRD_SHAPE } from './shape.js';
 import { type SpecValidationOptions, validateCustomResourceDefinitionSpec } from './spec.js';
 import {
   type CustomResourceDefinition,
@@ -58,6 +60,24 @@ function validateCRDName(crd: CustomResourceDefinition): FieldError[] {
   return name === `${plural}.${group}` ? [] : [invalid(METADATA.child('name'), name, 'must be spec.names.plural+"."+spec.group')];
 }
 
+/**
+ * The decoding-level checks: JSON types of every field, schemas no deeper than
+ * MAX_SCHEMA_DEPTH. When these fail nothing else is checked (the rules assume types).
+ */
+export function validateCustomResourceDefinitionShape(crd: CustomResourceDefinition): FieldError[] {
+  const errs: FieldError[] = [];
+  checkShape(crd, CRD_SHAPE, FieldPath.of(''), errs);
+  if (errs.length > 0) return errs;
+  const versions = crd.spec?.versions ?? [];
+  versions.forEach((v, i) => {
+    const schema = v?.schema?.openAPIV3Schema;
+    if (schema !== undefined && schema !== null) {
+      errs.push(...checkSchemaShape(schema, SPEC.child('versions').index(i).child('schema', 'openAPIV3Schema')).errors);
+    }
+  });
+  return errs;
+}
+
 const specOf = (crd: CustomResourceDefinition): InternalSpec => toInternalSpec(crd.spec ?? ({} as CustomResourceDefinitionSpec));
 
 function createOptions(): SpecValidationOptions {
@@ -78,6 +98,8 @@ function createOptions(): SpecValidationOptions {
 export function validateCustomResourceDefinition(crd: CustomResourceDefinition, options: CRDValidationOptions = {}): FieldError[] {
   const errs: FieldError[] = [];
   if (options.objectMeta) errs.push(...validateObjectMeta(crd.metadata ?? {}, { namespaced: false, nameValidator: nameIsDNSSubdomain }));
+  const shape = validateCustomResourceDefinitionShape(crd);
+  if (shape.length > 0) return [...errs, ...shape];
   errs.push(...validateCRDName(crd));
   errs.push(...validateCustomResourceDefinitionSpec(specOf(crd), createOptions(), SPEC));
   errs.push(...validateRest(crd, undefined));
@@ -91,6 +113,8 @@ export function validateCustomResourceDefinitionUpdate(
 ): FieldError[] {
   const errs: FieldError[] = [];
   if (options.objectMeta) errs.push(...validateObjectMetaUpdate(crd.metadata ?? {}, old.metadata ?? {}));
+  const shape = validateCustomResourceDefinitionShape(crd);
+  if (shape.length > 0) return [...errs, ...shape];
   const spec = specOf(crd);
   const oldSpec = specOf(old);
   const opts = updateOptions(crd, old, oldSpec);

@@ -10,12 +10,14 @@ import {
   type FieldError,
   invalid,
   notSupported,
+  OMIT_VALUE,
   required,
   tooLong,
   tooMany,
   typeInvalid,
 } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { displayValue } from './display.js';
 import { jsonEqual } from './internal.js';
 import { goRegexpError } from './go-regexp.js';
 import { isPlainObject } from './schema-walk.js';
@@ -92,33 +94,39 @@ function validateAt(v: unknown, s: JSONSchemaProps, name: string[], ctx: Ctx): F
     return [typeInvalid(path, null, `${lbl}in body must be of type ${type}: "null"`)];
   }
   if (s['x-kubernetes-int-or-string'] === true && !(typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)))) {
-    errs.push(typeInvalid(path, v, `${lbl}in body must be of type integer or string: "${jsonTypeName(v)}"`));
+    errs.push(typeInvalid(path, displayValue(v), `${lbl}in body must be of type integer or string: "${jsonTypeName(v)}"`));
     return errs;
   }
   if (type !== '' && !matchesType(type, v)) {
-    return [typeInvalid(path, v, `${lbl}in body must be of type ${type}: "${jsonTypeName(v)}"`)];
+    return [typeInvalid(path, displayValue(v), `${lbl}in body must be of type ${type}: "${jsonTypeName(v)}"`)];
   }
   if (Array.isArray(s.enum) && s.enum.length > 0 && !s.enum.some((e) => jsonEqual(e, v))) {
-    errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
+    errs.push(notSupported(path, displayValue(v), s.enum.map(enumText)));
   }
   if (typeof v === 'string') errs.push(...validateString(v, s, path, lbl));
   else if (typeof v === 'number') errs.push(...validateNumber(v, s, path, lbl));
   else if (Array.isArray(v)) {
     if (typeof s.maxItems === 'number' && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
-    if (typeof s.minItems === 'number' && v.length < s.minItems) errs.push(invalid(path, v, `${lbl}in body should have at least ${s.minItems} items`));
+    if (typeof s.minItems === 'number' && v.length < s.minItems) errs.push(invalid(path, displayValue(v), `${lbl}in body should have at least ${s.minItems} items`));
     if (isPlainObject(s.items)) v.forEach((x, i) => errs.push(...validateAt(x, s.items as JSONSchemaProps, [...name.slice(0, -1), `${name.at(-1) ?? ''}[${i}]`], ctx)));
   } else if (isPlainObject(v)) errs.push(...validateObject(v, s, name, ctx, path, lbl));
   errs.push(...validateJunctors(v, s, name, ctx, path, lbl));
   return errs;
 }
 
+/** How kube lists an allowed value: strings as is, anything else as JSON (large values left out). */
+function enumText(e: unknown): string {
+  if (typeof e === 'string') return e;
+  return displayValue(e) === OMIT_VALUE ? '<value omitted>' : JSON.stringify(e);
+}
+
 function validateString(v: string, s: JSONSchemaProps, path: FieldPath, lbl: string): FieldError[] {
   const errs: FieldError[] = [];
   const len = [...v].length;
   if (typeof s.maxLength === 'number' && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
-  if (typeof s.minLength === 'number' && len < s.minLength) errs.push(invalid(path, v, `${lbl}in body should be at least ${s.minLength} chars long`));
+  if (typeof s.minLength === 'number' && len < s.minLength) errs.push(invalid(path, displayValue(v), `${lbl}in body should be at least ${s.minLength} chars long`));
   if (typeof s.pattern === 'string' && s.pattern !== '' && !patternMatches(s.pattern, v)) {
-    errs.push(invalid(path, v, `${lbl}in body should match '${s.pattern}'`));
+    errs.push(invalid(path, displayValue(v), `${lbl}in body should match '${s.pattern}'`));
   }
   return errs;
 }
@@ -127,17 +135,17 @@ function validateNumber(v: number, s: JSONSchemaProps, path: FieldPath, lbl: str
   const errs: FieldError[] = [];
   if (typeof s.maximum === 'number') {
     if (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum) {
-      errs.push(invalid(path, v, `${lbl}in body should be less than ${s.exclusiveMaximum === true ? '' : 'or equal to '}${s.maximum}`));
+      errs.push(invalid(path, displayValue(v), `${lbl}in body should be less than ${s.exclusiveMaximum === true ? '' : 'or equal to '}${s.maximum}`));
     }
   }
   if (typeof s.minimum === 'number') {
     if (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum) {
-      errs.push(invalid(path, v, `${lbl}in body should be greater than ${s.exclusiveMinimum === true ? '' : 'or equal to '}${s.minimum}`));
+      errs.push(invalid(path, displayValue(v), `${lbl}in body should be greater than ${s.exclusiveMinimum === true ? '' : 'or equal to '}${s.minimum}`));
     }
   }
   if (typeof s.multipleOf === 'number' && s.multipleOf > 0) {
     const q = v / s.multipleOf;
-    if (Math.abs(q - Math.round(q)) > 1e-9) errs.push(invalid(path, v, `${lbl}in body should be a multiple of ${s.multipleOf}`));
+    if (Math.abs(q - Math.round(q)) > 1e-9) errs.push(invalid(path, displayValue(v), `${lbl}in body should be a multiple of ${s.multipleOf}`));
   }
   return errs;
 }
@@ -150,7 +158,7 @@ function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, name: st
   }
   if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) errs.push(tooMany(path, keys.length, s.maxProperties));
   if (typeof s.minProperties === 'number' && keys.length < s.minProperties) {
-    errs.push(invalid(path, v, `${lbl}in body should have at least ${s.minProperties} properties`));
+    errs.push(invalid(path, displayValue(v), `${lbl}in body should have at least ${s.minProperties} properties`));
   }
   const props = isPlainObject(s.properties) ? s.properties : {};
   for (const k of keys) {
@@ -166,11 +174,11 @@ function validateJunctors(v: unknown, s: JSONSchemaProps, name: string[], ctx: C
   const ok = (x: unknown): boolean => isPlainObject(x) && validateAt(v, x as JSONSchemaProps, name, ctx).length === 0;
   for (const x of Array.isArray(s.allOf) ? s.allOf : []) if (isPlainObject(x)) errs.push(...validateAt(v, x, name, ctx));
   if (Array.isArray(s.anyOf) && s.anyOf.length > 0 && !s.anyOf.some(ok)) {
-    errs.push(invalid(path, v, `${lbl}in body must validate at least one schema (anyOf)`));
+    errs.push(invalid(path, displayValue(v), `${lbl}in body must validate at least one schema (anyOf)`));
   }
   if (Array.isArray(s.oneOf) && s.oneOf.length > 0 && s.oneOf.filter(ok).length !== 1) {
-    errs.push(invalid(path, v, `${lbl}in body must validate one and only one schema (oneOf)`));
+    errs.push(invalid(path, displayValue(v), `${lbl}in body must validate one and only one schema (oneOf)`));
   }
-  if (isPlainObject(s.not) && ok(s.not)) errs.push(invalid(path, v, `${lbl}in body must not validate the schema (not)`));
+  if (isPlainObject(s.not) && ok(s.not)) errs.push(invalid(path, displayValue(v), `${lbl}in body must not validate the schema (not)`));
   return errs;
 }

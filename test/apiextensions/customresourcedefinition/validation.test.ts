@@ -37,7 +37,7 @@ describe('validateCustomResourceDefinition: hostile schemas', () => {
   it('refuses nesting 1,000 deep with one error, no stack overflow', () => {
     const errs = validateCustomResourceDefinition(simpleCRD(deepSchema(1000)));
     assert.equal(errs.length, 1);
-    assert.match(String(errs[0]), /^spec\.validation\.openAPIV3Schema\.properties\[spec\](\.properties\[a\])+: Invalid value: "": schema nesting must not be deeper than 64 levels$/);
+    assert.match(String(errs[0]), /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\](\.properties\[a\])+: Invalid value: "": schema nesting must not be deeper than 64 levels$/);
   });
 
   it('refuses nesting 100,000 deep (built iteratively) without overflowing', () => {
@@ -53,7 +53,7 @@ describe('validateCustomResourceDefinition: hostile schemas', () => {
 
   it('refuses a subschema that is not an object', () => {
     const crd = simpleCRD({ type: 'object', properties: { spec: 'nope' as never } });
-    assert.deepEqual(messages(crd), ['spec.validation.openAPIV3Schema.properties[spec]: Invalid value: "string": must be a JSON schema object']);
+    assert.deepEqual(messages(crd), ['spec.versions[0].schema.openAPIV3Schema.properties[spec]: Invalid value: "string": must be a JSON schema object']);
   });
 });
 
@@ -100,5 +100,35 @@ describe('defaultCustomResourceDefinition', () => {
     defaultCustomResourceDefinition(input);
     assert.equal(input.spec.names.singular, undefined);
     assert.equal(input.spec.conversion, undefined);
+  });
+});
+
+describe('validateCustomResourceDefinition: wrongly typed and oversized input', () => {
+  it('refuses wrongly typed schema fields with their paths, before any rule', () => {
+    const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', required: 'name' as never, anyOf: {} as never } } });
+    assert.deepEqual(messages(crd), [
+      'spec.versions[0].schema.openAPIV3Schema.properties[spec].required: Invalid value: "string": must be an array of strings',
+      'spec.versions[0].schema.openAPIV3Schema.properties[spec].anyOf: Invalid value: "object": must be an array of JSON schema objects',
+    ]);
+  });
+
+  it('refuses wrongly typed CRD fields', () => {
+    const crd = simpleCRD({ type: 'object' }, (c) => {
+      (c.spec.versions[0] as unknown as Record<string, unknown>).served = 'yes';
+      (c.spec.names as unknown as Record<string, unknown>).shortNames = 'w';
+    });
+    assert.deepEqual(messages(crd), [
+      'spec.names.shortNames: Invalid value: "string": must be an array of strings',
+      'spec.versions[0].served: Invalid value: "string": must be a boolean',
+    ]);
+  });
+
+  it('leaves a huge or deeply nested bad value out of the message', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string' } }, default: { b: deep } as never } } });
+    assert.deepEqual(messages(crd), [
+      'spec.validation.openAPIV3Schema.properties[spec].default: Invalid value: must not have unknown fields',
+    ]);
   });
 });
