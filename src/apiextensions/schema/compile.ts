@@ -10,7 +10,7 @@ import { validateEmbeddedResources } from './object-meta-validate.js';
 import { type PruneResult, pruneObject } from './prune.js';
 import { type Structural, deepCopyJSON, isObject, toStructural } from './structural.js';
 import { toTypeNode } from './type-node.js';
-import { validateValue } from './value-validate.js';
+import { underRoot, validateValue } from './value-validate.js';
 import { toValueSchema } from './value-schema.js';
 
 export interface CustomResourceSchemaOptions {
@@ -37,6 +37,13 @@ export interface CustomResourceSchema {
    * defaulted object, as kube does.
    */
   validate(obj: unknown, old?: unknown): FieldError[];
+  /**
+   * The status subresource's update (kube's statusStrategy.ValidateUpdate):
+   * kind and apiVersion, metadata against `old`'s, `status` against the
+   * schema's status (ratcheting; paths under `status`), and list-type
+   * duplicates unless `old` had some already.
+   */
+  validateStatus(obj: unknown, old: unknown): FieldError[];
   /** kube's pruning; the unknown fields are what fieldValidation Warn/Strict report, in kube's order. */
   prune(obj: unknown): PruneResult;
   /** kube's structural defaulting, on a copy. */
@@ -50,26 +57,37 @@ export interface CustomResourceSchema {
 export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: CustomResourceSchemaOptions): CustomResourceSchema {
   const structural = toStructural(openAPIV3Schema);
   const values = toValueSchema(openAPIV3Schema);
-  const apiVersion = opts.group === '' ? opts.version : `${opts.group}/${opts.version}`;
+  const statusValues = toValueSchema(isObject(openAPIV3Schema) && isObject(openAPIV3Schema.properties) ? openAPIV3Schema.properties.status : undefined);
   let typeNode: TypeNode | undefined;
+  // On update list-type duplicates ratchet: an object that had some already may keep them.
+  const listTypes = (obj: unknown, old: unknown): FieldError[] => {
+    const errs = validateListTypes(obj, structural);
+    return errs.length > 0 && old !== undefined && validateListTypes(old, structural).length > 0 ? [] : errs;
+  };
   return {
     structural,
     validate(obj, old) {
-      const errs: FieldError[] = [];
       if (!isObject(obj)) return [field.invalid('', '', 'must be an object')];
-      if (obj.kind !== opts.kind) errs.push(field.invalid('kind', obj.kind ?? '', `must be ${opts.kind}`));
-      if (obj.apiVersion !== apiVersion) errs.push(field.invalid('apiVersion', obj.apiVersion ?? '', `must be ${apiVersion}`));
-      // Decoded as ObjectMeta first, so a field of the wrong type cannot reach the metadata checks.
-      const meta = coerceObjectMeta(obj.metadata, 'metadata').meta as ObjectMeta;
-      if (old !== undefined) {
-        const oldMeta = coerceObjectMeta(isObject(old) ? old.metadata : undefined, 'metadata').meta as ObjectMeta;
-        errs.push(...validateObjectMetaUpdate(meta, oldMeta));
-      } else {
-        errs.push(...validateObjectMeta(meta, { namespaced: opts.namespaced, nameValidator: nameIsDNSSubdomain }));
-      }
+      const typeMeta = validateTypeMeta(obj, opts);
+      if (typeMeta.length > 0) return typeMeta;
+      const errs: FieldError[] = [];
+      if (old !== undefined) errs.push(...validateObjectMetaUpdate(metaOf(obj), metaOf(old)));
+      else errs.push(...validateObjectMeta(metaOf(obj), { namespaced: opts.namespaced, nameValidator: nameIsDNSSubdomain }));
       errs.push(...validateValue(obj, values, old));
       errs.push(...validateEmbeddedResources(obj, structural));
-      errs.push(...validateListTypes(obj, structural));
+      errs.push(...listTypes(obj, old));
+      return errs;
+    },
+    validateStatus(obj, old) {
+      if (!isObject(obj)) return [field.invalid('', '', 'must be an object')];
+      const typeMeta = validateTypeMeta(obj, opts);
+      if (typeMeta.length > 0) return typeMeta;
+      const errs = validateObjectMetaUpdate(metaOf(obj), metaOf(old));
+      if (Object.hasOwn(obj, 'status')) {
+        const oldStatus = isObject(old) && Object.hasOwn(old, 'status') ? old.status : undefined;
+        errs.push(...underRoot(validateValue(obj.status, statusValues, oldStatus), 'status'));
+      }
+      errs.push(...listTypes(obj, old));
       return errs;
     },
     prune: (obj) => pruneObject(obj, structural),
@@ -84,6 +102,20 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
     },
   };
 }
+
+/** kube's ValidateTypeMeta: when these fail, nothing else is checked. */
+function validateTypeMeta(obj: Record<string, unknown>, opts: CustomResourceSchemaOptions): FieldError[] {
+  const errs: FieldError[] = [];
+  const apiVersion = `${opts.group}/${opts.version}`;
+  if (obj.kind !== opts.kind) errs.push(field.invalid('kind', typeof obj.kind === 'string' ? obj.kind : '', `must be ${opts.kind}`));
+  if (obj.apiVersion !== apiVersion) {
+    errs.push(field.invalid('apiVersion', typeof obj.apiVersion === 'string' ? obj.apiVersion : '', `must be ${apiVersion}`));
+  }
+  return errs;
+}
+
+/** The metadata decoded as ObjectMeta, so a field of the wrong type cannot reach the metadata checks. */
+const metaOf = (obj: unknown): ObjectMeta => coerceObjectMeta(isObject(obj) ? obj.metadata : undefined, 'metadata').meta as ObjectMeta;
 
 /** kube names CRD definitions in OpenAPI by the reversed group ("com.example.v1.Widget"). */
 const reverseDomain = (group: string): string => group.split('.').reverse().join('.');

@@ -33,6 +33,20 @@ export function validateValue(value: unknown, schema: ValueSchema, old?: unknown
   return out;
 }
 
+/**
+ * Errors of a validator run on a part of the object (the status
+ * subresource's `status`) as kube reports them: the field under `root`,
+ * the sentence still naming the value from the part's own root
+ * (`status.replicas: Invalid value: "string": replicas in body must be of
+ * type integer: "string"`); field-less combinator errors land on `root`.
+ */
+export function underRoot(errs: readonly FieldError[], root: string): FieldError[] {
+  return errs.map((e) => {
+    const f = e.field === '' || e.field === NIL_PATH_TEXT ? root : `${root}.${e.field}`;
+    return new field.FieldError(e.type, f, e.badValue, e.detail);
+  });
+}
+
 const member = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 const inBody = (name: string, rest: string): string => `${name} in body ${rest}`;
 

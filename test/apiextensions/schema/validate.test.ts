@@ -127,15 +127,49 @@ describe('custom resource validation: kube-openapi wording and paths', () => {
     assert.equal(errs.length, 4);
   });
 
-  it('checks kind, apiVersion and the root ObjectMeta', () => {
-    const obj = { ...widget({}), kind: 'Other', apiVersion: 'example.com/v2', metadata: { name: 'Bad_Name', labels: { ok: 'a b' } } };
+  it('checks kind and apiVersion first, and nothing else when they fail', () => {
+    const obj = { ...widget({ replicas: 'x' }), kind: 'Other', apiVersion: 'example.com/v2', metadata: { name: 'Bad_Name' } };
     assert.deepEqual(errorsOf(obj), [
       'kind: Invalid value: "Other": must be Widget',
       'apiVersion: Invalid value: "example.com/v2": must be example.com/v1',
+    ]);
+  });
+
+  it('checks the root ObjectMeta', () => {
+    const obj = { ...widget({}), metadata: { name: 'Bad_Name', labels: { ok: 'a b' } } };
+    assert.deepEqual(errorsOf(obj), [
       "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
       'metadata.namespace: Required value',
       "metadata.labels: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
     ]);
+  });
+
+  describe('status subresource update', () => {
+    const statusSchema = widgetSchema({
+      type: 'object',
+      properties: {
+        spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+        status: {
+          type: 'object',
+          required: ['phase'],
+          properties: { replicas: { type: 'integer' }, phase: { type: 'string' }, one: { type: 'string', anyOf: [{ enum: ['a'] }] } },
+        },
+      },
+    });
+    const meta = { resourceVersion: '1', uid: 'u1' };
+    const obj = (status: unknown, spec: unknown = {}) => ({ ...widget({}, meta), spec, status });
+    it('checks status only, with paths under status and kube-openapi names from status', () => {
+      const errs = statusSchema.validateStatus(obj({ replicas: 'x', one: 'b' }, { replicas: 'bad' }), obj({ phase: 'p' })).map(String);
+      assert.deepEqual(errs, [
+        'status.replicas: Invalid value: "string": replicas in body must be of type integer: "string"',
+        'status: Invalid value: "": "one" must validate at least one schema (anyOf)',
+        'status.one: Unsupported value: "b": supported values: "a"',
+        'status.phase: Required value',
+      ]);
+    });
+    it('ratchets against the old status', () => {
+      assert.deepEqual(statusSchema.validateStatus(obj({ replicas: 'x', phase: 'p' }), obj({ replicas: 'x' })).map(String), []);
+    });
   });
 
   it('checks metadata against the stored object on update', () => {
