@@ -5,6 +5,7 @@
  * refused with Go's wording, and the rest is left to the JavaScript parser.
  * Compiling never runs the pattern, so a catastrophic pattern costs nothing here.
  */
+import { setFlagsFromString } from 'node:v8';
 
 const PERL_UNSUPPORTED = /\(\?(?:=|!|<=|<!)/;
 const BACKREFERENCE = /(^|[^\\])(?:\\\\)*\\([1-9])/;
@@ -32,4 +33,35 @@ export function goRegexpError(pattern: string): string | undefined {
   } catch (err) {
     return `error parsing regexp: ${(err as Error).message}`;
   }
+}
+
+/**
+ * A pattern compiled for matching without catastrophic backtracking. V8's
+ * linear engine (the `l` flag) runs RE2-like patterns in linear time, as Go
+ * does, but only once the process has enabled it (see enableLinearRegExp).
+ * Without it, a pattern with a quantified group (where backtracking can
+ * explode) is not run at all: undefined means "cannot check safely".
+ */
+export function compileForMatching(pattern: string): RegExp | undefined {
+  const source = toJavaScript(pattern);
+  try {
+    return new RegExp(source, 'l');
+  } catch {
+    // No linear engine (or a pattern it refuses): fall through.
+  }
+  if (/\)\s*(?:[*+?]|\{\d*,?\d*\})/.test(source)) return undefined;
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Enables V8's linear-time RegExp engine for this process. A process-wide
+ * switch, so the server calls it once at start (validation never does); it
+ * only makes the `l` flag available and changes no other RegExp.
+ */
+export function enableLinearRegExp(): void {
+  setFlagsFromString('--enable-experimental-regexp-engine');
 }

@@ -19,7 +19,7 @@ import {
 import type { FieldPath } from '../../apimachinery/validation/path.js';
 import { displayValue } from './display.js';
 import { jsonEqual } from './internal.js';
-import { goRegexpError } from './go-regexp.js';
+import { compileForMatching, goRegexpError } from './go-regexp.js';
 import { isPlainObject } from './schema-walk.js';
 import type { JSONSchemaProps } from './types.js';
 
@@ -61,22 +61,15 @@ const fieldPathOf = (ctx: Ctx, name: string[]): FieldPath => (name.length === 0 
 const label = (name: string[]): string => (name.length === 0 ? '' : `${name.join('.')} `);
 const cache = new Map<string, RegExp | null>();
 
+/** Whether s matches; a pattern that cannot be run safely (see compileForMatching) counts as matching. */
 function patternMatches(pattern: string, s: string): boolean {
   let re = cache.get(pattern);
   if (re === undefined) {
-    re = goRegexpError(pattern) ? null : safeRegExp(pattern);
+    re = goRegexpError(pattern) ? null : (compileForMatching(pattern) ?? null);
     if (cache.size > 1000) cache.clear();
     cache.set(pattern, re);
   }
   return re === null || re.test(s);
-}
-
-function safeRegExp(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return null;
-  }
 }
 
 /** Validates a value against a schema; `base` is the path of the value itself (e.g. `...default`). */

@@ -132,3 +132,19 @@ describe('validateCustomResourceDefinition: wrongly typed and oversized input', 
     ]);
   });
 });
+
+describe('default patterns', () => {
+  it('a catastrophic pattern never runs away on a default', () => {
+    const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}b` } } } } });
+    const start = process.hrtime.bigint();
+    validateCustomResourceDefinition(crd);
+    assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 2000);
+  });
+
+  it('a default must match a simple pattern', () => {
+    const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string', pattern: '^[a-z]+$', default: 'ABC' } } } } });
+    assert.deepEqual(messages(crd), [
+      "spec.validation.openAPIV3Schema.properties[spec].properties[a].default: Invalid value: \"ABC\": in body should match '^[a-z]+$'",
+    ]);
+  });
+});
