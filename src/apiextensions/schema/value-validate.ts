@@ -235,7 +235,11 @@ function jsonType(v: unknown): string {
 function correlateItems(s: ValueSchema, old: unknown): (item: unknown) => unknown {
   const none = (): unknown => undefined;
   if (!Array.isArray(old) || old.length === 0) return none;
-  if (s.listType === 'set') return (item) => (old.some((o) => jsonEqual(o, item)) ? item : undefined);
+  if (s.listType === 'set') {
+    // By canonical text: comparing every item with every old one would be quadratic in the list's length.
+    const before = new Set(old.map(canonicalJSON));
+    return (item) => (before.has(canonicalJSON(item)) ? item : undefined);
+  }
   if (s.listType !== 'map' || s.listMapKeys.length === 0) return none;
   const keyOf = (item: unknown): string | undefined =>
     isObject(item) ? canonicalJSON(s.listMapKeys.map((k) => (Object.hasOwn(item, k) ? item[k] : null))) : undefined;
