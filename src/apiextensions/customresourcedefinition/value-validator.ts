@@ -58,7 +58,8 @@ interface Ctx {
 
 /** kube-openapi's error names are the dotted path inside the value; `.` is the value itself. */
 const fieldPathOf = (ctx: Ctx, name: string[]): FieldPath => (name.length === 0 ? ctx.base : ctx.base.child(...name));
-const label = (name: string[]): string => (name.length === 0 ? '' : `${name.join('.')} `);
+/** kube-openapi's `<name> in body`; the value's own root has the empty name, hence a leading space. */
+const label = (name: string[]): string => `${name.join('.')} `;
 const cache = new Map<string, RegExp | null>();
 
 /** Whether s matches; a pattern that cannot be run safely (see compileForMatching) counts as matching. */
@@ -84,14 +85,14 @@ function validateAt(v: unknown, s: JSONSchemaProps, name: string[], ctx: Ctx): F
   const type = typeof s.type === 'string' ? s.type : '';
   if (v === null) {
     if (s.nullable === true || type === '') return errs;
-    return [typeInvalid(path, null, `${lbl}in body must be of type ${type}: "null"`)];
+    return [typeInvalid(path, 'null', `${lbl}in body must be of type ${type}: "null"`)];
   }
   if (s['x-kubernetes-int-or-string'] === true && !(typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)))) {
-    errs.push(typeInvalid(path, displayValue(v), `${lbl}in body must be of type integer or string: "${jsonTypeName(v)}"`));
+    errs.push(typeInvalid(path, jsonTypeName(v), `${lbl}in body must be of type integer,string: "${jsonTypeName(v)}"`));
     return errs;
   }
   if (type !== '' && !matchesType(type, v)) {
-    return [typeInvalid(path, displayValue(v), `${lbl}in body must be of type ${type}: "${jsonTypeName(v)}"`)];
+    return [typeInvalid(path, jsonTypeName(v), `${lbl}in body must be of type ${type}: "${jsonTypeName(v)}"`)];
   }
   if (Array.isArray(s.enum) && s.enum.length > 0 && !s.enum.some((e) => jsonEqual(e, v))) {
     errs.push(notSupported(path, displayValue(v), s.enum.map(enumText)));
@@ -100,7 +101,7 @@ function validateAt(v: unknown, s: JSONSchemaProps, name: string[], ctx: Ctx): F
   else if (typeof v === 'number') errs.push(...validateNumber(v, s, path, lbl));
   else if (Array.isArray(v)) {
     if (typeof s.maxItems === 'number' && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
-    if (typeof s.minItems === 'number' && v.length < s.minItems) errs.push(invalid(path, displayValue(v), `${lbl}in body should have at least ${s.minItems} items`));
+    if (typeof s.minItems === 'number' && v.length < s.minItems) errs.push(invalid(path, v.length, `${lbl}in body should have at least ${s.minItems} items`));
     if (isPlainObject(s.items)) v.forEach((x, i) => errs.push(...validateAt(x, s.items as JSONSchemaProps, [...name.slice(0, -1), `${name.at(-1) ?? ''}[${i}]`], ctx)));
   } else if (isPlainObject(v)) errs.push(...validateObject(v, s, name, ctx, path, lbl));
   errs.push(...validateJunctors(v, s, name, ctx, path, lbl));
@@ -151,7 +152,7 @@ function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, name: st
   }
   if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) errs.push(tooMany(path, keys.length, s.maxProperties));
   if (typeof s.minProperties === 'number' && keys.length < s.minProperties) {
-    errs.push(invalid(path, displayValue(v), `${lbl}in body should have at least ${s.minProperties} properties`));
+    errs.push(invalid(path, keys.length, `${lbl}in body should have at least ${s.minProperties} properties`));
   }
   const props = isPlainObject(s.properties) ? s.properties : {};
   for (const k of keys) {
@@ -167,11 +168,11 @@ function validateJunctors(v: unknown, s: JSONSchemaProps, name: string[], ctx: C
   const ok = (x: unknown): boolean => isPlainObject(x) && validateAt(v, x as JSONSchemaProps, name, ctx).length === 0;
   for (const x of Array.isArray(s.allOf) ? s.allOf : []) if (isPlainObject(x)) errs.push(...validateAt(v, x, name, ctx));
   if (Array.isArray(s.anyOf) && s.anyOf.length > 0 && !s.anyOf.some(ok)) {
-    errs.push(invalid(path, displayValue(v), `${lbl}in body must validate at least one schema (anyOf)`));
+    errs.push(invalid(path, '', `"${name.join('.')}" must validate at least one schema (anyOf)`));
   }
   if (Array.isArray(s.oneOf) && s.oneOf.length > 0 && s.oneOf.filter(ok).length !== 1) {
-    errs.push(invalid(path, displayValue(v), `${lbl}in body must validate one and only one schema (oneOf)`));
+    errs.push(invalid(path, '', `"${name.join('.')}" must validate one and only one schema (oneOf)`));
   }
-  if (isPlainObject(s.not) && ok(s.not)) errs.push(invalid(path, displayValue(v), `${lbl}in body must not validate the schema (not)`));
+  if (isPlainObject(s.not) && ok(s.not)) errs.push(invalid(path, '', `"${name.join('.')}" must not validate the schema (not)`));
   return errs;
 }

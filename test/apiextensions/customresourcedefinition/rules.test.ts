@@ -147,8 +147,14 @@ const cases: Case[] = [
   { name: 'set items are atomic', crd: withSpecSchema({ type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'object', properties: { a: { type: 'string' } } } }), errors: [`${SPEC}.items.x-kubernetes-map-type: Invalid value: null: must be atomic as item of a list with x-kubernetes-list-type=set`] },
   { name: 'set items are not nullable', crd: withSpecSchema({ type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string', nullable: true } }), errors: [`${SPEC}.items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is set`] },
   // defaults
-  { name: 'defaults validate against their schema', crd: withSpecSchema({ type: 'object', properties: { replicas: { type: 'integer', default: 'x' } } }), errors: [`${SPEC}.properties[replicas].default: Invalid value: "x": in body must be of type integer: "string"`] },
-  { name: 'defaults respect bounds', crd: withSpecSchema({ type: 'object', properties: { replicas: { type: 'integer', maximum: 3, default: 5 } } }), errors: [`${SPEC}.properties[replicas].default: Invalid value: 5: in body should be less than or equal to 3`] },
+  { name: 'defaults validate against their schema', crd: withSpecSchema({ type: 'object', properties: { replicas: { type: 'integer', default: 'x' } } }), errors: [`${SPEC}.properties[replicas].default: Invalid value: "string":  in body must be of type integer: "string"`] },
+  { name: 'defaults respect bounds', crd: withSpecSchema({ type: 'object', properties: { replicas: { type: 'integer', maximum: 3, default: 5 } } }), errors: [`${SPEC}.properties[replicas].default: Invalid value: 5:  in body should be less than or equal to 3`] },
+  {
+    name: 'defaults inside lists name the item as kube-openapi does',
+    crd: withSpecSchema({ type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } }, default: [{ n: 'x' }] }),
+    errors: [`${SPEC}.default.[0].n: Invalid value: "string": [0].n in body must be of type integer: "string"`],
+  },
+  { name: 'int-or-string defaults', crd: withSpecSchema({ type: 'object', properties: { p: { 'x-kubernetes-int-or-string': true, default: 1.5 } } }), errors: [`${SPEC}.properties[p].default: Invalid value: "number":  in body must be of type integer,string: "number"`] },
   { name: 'defaults respect enums', crd: withSpecSchema({ type: 'object', properties: { mode: { type: 'string', enum: ['a', 'b'], default: 'c' } } }), errors: [`${SPEC}.properties[mode].default: Unsupported value: "c": supported values: "a", "b"`] },
   { name: 'object defaults check required fields', crd: withSpecSchema({ type: 'object', required: ['a'], properties: { a: { type: 'string' } }, default: {} }), errors: [`${SPEC}.default.a: Required value`] },
   { name: 'defaults have no unknown fields', crd: withSpecSchema({ type: 'object', properties: { a: { type: 'string' } }, default: { b: 'x' } }), errors: [`${SPEC}.default: Invalid value: {"b":"x"}: must not have unknown fields`] },

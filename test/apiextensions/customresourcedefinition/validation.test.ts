@@ -144,7 +144,7 @@ describe('default patterns', () => {
   it('a default must match a simple pattern', () => {
     const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string', pattern: '^[a-z]+$', default: 'ABC' } } } } });
     assert.deepEqual(messages(crd), [
-      "spec.validation.openAPIV3Schema.properties[spec].properties[a].default: Invalid value: \"ABC\": in body should match '^[a-z]+$'",
+      "spec.validation.openAPIV3Schema.properties[spec].properties[a].default: Invalid value: \"ABC\":  in body should match '^[a-z]+$'",
     ]);
   });
 });
