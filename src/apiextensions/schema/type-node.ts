@@ -55,6 +55,13 @@ function objectNode(s: Structural, names: TypeNodeNames, definition: string, goN
   // No properties and anything kept (or no type at all): nothing can be unknown below.
   if ((s.preserveUnknownFields || s.type === '') && s.properties.size === 0 && !s.embeddedResource) return ANY;
   const fields = new Map<string, TypeNode>();
+  let values: TypeNode | undefined;
+  // An embedded resource with additionalProperties: its other keys are the map's values.
+  const additional = (): TypeNode | undefined => {
+    if (s.additionalProperties === undefined) return undefined;
+    values ??= s.additionalProperties === true ? ANY : node(s.additionalProperties, names, `${definition}.values`, goName);
+    return values;
+  };
   const struct: StructNode = {
     kind: 'struct',
     definition,
@@ -67,7 +74,8 @@ function objectNode(s: Structural, names: TypeNodeNames, definition: string, goN
       const cached = fields.get(f);
       if (cached) return cached;
       const prop = s.properties.get(f);
-      if (!prop) return s.preserveUnknownFields ? ANY : undefined; // not memoized: keys come from request bodies
+      // Other keys are not memoized one by one: they come from request bodies.
+      if (!prop) return additional() ?? (s.preserveUnknownFields ? ANY : undefined);
       const t = node(prop, names, `${definition}.${f}`, goName);
       fields.set(f, t);
       return t;

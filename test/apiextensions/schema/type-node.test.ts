@@ -63,6 +63,16 @@ describe('custom resource schema as a TypeNode', () => {
     });
   });
 
+  it('an embedded resource with additionalProperties knows its meta fields and its values', () => {
+    const s = widgetSchema({
+      type: 'object',
+      properties: { spec: { type: 'object', 'x-kubernetes-embedded-resource': true, additionalProperties: { type: 'integer' } } },
+    });
+    const spec = field(s.toTypeNode(), 'spec');
+    assert.equal(field(spec, 'metadata')?.kind, 'struct');
+    assert.deepEqual(field(spec, 'anything'), { kind: 'primitive', go: 'int64' });
+  });
+
   it('is built once', () => {
     assert.equal(schema.toTypeNode(), root);
   });
