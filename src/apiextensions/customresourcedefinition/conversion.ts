@@ -6,6 +6,7 @@
 import { type FieldError, forbidden, invalid, notSupported, required } from '../../apimachinery/validation/field-error.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../../apimachinery/validation/names.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { validateCABundle } from './ca-bundle.js';
 import type { InternalConversion } from './internal.js';
 import type { ServiceReference } from './types.js';
 
@@ -89,10 +90,15 @@ export function validateWebhookService(path: FieldPath, svc: ServiceReference): 
   return errs;
 }
 
+/**
+ * @param allowInvalidCABundle kube's option: true on create and until the CRD is
+ *   Established, and when the stored bundle was already invalid.
+ */
 export function validateCustomResourceConversion(
   conversion: InternalConversion | undefined,
   requireRecognizedVersion: boolean,
   path: FieldPath,
+  allowInvalidCABundle = true,
 ): FieldError[] {
   if (!conversion) return [];
   const errs = validateEnumString(path.child('strategy'), conversion.strategy, ['None', 'Webhook'], true);
@@ -108,7 +114,7 @@ export function validateCustomResourceConversion(
     } else if (cc.service !== undefined) {
       errs.push(...validateWebhookService(ccPath.child('service'), cc.service));
     }
-    // caBundle: kube allows an invalid bundle until the CRD is Established; not checked here.
+    if (cc?.caBundle && !allowInvalidCABundle) errs.push(...validateCABundle(ccPath.child('caBundle'), cc.caBundle));
     errs.push(...validateConversionReviewVersions(conversion.conversionReviewVersions, requireRecognizedVersion, path.child('conversionReviewVersions')));
   } else {
     if (conversion.webhookClientConfig) errs.push(forbidden(ccPath, 'should not be set when strategy is not set to Webhook'));

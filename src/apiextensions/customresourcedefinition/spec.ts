@@ -22,6 +22,8 @@ export interface SpecValidationOptions extends SchemaValidationOptions {
   requireRecognizedConversionReviewVersion: boolean;
   requireImmutableNames: boolean;
   requireOpenAPISchema: boolean;
+  /** False only on updates of an Established CRD whose stored caBundle was valid. */
+  allowInvalidCABundle: boolean;
   /** Versions ('' for the top level) whose unchanged selectableFields may stay above the limit. */
   allowTooManySelectableFields: ReadonlySet<string>;
 }
@@ -149,6 +151,6 @@ export function validateCustomResourceDefinitionSpec(spec: InternalSpec, options
   if (spec.conversion && spec.conversion.strategy !== 'None' && preserveUnknownFields) {
     errs.push(invalid(path.child('conversion').child('strategy'), spec.conversion.strategy, 'must be None if spec.preserveUnknownFields is true'));
   }
-  errs.push(...validateCustomResourceConversion(spec.conversion, opts.requireRecognizedConversionReviewVersion, path.child('conversion')));
+  errs.push(...validateCustomResourceConversion(spec.conversion, opts.requireRecognizedConversionReviewVersion, path.child('conversion'), opts.allowInvalidCABundle));
   return errs;
 }

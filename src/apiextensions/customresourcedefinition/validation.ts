@@ -17,6 +17,7 @@ import { FIELD_IMMUTABLE_ERROR_MSG } from '../../apimachinery/validation/metadat
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/object-meta.js';
 import { FieldPath } from '../../apimachinery/validation/path.js';
+import { isValidCABundle } from './ca-bundle.js';
 import { hasValidConversionReviewVersionOrEmpty } from './conversion.js';
 import { type InternalSpec, semanticEqual, toInternalSpec } from './internal.js';
 import { validateCustomResourceDefinitionNames } from './names.js';
@@ -91,6 +92,7 @@ function createOptions(): SpecValidationOptions {
     requirePrunedDefaults: true,
     requireAtomicSetType: true,
     requireMapListKeysMapSetValidation: true,
+    allowInvalidCABundle: true,
     allowTooManySelectableFields: new Set(),
   };
 }
@@ -240,8 +242,17 @@ function updateOptions(crd: CustomResourceDefinition, old: CustomResourceDefinit
     requirePrunedDefaults: !specHasUnprunedDefaults(oldSpec),
     requireAtomicSetType: !specHasNonAtomicSetType(oldSpec),
     requireMapListKeysMapSetValidation: !specHasInvalidMapListKeysMapSet(oldSpec),
+    allowInvalidCABundle: allowInvalidCABundle(old, oldSpec),
     allowTooManySelectableFields: tooManySelectableFieldsAllowed(crd, old),
   };
+}
+
+/** A bad caBundle is tolerated before Establishment, or when the stored one was already bad. */
+function allowInvalidCABundle(old: CustomResourceDefinition, oldSpec: InternalSpec): boolean {
+  if (!isEstablished(old)) return true;
+  const bundle = oldSpec.conversion?.webhookClientConfig?.caBundle;
+  if (!bundle) return false;
+  return !isValidCABundle(bundle);
 }
 
 function tooManySelectableFieldsAllowed(crd: CustomResourceDefinition, old: CustomResourceDefinition): Set<string> {

@@ -146,3 +146,43 @@ describe('warnings', async () => {
     assert.deepEqual(warningsOnUpdate(crd, crd), []);
   });
 });
+
+/** A self-signed test CA (EC P-256, 100 years): only its parseability matters. */
+const TEST_CA = `-----BEGIN CERTIFICATE-----
+MIIBgjCCASmgAwIBAgIUbsQTB//REoHr0g0ukclSb6dnzY0wCgYIKoZIzj0EAwIw
+FjEUMBIGA1UEAwwLY3JkLXRlc3QtY2EwIBcNMjYxMjA3MTY0MzUxWhgPMjEyNjEx
+MTMxNjQzNTFaMBYxFDASBgNVBAMMC2NyZC10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI
+KoZIzj0DAQcDQgAE41EBBuR9NBCw8ee5mi9Q6QbrEUmOLe44C0/PP6Es8L2LL+vo
+BioekFUFhUeOURpsWqlUYLBSbHZds1VTkxALTaNTMFEwHQYDVR0OBBYEFO53WZ7H
+p09EYCbh3AhdRFpoqAK4MB8GA1UdIwQYMBaAFO53WZ7Hp09EYCbh3AhdRFpoqAK4
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgZ15VFy21fZPZz468
+nsOgcbk8sWC41EZhwF1o1wcJT74CIDCApcx+amF2CzPKGAoRrfkWvSk7/Dr1x7zn
+FCF5UsWl
+-----END CERTIFICATE-----
+`;
+
+describe('conversion webhook caBundle', () => {
+  const withBundle = (bundle: string): CustomResourceDefinition => {
+    const crd = established(cronTabCRD());
+    crd.spec.conversion!.webhook!.clientConfig!.caBundle = bundle;
+    return crd;
+  };
+  const good = Buffer.from(TEST_CA).toString('base64');
+  const bad = Buffer.from('not a certificate').toString('base64');
+
+  it('a bad bundle is tolerated on create and before Establishment', async () => {
+    const { validateCustomResourceDefinition } = await import('../../../src/apiextensions/customresourcedefinition/validation.js');
+    assert.deepEqual(validateCustomResourceDefinition(withBundle(bad)).map(String), []);
+  });
+
+  it('an Established CRD with a valid bundle may not switch to a bad one', () => {
+    assert.deepEqual(update(withBundle(bad), withBundle(good)), [
+      'spec.conversion.webhookClientConfig.caBundle: Invalid value: data does not contain any valid RSA or ECDSA certificates',
+    ]);
+    assert.deepEqual(update(withBundle(good), withBundle(good)), []);
+  });
+
+  it('a bundle that was already bad stays editable', () => {
+    assert.deepEqual(update(withBundle(bad), withBundle(bad)), []);
+  });
+});
