@@ -2,7 +2,7 @@ import * as field from '../../apimachinery/validation/field-error.js';
 import type { FieldError } from '../../apimachinery/validation/field-error.js';
 import { goQuote } from '../../apimachinery/validation/go-format.js';
 import { NIL_PATH_TEXT } from '../../apimachinery/validation/path.js';
-import { canonicalJSON, goNumber } from './go-value.js';
+import { badValue, canonicalJSON, goNumber } from './go-value.js';
 import { isObject } from './structural.js';
 import type { ValueSchema } from './value-schema.js';
 
@@ -79,7 +79,7 @@ function typeError(path: string, s: ValueSchema, got: string, out: FieldError[])
 }
 
 function enumError(path: string, v: unknown, values: readonly unknown[], out: FieldError[]): void {
-  out.push(field.notSupported(path, v, values.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? 'null')))));
+  out.push(field.notSupported(path, shown(v), values.map((e) => (typeof e === 'string' ? e : (JSON.stringify(e) ?? 'null')))));
 }
 
 function combinators(v: unknown, s: ValueSchema, path: string, out: FieldError[], old: unknown): void {
@@ -158,23 +158,23 @@ function numbers(v: number, s: ValueSchema, path: string, out: FieldError[]): vo
     const factor = bound(s.multipleOf);
     const int = asInt(s.multipleOf);
     if (factor <= 0) {
-      out.push(field.invalid(path, v, `factor MultipleOf declared for ${path} must be positive: ${goNumber(factor, int)}`));
+      out.push(field.invalid(path, shown(v), `factor MultipleOf declared for ${path} must be positive: ${goNumber(factor, int)}`));
     } else if (!isMultiple(v, factor, int)) {
-      out.push(field.invalid(path, v, inBody(path, `should be a multiple of ${goNumber(factor, int)}`)));
+      out.push(field.invalid(path, shown(v), inBody(path, `should be a multiple of ${goNumber(factor, int)}`)));
     }
   }
   if (s.maximum !== undefined) {
     const max = bound(s.maximum);
     if (s.exclusiveMaximum ? v >= max : v > max) {
       const rel = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
-      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(max, asInt(s.maximum))}`)));
+      out.push(field.invalid(path, shown(v), inBody(path, `should be ${rel} ${goNumber(max, asInt(s.maximum))}`)));
     }
   }
   if (s.minimum !== undefined) {
     const min = bound(s.minimum);
     if (s.exclusiveMinimum ? v <= min : v < min) {
       const rel = s.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
-      out.push(field.invalid(path, v, inBody(path, `should be ${rel} ${goNumber(min, asInt(s.minimum))}`)));
+      out.push(field.invalid(path, shown(v), inBody(path, `should be ${rel} ${goNumber(min, asInt(s.minimum))}`)));
     }
   }
 }
@@ -223,6 +223,10 @@ function objects(v: Record<string, unknown>, s: ValueSchema, path: string, out: 
   }
   for (const key of s.required) if (!Object.hasOwn(v, key)) out.push(field.required(member(path, key), ''));
 }
+
+/** A bad value as kube prints it: a float64 with Go's %v (1.0000005e+06), compounds with %#v. */
+const shown = (v: unknown): unknown =>
+  typeof v === 'number' && !Number.isInteger(v) ? new field.StringerValue(goNumber(v, false)) : badValue(v);
 
 /** kube-openapi's type names of a decoded value (kube decodes integral JSON numbers to int64). */
 function jsonType(v: unknown): string {
