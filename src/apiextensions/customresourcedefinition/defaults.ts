@@ -17,16 +17,21 @@ export const DEFAULT_WEBHOOK_SERVICE_PORT = 443;
 
 /** SetDefaults_CustomResourceDefinitionSpec and the webhook service port. */
 export function defaultCustomResourceDefinitionSpec(spec: CustomResourceDefinitionSpec): CustomResourceDefinitionSpec {
+  // Wrongly typed input is left as is for validation to name.
+  if (!isObject(spec.names) || !isObject(spec.conversion ?? {})) return spec;
   const names = { ...spec.names };
-  if (!names.singular) names.singular = (names.kind ?? '').toLowerCase();
-  if (!names.listKind && names.kind) names.listKind = `${names.kind}List`;
+  const kind = typeof names.kind === 'string' ? names.kind : '';
+  if (!names.singular) names.singular = kind.toLowerCase();
+  if (!names.listKind && kind) names.listKind = `${kind}List`;
   return { ...spec, names, conversion: defaultConversion(spec.conversion) };
 }
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function defaultConversion(conversion: CustomResourceConversion | undefined): CustomResourceConversion {
   if (!conversion) return { strategy: 'None' };
   const service = conversion.webhook?.clientConfig?.service;
-  if (!service || service.port !== undefined) return conversion;
+  if (!isObject(service) || service.port !== undefined) return conversion;
   const webhook = conversion.webhook!;
   return {
     ...conversion,
@@ -42,10 +47,11 @@ function defaultConversion(conversion: CustomResourceConversion | undefined): Cu
  * status.storedVersions = [the storage version] when empty.
  */
 export function defaultCustomResourceDefinition(crd: CustomResourceDefinition): CustomResourceDefinition {
+  if (!isObject(crd.spec)) return crd;
   const spec = defaultCustomResourceDefinitionSpec(crd.spec);
   let status: CustomResourceDefinitionStatus | undefined = crd.status;
-  if (!status?.storedVersions?.length) {
-    const storage = (spec.versions ?? []).find((v) => v.storage);
+  if (!status?.storedVersions?.length && Array.isArray(spec.versions)) {
+    const storage = spec.versions.find((v) => isObject(v) && v.storage === true);
     if (storage) status = { ...status, storedVersions: [storage.name] };
   }
   const out: CustomResourceDefinition = { ...crd, spec };

@@ -92,6 +92,13 @@ describe('defaultCustomResourceDefinition', () => {
     assert.deepEqual(crd.status?.storedVersions, ['v0']);
   });
 
+  it('leaves wrongly typed input for validation to name', () => {
+    const bad = { metadata: { name: 'x' }, spec: null } as unknown as CustomResourceDefinition;
+    assert.equal(defaultCustomResourceDefinition(bad), bad);
+    const names = { metadata: { name: 'x' }, spec: { names: 'Foo' } } as unknown as CustomResourceDefinition;
+    assert.deepEqual(defaultCustomResourceDefinition(names).spec, { names: 'Foo' });
+  });
+
   it('does not mutate its input', () => {
     const input: CustomResourceDefinition = {
       metadata: { name: 'foos.example.com' },
