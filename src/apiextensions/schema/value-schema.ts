@@ -1,3 +1,4 @@
+import { compileForMatching } from '../customresourcedefinition/go-regexp.js';
 import { type FormatChecker, formatChecker } from './formats.js';
 import { MAX_SCHEMA_DEPTH, isObject } from './structural.js';
 
@@ -6,9 +7,9 @@ import { MAX_SCHEMA_DEPTH, isObject } from './structural.js';
  * version (kube's ConvertJSONSchemaPropsWithPostProcess plus
  * StripUnsupportedFormats): x-kubernetes-int-or-string is the type list
  * [integer, string]; formats kube does not validate, and formats on
- * non-string types, are dropped; patterns are compiled as ECMAScript `u`
- * regexes, and one that does not compile (CRD validation refuses it)
- * constrains nothing, as does any other malformed value validation. Nesting
+ * non-string types, are dropped; a pattern that does not compile (CRD
+ * validation refuses it) or cannot be run safely constrains nothing, as
+ * does any other malformed value validation. Nesting
  * stops at MAX_SCHEMA_DEPTH: below it a node validates nothing.
  */
 export interface ValueSchema {
@@ -115,15 +116,18 @@ function convert(raw: unknown, depth: number, patterns: Map<string, RegExp | nul
   return node;
 }
 
-/** One RegExp per distinct pattern: large schemas repeat the same few patterns thousands of times. */
+/**
+ * One RegExp per distinct pattern (large schemas repeat the same few
+ * thousands of times), compiled by the CRD validation's Go-syntax matcher:
+ * V8's linear engine when the process enables it (RE2's guarantee: no
+ * catastrophic backtracking on a hostile value), otherwise a backtracking
+ * RegExp only for patterns without a quantified group; a pattern that
+ * cannot be run safely constrains nothing.
+ */
 function compilePattern(source: string, cache: Map<string, RegExp | null>): RegExp | undefined {
   let re = cache.get(source);
   if (re === undefined) {
-    try {
-      re = new RegExp(source, 'u');
-    } catch {
-      re = null;
-    }
+    re = compileForMatching(source) ?? null;
     cache.set(source, re);
   }
   return re ?? undefined;
