@@ -14,3 +14,7 @@
 export { compileCustomResourceSchema, type CustomResourceSchema, type CustomResourceSchemaOptions } from './compile.js';
 export type { PruneResult } from './prune.js';
 export { MAX_SCHEMA_DEPTH, type JSONSchemaProps, type Structural, toStructural } from './structural.js';
+/** The value validator alone (kube-openapi's), e.g. for checking a schema's defaults against it. */
+export { toValueSchema, type ValueSchema } from './value-schema.js';
+export { underRoot, validateValue } from './value-validate.js';
+export { formatChecker } from './formats.js';
