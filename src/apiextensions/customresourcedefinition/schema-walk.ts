@@ -19,28 +19,33 @@ export const MAX_SCHEMA_DEPTH = 64;
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The subschemas of one node with the path step to each, in kube's path notation. */
-export function childSchemas(s: JSONSchemaProps, path: FieldPath): Array<[unknown, FieldPath]> {
-  const out: Array<[unknown, FieldPath]> = [];
-  const map = (key: 'properties' | 'patternProperties' | 'definitions'): void => {
-    const m = s[key];
-    if (isPlainObject(m)) for (const k of Object.keys(m)) out.push([m[k], path.child(key).key(k)]);
-  };
-  const arr = (key: 'allOf' | 'anyOf' | 'oneOf'): void => {
-    const a = s[key];
-    if (Array.isArray(a)) a.forEach((x, i) => out.push([x, path.child(key).index(i)]));
-  };
-  map('properties');
-  if (Array.isArray(s.items)) s.items.forEach((x, i) => out.push([x, path.child('items').index(i)]));
+type Children = Array<[unknown, FieldPath]>;
+
+function mapChildren(out: Children, s: JSONSchemaProps, key: 'properties' | 'patternProperties' | 'definitions', path: FieldPath): void {
+  const m = s[key];
+  if (!isPlainObject(m)) return;
+  const base = path.child(key);
+  for (const k of Object.keys(m)) out.push([m[k], base.key(k)]);
+}
+
+function listChildren(out: Children, list: unknown, path: FieldPath): void {
+  if (Array.isArray(list)) list.forEach((x, i) => out.push([x, path.index(i)]));
+}
+
+/** The subschemas of one node with the path to each, in kube's path notation. */
+export function childSchemas(s: JSONSchemaProps, path: FieldPath): Children {
+  const out: Children = [];
+  mapChildren(out, s, 'properties', path);
+  if (Array.isArray(s.items)) listChildren(out, s.items, path.child('items'));
   else if (s.items !== undefined && s.items !== null) out.push([s.items, path.child('items')]);
   if (isPlainObject(s.additionalProperties)) out.push([s.additionalProperties, path.child('additionalProperties')]);
   if (isPlainObject(s.additionalItems)) out.push([s.additionalItems, path.child('additionalItems')]);
-  arr('allOf');
-  arr('anyOf');
-  arr('oneOf');
+  listChildren(out, s.allOf, path.child('allOf'));
+  listChildren(out, s.anyOf, path.child('anyOf'));
+  listChildren(out, s.oneOf, path.child('oneOf'));
   if (s.not !== undefined && s.not !== null) out.push([s.not, path.child('not')]);
-  map('patternProperties');
-  map('definitions');
+  mapChildren(out, s, 'patternProperties', path);
+  mapChildren(out, s, 'definitions', path);
   if (isPlainObject(s.dependencies)) {
     for (const [k, d] of Object.entries(s.dependencies)) if (isPlainObject(d)) out.push([d, path.child('dependencies').key(k)]);
   }

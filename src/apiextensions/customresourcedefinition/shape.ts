@@ -56,26 +56,42 @@ function matches(v: unknown, shape: Shape): boolean {
   return isObject(v);
 }
 
+const isLeaf = (shape: Shape): boolean => typeof shape === 'string';
+
 /**
  * Checks v against shape; null counts as absent (Go decodes it to the zero
  * value). Descends only as deep as the shape, never into schemas or `any`.
+ * Paths are built only for errors: a 10,000-property schema is checked
+ * without building 10,000 path strings.
  */
 export function checkShape(v: unknown, shape: Shape, path: FieldPath, errs: FieldError[]): void {
+  check(v, shape, () => path, errs);
+}
+
+function check(v: unknown, shape: Shape, path: () => FieldPath, errs: FieldError[]): void {
   if (v === undefined || v === null || shape === 'any') return;
   if (!matches(v, shape)) {
-    errs.push(invalid(path, typeName(v), `must be ${describe(shape)}`));
+    errs.push(invalid(path(), typeName(v), `must be ${describe(shape)}`));
     return;
   }
   if (typeof shape === 'string') return;
-  if ('array' in shape) (v as unknown[]).forEach((x, i) => checkShape(x, shape.array, path.index(i), errs));
-  else if ('map' in shape) for (const [k, x] of Object.entries(v as object)) checkShape(x, shape.map, path.key(k), errs);
-  else if ('object' in shape) {
-    for (const [k, s] of Object.entries(shape.object)) {
-      if (Object.hasOwn(v as object, k)) checkShape((v as Record<string, unknown>)[k], s, path.child(k), errs);
+  // A leaf that matches needs no path; only the rest is descended into.
+  const needs = (x: unknown, s: Shape): boolean => x !== undefined && x !== null && (!isLeaf(s) || !matches(x, s));
+  if ('array' in shape) {
+    const items = v as unknown[];
+    for (let i = 0; i < items.length; i++) if (needs(items[i], shape.array)) check(items[i], shape.array, () => path().index(i), errs);
+  } else if ('map' in shape) {
+    const m = v as Record<string, unknown>;
+    for (const k of Object.keys(m)) if (needs(m[k], shape.map)) check(m[k], shape.map, () => path().key(k), errs);
+  } else if ('object' in shape) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const s = Object.hasOwn(shape.object, k) ? shape.object[k] : undefined;
+      if (s !== undefined && needs(o[k], s)) check(o[k], s, () => path().child(k), errs);
     }
   } else {
     // either: descend with whichever alternative matched.
-    checkShape(v, matches(v, shape.either[0]) ? shape.either[0] : shape.either[1], path, errs);
+    check(v, matches(v, shape.either[0]) ? shape.either[0] : shape.either[1], path, errs);
   }
 }
 
