@@ -52,13 +52,20 @@ const SPEC = FieldPath.of('spec');
 const STATUS = FieldPath.of('status');
 const METADATA = FieldPath.of('metadata');
 
-/** kube's nameValidationFn: a CRD is named `<spec.names.plural>.<spec.group>`. */
+/**
+ * kube's nameValidationFn: a CRD is named `<spec.names.plural>.<spec.group>`.
+ * Kube runs it on generateName too, so a generated name is always refused.
+ */
 function validateCRDName(crd: CustomResourceDefinition): FieldError[] {
-  const name = crd.metadata?.name;
-  if (!name) return [];
-  const plural = crd.spec?.names?.plural ?? '';
-  const group = crd.spec?.group ?? '';
-  return name === `${plural}.${group}` ? [] : [invalid(METADATA.child('name'), name, 'must be spec.names.plural+"."+spec.group')];
+  const required = `${crd.spec?.names?.plural ?? ''}.${crd.spec?.group ?? ''}`;
+  const errs: FieldError[] = [];
+  const check = (field: 'name' | 'generateName'): void => {
+    const value = crd.metadata?.[field];
+    if (value && value !== required) errs.push(invalid(METADATA.child(field), value, 'must be spec.names.plural+"."+spec.group'));
+  };
+  check('generateName');
+  check('name');
+  return errs;
 }
 
 /**

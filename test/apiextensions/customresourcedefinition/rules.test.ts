@@ -37,6 +37,11 @@ interface Case {
 const cases: Case[] = [
   // metadata.name and names
   { name: 'name must be plural.group', crd: withCRD((c) => (c.metadata.name = 'widget.example.com')), errors: ['metadata.name: Invalid value: "widget.example.com": must be spec.names.plural+"."+spec.group'] },
+  {
+    name: 'a generated name never fits',
+    crd: withCRD((c) => (c.metadata.generateName = 'widgets-')),
+    errors: ['metadata.generateName: Invalid value: "widgets-": must be spec.names.plural+"."+spec.group'],
+  },
   { name: 'group needs a dot', crd: withCRD((c) => { c.spec.group = 'example'; c.metadata.name = 'widgets.example'; }), errors: ['spec.group: Invalid value: "example": should be a domain with at least one dot'] },
   { name: 'group required', crd: withCRD((c) => { c.spec.group = ''; c.metadata.name = 'widgets.'; }), errors: ['spec.group: Required value'] },
   {
