@@ -13,7 +13,12 @@ import type { FieldPath } from '../../apimachinery/validation/path.js';
 import { checkShape, SCHEMA_NODE } from './shape.js';
 import type { JSONSchemaProps } from './types.js';
 
-/** Subschema levels below openAPIV3Schema (properties, items, allOf, ... each count one). */
+/**
+ * Subschema levels (properties, items, allOf, ... each count one): a node at
+ * this depth below openAPIV3Schema is refused. The schema runtime
+ * (src/apiextensions/schema) compiles exactly the nodes above it, so every
+ * accepted node is enforced.
+ */
 export const MAX_SCHEMA_DEPTH = 64;
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -53,7 +58,7 @@ export function childSchemas(s: JSONSchemaProps, path: FieldPath): Children {
 }
 
 export interface SchemaShape {
-  /** Deepest subschema level seen (the root is 0). */
+  /** Deepest subschema level seen (openAPIV3Schema itself is 0). */
   depth: number;
   /** Number of schema nodes. */
   nodes: number;
@@ -76,8 +81,8 @@ export function checkSchemaShape(root: unknown, path: FieldPath): { errors: Fiel
     checkShape(node, SCHEMA_NODE, p, errors);
     shape.nodes++;
     if (depth > shape.depth) shape.depth = depth;
-    if (depth > MAX_SCHEMA_DEPTH) {
-      errors.push(invalid(p, '', `schema nesting must not be deeper than ${MAX_SCHEMA_DEPTH} levels`));
+    if (depth >= MAX_SCHEMA_DEPTH) {
+      errors.push(invalid(p, '', `schemas must nest fewer than ${MAX_SCHEMA_DEPTH} levels deep`));
       return { errors, shape };
     }
     // Children of the wrong type were reported by checkShape above.

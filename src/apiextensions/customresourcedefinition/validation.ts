@@ -8,7 +8,7 @@
  * resource's nameValidator); pass `{ objectMeta: true }` to run them here too.
  * The CRD-specific name rule (`<plural>.<group>`) is always checked here.
  *
- * Bounds: a schema nested deeper than MAX_SCHEMA_DEPTH (64) is refused with one
+ * Bounds: a schema node MAX_SCHEMA_DEPTH (64) or more levels deep is refused with one
  * error at the first too-deep node before any recursive rule runs; everything
  * else is linear in the schema's size.
  */
@@ -69,7 +69,7 @@ function validateCRDName(crd: CustomResourceDefinition): FieldError[] {
 }
 
 /**
- * The decoding-level checks: JSON types of every field, schemas no deeper than
+ * The decoding-level checks: JSON types of every field, schemas shallower than
  * MAX_SCHEMA_DEPTH. When these fail nothing else is checked (the rules assume types).
  */
 export function validateCustomResourceDefinitionShape(crd: CustomResourceDefinition): FieldError[] {

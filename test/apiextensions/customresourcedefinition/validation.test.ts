@@ -28,8 +28,10 @@ describe('validateCustomResourceDefinition: valid CRDs', () => {
     assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 5000);
   });
 
-  it(`accepts nesting up to ${MAX_SCHEMA_DEPTH} levels`, () => {
+  it(`accepts nodes up to ${MAX_SCHEMA_DEPTH - 1} levels below the root, not one more`, () => {
+    // deepSchema(n) puts its string leaf n + 1 levels below the root.
     assert.deepEqual(messages(simpleCRD(deepSchema(MAX_SCHEMA_DEPTH - 2))), []);
+    assert.equal(messages(simpleCRD(deepSchema(MAX_SCHEMA_DEPTH - 1))).length, 1);
   });
 });
 
@@ -37,7 +39,7 @@ describe('validateCustomResourceDefinition: hostile schemas', () => {
   it('refuses nesting 1,000 deep with one error, no stack overflow', () => {
     const errs = validateCustomResourceDefinition(simpleCRD(deepSchema(1000)));
     assert.equal(errs.length, 1);
-    assert.match(String(errs[0]), /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\](\.properties\[a\])+: Invalid value: "": schema nesting must not be deeper than 64 levels$/);
+    assert.match(String(errs[0]), /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\](\.properties\[a\])+: Invalid value: "": schemas must nest fewer than 64 levels deep$/);
   });
 
   it('refuses nesting 100,000 deep (built iteratively) without overflowing', () => {
