@@ -12,8 +12,8 @@ const BACKREFERENCE = /(^|[^\\])(?:\\\\)*\\([1-9])/;
 
 function toJavaScript(pattern: string): string {
   return pattern
-    .replace(/^\(\?[imsU]+\)/, '') // leading flags
-    .replace(/\(\?[imsU]*(?:-[imsU]+)?:/g, '(?:') // flag groups
+    .replace(/(?<!\\)\(\?[imsU]*(?:-[imsU]*)?\)/g, '') // flag settings, anywhere (`^(?i)abc`)
+    .replace(/(?<!\\)\(\?[imsU]*(?:-[imsU]*)?:/g, '(?:') // flag groups
     .replace(/\(\?P</g, '(?<') // named groups
     .replace(/\[:\^?[a-z]+:\]/g, 'a-z') // POSIX classes inside brackets
     .replace(/\\[Az]/g, '') // text anchors
@@ -44,14 +44,19 @@ export function goRegexpError(pattern: string): string | undefined {
  */
 export function compileForMatching(pattern: string): RegExp | undefined {
   const source = toJavaScript(pattern);
+  // Go's scoped flags become global ones: close enough for checking a default.
+  let flags = '';
+  for (const m of pattern.matchAll(/\(\?([imsU]*)(?:-[imsU]*)?[):]/g)) {
+    for (const f of m[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+  }
   try {
-    return new RegExp(source, 'l');
+    return new RegExp(source, `${flags}l`);
   } catch {
     // No linear engine (or a pattern it refuses): fall through.
   }
   if (/\)\s*(?:[*+?]|\{\d*,?\d*\})/.test(source)) return undefined;
   try {
-    return new RegExp(source);
+    return new RegExp(source, flags);
   } catch {
     return undefined;
   }

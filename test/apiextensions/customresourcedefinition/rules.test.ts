@@ -127,6 +127,8 @@ const cases: Case[] = [
   { name: 'patterns must compile', crd: withSpecSchema({ type: 'string', pattern: '(ab' }), startsWith: `${SPEC}.pattern: Invalid value: "(ab": must be a valid regular expression, but isn't: error parsing regexp: ` },
   { name: 'RE2 refuses lookahead', crd: withSpecSchema({ type: 'string', pattern: 'a(?=b)' }), errors: [`${SPEC}.pattern: Invalid value: "a(?=b)": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``] },
   { name: 'Go flags are fine', crd: withSpecSchema({ type: 'string', pattern: '(?i)^[a-z]+\\z' }), errors: [] },
+  { name: 'Go flag groups anywhere (as operators ship them)', crd: withSpecSchema({ type: 'string', pattern: '^((?i)sun|mon)day(?:(:(sun|mon)day$)|$)' }), errors: [] },
+  { name: 'a default matches a case-insensitive pattern', crd: withSpecSchema({ type: 'object', properties: { s: { type: 'string', pattern: '^(?i)(abort|warn)?$', default: 'Abort' } } }), errors: [] },
   { name: 'items must be one schema', crd: withSpecSchema({ type: 'array', items: [{ type: 'string' }] }), includes: [`${SPEC}.items: Forbidden: items must be a schema object and not an array`] },
   // list and map types
   { name: 'list-type needs an array', crd: withSpecSchema({ type: 'object', 'x-kubernetes-list-type': 'set' }), errors: [`${SPEC}.type: Invalid value: "object": must be array if x-kubernetes-list-type is specified`] },
