@@ -34,8 +34,28 @@ export function cronTabCRD(): CustomResourceDefinition {
           },
           tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
           extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+          // As controller-gen emits them: defaulted objects, keyed lists with a defaulted key, atomic maps.
+          strategy: {
+            type: 'object',
+            default: {},
+            properties: { type: { type: 'string', enum: ['Recreate', 'RollingUpdate'], default: 'RollingUpdate' }, maxSurge: { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true, format: 'int-or-string' } },
+          },
+          ports: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['containerPort', 'protocol'],
+            items: {
+              type: 'object',
+              required: ['containerPort'],
+              properties: { containerPort: { type: 'integer', format: 'int32' }, protocol: { type: 'string', default: 'TCP' } },
+            },
+          },
+          selector: { type: 'object', 'x-kubernetes-map-type': 'atomic', properties: { matchLabels: { type: 'object', additionalProperties: { type: 'string' } } } },
         },
-        'x-kubernetes-validations': [{ rule: 'self.replicas <= 10', message: 'too many' }],
+        'x-kubernetes-validations': [
+          { rule: 'self.replicas <= 10', message: 'too many' },
+          { rule: 'has(self.image)', messageExpression: "'image is required for ' + self.cronSpec", reason: 'FieldValueRequired', fieldPath: '.image' },
+        ],
       },
       status: {
         type: 'object',
