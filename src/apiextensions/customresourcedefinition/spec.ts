@@ -1,6 +1,9 @@
 /**
  * kube's validateCustomResourceDefinitionSpec and validateCustomResourceDefinitionVersion,
- * over the internal view (internal.ts) so that paths match kube's.
+ * over the internal view (internal.ts) so that paths match kube's. Kube's
+ * checks that top-level and per-version fields are not both set, or not all
+ * identical, cannot fail for v1 input (hoisting ensures it) and are left out,
+ * as are the deprecated spec.version checks (it is always versions[0].name).
  */
 import { type FieldError, invalid, OMIT_VALUE, required } from '../../apimachinery/validation/field-error.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../../apimachinery/validation/names.js';
