@@ -35,16 +35,37 @@ export function goRegexpError(pattern: string): string | undefined {
   }
 }
 
+const linearWorks = (): boolean => {
+  try {
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * A pattern compiled for matching without catastrophic backtracking. V8's
- * linear engine (the `l` flag) runs RE2-like patterns in linear time, as Go
- * does, but only once the process has enabled it (see enableLinearRegExp).
- * Without it, a pattern with a quantified group (where backtracking can
- * explode) is not run at all: undefined means "cannot check safely".
+ * Enables V8's linear-time RegExp engine (the `l` flag) for this process and
+ * says whether it is available. A process-wide switch, so the server calls it
+ * once at start, never validation itself; the V8 flag only makes `l` usable
+ * and changes no other RegExp. Without it, patterns with quantified groups are
+ * not run (see compileForMatching).
+ */
+export function enableLinearRegExp(): boolean {
+  if (!linearWorks()) setFlagsFromString('--enable-experimental-regexp-engine');
+  return linearWorks();
+}
+
+/**
+ * A pattern compiled for matching without catastrophic backtracking: with
+ * V8's linear engine when the process has enabled it (RE2-like patterns run
+ * in linear time, as in Go). Otherwise a pattern with a quantified group
+ * (where backtracking can explode) is not run: undefined means "cannot check
+ * safely".
  */
 export function compileForMatching(pattern: string): RegExp | undefined {
   const source = toJavaScript(pattern);
-  // Go's scoped flags become global ones: close enough for checking a default.
+  // Go's scoped flags become global ones: close enough for checking a value.
   let flags = '';
   for (const m of pattern.matchAll(/\(\?([imsU]*)(?:-[imsU]*)?[):]/g)) {
     for (const f of m[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
@@ -52,7 +73,7 @@ export function compileForMatching(pattern: string): RegExp | undefined {
   try {
     return new RegExp(source, `${flags}l`);
   } catch {
-    // No linear engine (or a pattern it refuses): fall through.
+    // No linear engine, or a pattern it refuses: fall through.
   }
   if (/\)\s*(?:[*+?]|\{\d*,?\d*\})/.test(source)) return undefined;
   try {
@@ -60,13 +81,4 @@ export function compileForMatching(pattern: string): RegExp | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Enables V8's linear-time RegExp engine for this process. A process-wide
- * switch, so the server calls it once at start (validation never does); it
- * only makes the `l` flag available and changes no other RegExp.
- */
-export function enableLinearRegExp(): void {
-  setFlagsFromString('--enable-experimental-regexp-engine');
 }
