@@ -6,6 +6,7 @@
  * Compiling never runs the pattern, so a catastrophic pattern costs nothing here.
  */
 import { setFlagsFromString } from 'node:v8';
+import { foldCase } from './case-fold.js';
 
 const PERL_UNSUPPORTED = /\(\?(?:=|!|<=|<!)/;
 const BACKREFERENCE = /(^|[^\\])(?:\\\\)*\\([1-9])/;
@@ -71,7 +72,8 @@ export function compileForMatching(pattern: string): RegExp | undefined {
     for (const f of m[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
   }
   try {
-    return new RegExp(source, `${flags}l`);
+    // The linear engine has no `i`: case-insensitivity is spelled out instead.
+    return flags.includes('i') ? new RegExp(foldCase(source), `${flags.replace('i', '')}l`) : new RegExp(source, `${flags}l`);
   } catch {
     // No linear engine, or a pattern it refuses: fall through.
   }
