@@ -6,6 +6,7 @@
  * Compiling never runs the pattern, so a catastrophic pattern costs nothing here.
  */
 import { setFlagsFromString } from 'node:v8';
+import { mayBacktrackCatastrophically } from './backtracking-risk.js';
 import { foldCase } from './case-fold.js';
 
 const PERL_UNSUPPORTED = /\(\?(?:=|!|<=|<!)/;
@@ -49,8 +50,8 @@ const linearWorks = (): boolean => {
  * Enables V8's linear-time RegExp engine (the `l` flag) for this process and
  * says whether it is available. A process-wide switch, so the server calls it
  * once at start, never validation itself; the V8 flag only makes `l` usable
- * and changes no other RegExp. Without it, patterns with quantified groups are
- * not run (see compileForMatching).
+ * and changes no other RegExp. Without it, patterns that may backtrack
+ * catastrophically are not run (see compileForMatching).
  */
 export function enableLinearRegExp(): boolean {
   if (!linearWorks()) setFlagsFromString('--enable-experimental-regexp-engine');
@@ -60,8 +61,9 @@ export function enableLinearRegExp(): boolean {
 /**
  * A pattern compiled for matching without catastrophic backtracking: with
  * V8's linear engine when the process has enabled it (RE2-like patterns run
- * in linear time, as in Go). Otherwise a pattern with a quantified group
- * (where backtracking can explode) is not run: undefined means "cannot check
+ * in linear time, as in Go). Otherwise (or for a pattern the linear engine
+ * refuses, such as large counted repeats) the backtracking engine runs it
+ * unless it may backtrack catastrophically: undefined means "cannot check
  * safely".
  */
 export function compileForMatching(pattern: string): RegExp | undefined {
@@ -77,7 +79,7 @@ export function compileForMatching(pattern: string): RegExp | undefined {
   } catch {
     // No linear engine, or a pattern it refuses: fall through.
   }
-  if (/\)\s*(?:[*+?]|\{\d*,?\d*\})/.test(source)) return undefined;
+  if (mayBacktrackCatastrophically(source)) return undefined;
   try {
     return new RegExp(source, flags);
   } catch {

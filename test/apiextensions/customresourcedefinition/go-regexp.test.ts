@@ -31,6 +31,20 @@ describe('foldCase', () => {
   for (const [src, want] of cases) it(src, () => assert.equal(foldCase(src), want));
 });
 
+describe('mayBacktrackCatastrophically', async () => {
+  const { mayBacktrackCatastrophically } = await import('../../../src/apiextensions/customresourcedefinition/backtracking-risk.js');
+  const cases: Array<[string, boolean]> = [
+    ['^(a+)+$', true],
+    ['^(?:a|aa)*$', true],
+    ['^([a-z]+\\.)*[a-z]+$', true],
+    ['^([0-9]{1,5}(h|m|s|ms)){1,4}$', false],
+    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', false],
+    ['^(abc)+$', false],
+    ['^[(a+)]+$', false],
+  ];
+  for (const [src, want] of cases) it(src, () => assert.equal(mayBacktrackCatastrophically(src), want));
+});
+
 describe('compileForMatching', () => {
   it('without the linear engine, quantified groups are not run', () => {
     assert.equal(compileForMatching('^(a+)+$'), undefined);
@@ -43,7 +57,7 @@ describe('compileForMatching', () => {
     assert.ok(re);
     assert.equal(re.test(`${'a'.repeat(100_000)}!`), false);
     const months = compileForMatching('^((?i)jan|feb)(-[0-9]+)*$');
-    assert.ok(months?.flags.includes('l'));
+    assert.ok(months !== undefined && months.flags.includes('l'));
     assert.ok(months.test('JAN-1-2'));
     assert.ok(!months.test('mar'));
   });
