@@ -148,6 +148,8 @@ export function validateCustomResourceDefinitionStatusUpdate(
 ): FieldError[] {
   const errs: FieldError[] = [];
   if (options.objectMeta) errs.push(...validateObjectMetaUpdate(crd.metadata ?? {}, old.metadata ?? {}));
+  const shape = validateCustomResourceDefinitionShape(crd);
+  if (shape.length > 0) return [...errs, ...shape];
   errs.push(...validateCustomResourceDefinitionStatus(crd.status ?? {}, STATUS));
   return errs;
 }
