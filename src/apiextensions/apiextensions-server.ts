@@ -1,21 +1,91 @@
+import type { RequestHandler } from 'express';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
-import { ownedGroupRoutes } from '../endpoints/discovery/owned-routes.js';
+import { requestInfoFrom } from '../endpoints/request/context.js';
+import type { RequestInfo } from '../endpoints/request/request-info.js';
+import { namespaceLifecycle } from '../master/namespace-lifecycle.js';
+import { discardLogger, type Logger } from '../observability/logger.js';
+import type { KubeObject } from '../registry/object.js';
+import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+import type { Storage } from '../storage/interfaces.js';
+import { CRDController } from './controllers/crd-controller.js';
+import { enableLinearRegExp } from './customresourcedefinition/go-regexp.js';
+import type { SchemaCompiler } from './customresource/definition.js';
+import { APIEXTENSIONS_GROUP, customResourceDefinitions } from './customresourcedefinitions.js';
 
-const GROUP = 'apiextensions.k8s.io';
+export interface APIExtensionsOptions {
+  discovery: DiscoveryManager;
+  /** Where CRDs and custom resources are stored; without it the group is served empty. */
+  storage?: Storage;
+  lifecycle?: Lifecycle;
+  minRequestTimeoutSeconds?: number;
+  logger?: Logger;
+  /** NamespaceLifecycle's lookup (the core server's namespaces), for namespaced custom resources. */
+  lookupNamespace: (name: string) => Promise<KubeObject | undefined>;
+  /** Compiles a CRD version's structural schema (validation, defaulting, typing). */
+  compileSchema: SchemaCompiler;
+}
+
+export interface APIExtensionsServer extends GenericAPIServer {
+  /** CRDs and the custom resources they define. */
+  apiResources: APIResources;
+}
+
+/** How long a request for a resource whose CRD exists but is not served yet waits for it. */
+const PENDING_RESOURCE_WAIT_MS = 5_000;
 
 /**
- * The CRD server. It owns apiextensions.k8s.io and, later, every group that a
- * CustomResourceDefinition adds. Its routes are complete once its CRD cache has
- * synced: the `crd-informer-synced` post-start hook says so.
+ * The CRD server. It owns apiextensions.k8s.io and every group a
+ * CustomResourceDefinition adds, all served by one APIResources unit, the
+ * same path as built-ins. Its routes are complete once the CRD controller has
+ * served every stored CRD: the `crd-informer-synced` post-start hook (and
+ * /readyz) waits for that. A request for a custom resource whose CRD was just
+ * created waits briefly for it instead of failing with 404.
  */
-export function createAPIExtensionsServer(delegate: GenericAPIServer, discovery: DiscoveryManager): GenericAPIServer {
-  const server = new GenericAPIServer('apiextensions-apiserver', delegate);
-  discovery.setGroupVersion({ group: GROUP, version: 'v1', resources: [] });
-  server.routes.use(ownedGroupRoutes(discovery, (g) => g === GROUP));
-  server.addListedPaths(`/apis/${GROUP}`, `/apis/${GROUP}/v1`);
+export function createAPIExtensionsServer(delegate: GenericAPIServer, opts: APIExtensionsOptions): APIExtensionsServer {
+  // CRD schemas' patterns run on V8's linear-time engine where it applies, as Go's RE2 would: a hostile pattern cannot stall the server.
+  enableLinearRegExp();
+  const server = new GenericAPIServer('apiextensions-apiserver', delegate) as APIExtensionsServer;
+  const logger = opts.logger ?? discardLogger;
+  const resources = new APIResources({
+    storage: opts.storage,
+    discovery: opts.discovery,
+    lifecycle: opts.lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    logger,
+    admission: (def) => [namespaceLifecycle({ group: def.info.group, resource: def.info.resource, namespaced: def.info.namespaced }, opts.lookupNamespace)],
+  });
+  server.apiResources = resources;
+  server.addListedPaths(`/apis/${APIEXTENSIONS_GROUP}`, `/apis/${APIEXTENSIONS_GROUP}/v1`);
+  if (!opts.storage) {
+    opts.discovery.setGroupVersion({ group: APIEXTENSIONS_GROUP, version: 'v1', resources: [] });
+    resources.attach(server);
+    server.addMuxCompleteSignal('CRDInformerSynced', () => true);
+    return server;
+  }
+
+  const crds = resources.install(customResourceDefinitions);
+  const controller = new CRDController({ storage: opts.storage, crds, resources, compileSchema: opts.compileSchema, logger });
+  resources.attach(server);
+
+  // A custom resource whose CRD exists but is not served yet (created a moment ago): wait for it, bounded.
+  const pending = (info: RequestInfo): boolean =>
+    controller.informer.indexer.list().some((crd) => crd.spec?.group === info.apiGroup && crd.spec.names?.plural === info.resource && !crd.metadata.deletionTimestamp);
+  const waitThenServe: RequestHandler = async (req, res, next) => {
+    const info = requestInfoFrom(req);
+    if (info) {
+      // Bounded: after the wait the request goes on as any other (served now, or 404 from the next server).
+      await controller.until(() => resources.installer.serves(info), AbortSignal.timeout(PENDING_RESOURCE_WAIT_MS)).catch(() => undefined);
+    }
+    return resources.installer.handler(req, res, next);
+  };
+  server.serveResources((info) => !resources.installer.serves(info) && info.apiGroup !== '' && pending(info), waitThenServe);
+
   let synced = false;
-  server.addPostStartHook('crd-informer-synced', () => {
+  server.addPostStartHook('crd-informer-synced', async ({ signal }) => {
+    void controller.run(signal).catch((err: unknown) => logger.error('crd controller stopped', { err: String(err) }));
+    await controller.until(() => controller.caughtUp(), signal);
     synced = true;
   });
   server.addMuxCompleteSignal('CRDInformerSynced', () => synced);

@@ -66,6 +66,14 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    * uses its Go type from the OpenAPI definitions (by group, version and kind).
    */
   schema?: KindSchema;
+  /**
+   * What decoding keeps of a body, for a kind with no Go type (a custom
+   * resource): kube's structural pruning, which drops unknown fields and
+   * leaves a value of the wrong type for validation to refuse (422), where a
+   * built-in's typed decoding refuses it at once (400). Absent: typed
+   * decoding by `schema`.
+   */
+  prune?: (obj: KubeObject) => { pruned: KubeObject; unknownFields: string[] };
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
 }

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { createAggregatorServer } from '../aggregator/aggregator-server.js';
-import { createAPIExtensionsServer } from '../apiextensions/apiextensions-server.js';
+import { createAPIExtensionsServer, type APIExtensionsServer } from '../apiextensions/apiextensions-server.js';
+import { compileVersionSchema } from '../apiextensions/customresource/compile-schema.js';
 import type { Authenticator } from '../auth/authenticator/authenticator.js';
 import { buildAuthentication, type BuiltAuthentication } from '../auth/authenticator/config.js';
 import { authenticationV1Resources } from '../apis/authentication/v1/index.js';
@@ -80,7 +81,7 @@ export interface ServerChain {
   app: Express;
   aggregator: GenericAPIServer;
   master: MasterServer;
-  apiextensions: GenericAPIServer;
+  apiextensions: APIExtensionsServer;
   notFound: GenericAPIServer;
   discovery: DiscoveryManager;
   lifecycle: Lifecycle;
@@ -100,7 +101,17 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   let outermost: GenericAPIServer | undefined;
   const notFound = createNotFoundServer(() => outermost?.pendingMuxSignals() ?? ['server chain']);
   const discovery = new DiscoveryManager({ serverAddress: opts.serverAddress });
-  const apiextensions = createAPIExtensionsServer(notFound, discovery);
+  // The core server is built after the CRD server it delegates to; its namespaces answer the CRD server's admission.
+  let master: MasterServer | undefined;
+  const apiextensions = createAPIExtensionsServer(notFound, {
+    discovery,
+    storage: opts.storage,
+    lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    logger: opts.logger,
+    lookupNamespace: (name) => master!.lookupNamespace(name),
+    compileSchema: compileVersionSchema,
+  });
   // --authorization-mode: the authorizer every request passes, the reviews that ask it, RBAC's escalation checks.
   const authorization =
     opts.storage && !opts.authorizer
@@ -108,7 +119,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       : undefined;
   const authorizer = opts.authorizer ?? authorization?.authorizer ?? unionAuthorizer(privilegedGroupsAuthorizer([SYSTEM_MASTERS]), publicInfoAuthorizer());
   const rbac = authorization?.rbac;
-  const master = createMasterServer(apiextensions, {
+  master = createMasterServer(apiextensions, {
     discovery,
     storage: opts.storage,
     resources: opts.resources,
@@ -117,6 +128,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     logger: opts.logger,
     extraAdmit: rbac ? rbacEscalationAdmission({ authorizer, resolver: rbac.authorizer.resolver }) : undefined,
+    moreNamespacedStores: () => apiextensions.apiResources.namespacedStores(),
   });
   for (const review of authorizationReviews({ authorizer, ruleResolver: authorization?.ruleResolver ?? unionRuleResolver([]) })) {
     master.installer.installCreateOnly(review);
@@ -214,7 +226,9 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       nonMutatingLimit: opts.maxRequestsInflight ?? 0,
       mutatingLimit: opts.maxMutatingRequestsInflight ?? 0,
       // A LIST is priced by what the watch cache holds of its resource (in its namespace).
-      seats: listWorkEstimator((info) => master.installer.store(info.apiGroup, info.apiVersion, info.resource)?.count(info.namespace)),
+      seats: listWorkEstimator((info) =>
+        (master.installer.store(info.apiGroup, info.apiVersion, info.resource) ?? apiextensions.apiResources.installer.store(info.apiGroup, info.apiVersion, info.resource))?.count(info.namespace),
+      ),
     }),
     withAuthorization(authorizer),
     // Its paths are never resource paths: a resource request skips its router walk.

@@ -113,13 +113,21 @@ export function patchStrictError(errors: readonly string[], patchedText: string)
  * otherwise unknown fields are dropped and nulls read as Go reads them. With
  * no schema (no built-in definition) only the object check applies.
  */
-export function typedPatchedObject(patched: unknown, patch: unknown, schema: KindSchema | undefined, kind: PatchKind): Record<string, unknown> {
+export function typedPatchedObject(
+  patched: unknown,
+  patch: unknown,
+  schema: KindSchema | undefined,
+  kind: PatchKind,
+  /** A custom resource's structural pruning, which replaces the type check and typing (its validation refuses wrong types). */
+  prune?: (obj: Record<string, unknown>) => { pruned: Record<string, unknown> },
+): Record<string, unknown> {
   const shown = (): string => (kind === 'strategic' ? goMapString(patch) : goJSON(patched));
   if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
     const what = patched === null ? 'null' : Array.isArray(patched) ? 'array' : typeof patched === 'boolean' ? 'bool' : typeof patched;
     const into = schema ? schema.goType : 'map[string]interface {}';
     throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', shown(), `json: cannot unmarshal ${what} into Go value of type ${into}`)]);
   }
+  if (prune) return prune(patched as Record<string, unknown>).pruned;
   if (!schema) return patched as Record<string, unknown>;
   const why = findDecodeError(treeFromValue(patched, true), schema);
   if (why !== undefined) throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', shown(), why)]);

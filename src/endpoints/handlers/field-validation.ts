@@ -17,7 +17,7 @@ export function validateBodyFields(
   bodyText: string | undefined,
   mediaType: string,
   mode: fv.FieldValidationMode,
-  served: { apiVersion: string; kind: string; schema: fv.KindSchema | undefined },
+  served: { apiVersion: string; kind: string; schema: fv.KindSchema | undefined; prune?: (obj: KubeObject) => { pruned: KubeObject } },
   /** A YAML body's duplicate keys, found while it was decoded. */
   yamlDuplicates?: fv.YAMLDuplicate[],
 ): KubeObject {
@@ -32,11 +32,13 @@ export function validateBodyFields(
   const text = { text: bodyText, mediaType, yamlDuplicates } as const;
   // The text is read once for both checks (a JSON body keeps its duplicates and number literals there).
   const tree = mediaType === 'application/json' ? fv.parseJSONTree(text.text) : undefined;
-  const typeError = fv.checkTypes(body, schema, as, text, tree);
+  // A custom resource has no Go type: a wrong type is its schema validation's 422, not a decode error.
+  const typeError = served.prune ? undefined : fv.checkTypes(body, schema, as, text, tree);
   if (typeError) throw typeError;
   if (mode !== 'Ignore') {
     const { warnings } = fv.applyFieldValidation(mode, fv.findUnknownAndDuplicateFields(text, body, schema, tree), as);
     for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
   }
+  if (served.prune) return served.prune(body).pruned;
   return schema ? (fv.toTypedValue(body, schema) as KubeObject | undefined) ?? {} : body;
 }

@@ -98,7 +98,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
             ? strategicMergePatch(current, patch, builtinPatchMetaForKind({ group, version, kind }))
             : mergePatch(current, patch);
       // What kube's decoding into the kind makes of the result: a wrong type is a 422 on "patch".
-      const next = fv.typedPatchedObject(patched, patch, schema, patchKind) as KubeObject;
+      const next = fv.typedPatchedObject(patched, patch, schema, patchKind, ctx.def.prune as ((o: Record<string, unknown>) => { pruned: Record<string, unknown> }) | undefined) as KubeObject;
       if (mode !== 'Ignore') {
         const objectFindings = fv.findPatchedObjectUnknownFields(patched, schema, patchKind);
         ({ warnings } = fv.applyPatchFieldValidation(mode, patchFindings, objectFindings, patched, patchKind));

@@ -25,7 +25,7 @@ async function decodeWriteBody(
     kind: ctx.def.info.kind,
     afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
   });
-  const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind, schema: schemaOf(ctx) };
+  const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind, schema: schemaOf(ctx), prune: ctx.def.prune };
   const body = validateBodyFields(res, obj as KubeObject, text, mediaType, mode, served, yamlDuplicates);
   return { body, dryRun };
 }

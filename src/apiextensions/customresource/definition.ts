@@ -1,0 +1,86 @@
+import type { KindSchema } from '../../apimachinery/type-node.js';
+import type { FieldError } from '../../apimachinery/validation/field-error.js';
+import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
+import type { KubeObject } from '../../registry/object.js';
+import type { ResourceDefinition } from '../../registry/resource-definition.js';
+import type { Strategy } from '../../registry/strategy.js';
+import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../customresourcedefinition/types.js';
+import { printerColumns } from './printer-columns.js';
+
+/**
+ * What the CRD server needs of one version's structural schema, compiled once
+ * per version (src/apiextensions/schema/): its typed shape (the same TypeNode
+ * built-ins have, so typed decoding, field validation and pruning take one
+ * code path), validation and defaulting. Absent schema (preserve everything):
+ * no type node, nothing to validate.
+ */
+export interface CompiledSchema {
+  typeNode: KindSchema | undefined;
+  /** Create (no old) or update (unchanged values are not checked again, kube's ratcheting). */
+  validate(obj: KubeObject, old?: KubeObject): FieldError[];
+  /** The /status update: status alone. */
+  validateStatus(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Unknown fields dropped, as kube's decoder prunes a custom resource. */
+  prune(obj: KubeObject): { pruned: KubeObject; unknownFields: string[] };
+  /** Fills defaults in place. */
+  applyDefaults(obj: KubeObject): void;
+}
+
+export type SchemaCompiler = (crd: CustomResourceDefinition, version: CustomResourceDefinitionVersion) => CompiledSchema;
+
+/** The names the CRD's naming controller accepted (status), or, before it ran, the ones asked for (spec). */
+const namesOf = (crd: CustomResourceDefinition) => ({ ...crd.spec.names, ...(crd.status?.acceptedNames ?? {}) });
+
+export const storageVersionOf = (crd: CustomResourceDefinition): string => crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]!.name;
+
+/**
+ * A served version of a CRD as a resource definition: the same generic Store,
+ * watch cache, handlers and discovery as a built-in (kube's crdHandler builds
+ * the equivalent per version). Objects are stored in the storage version;
+ * another served version reads and writes them with its apiVersion rewritten
+ * (conversion strategy None).
+ */
+export function customResourceDefinitionFor(crd: CustomResourceDefinition, version: CustomResourceDefinitionVersion, schema: CompiledSchema): ResourceDefinition {
+  const names = namesOf(crd);
+  const group = crd.spec.group;
+  const storageVersion = storageVersionOf(crd);
+  const strategy: Strategy = {
+    defaults: (obj) => schema.applyDefaults(obj),
+    validate: (obj) => schema.validate(obj),
+    validateUpdate: (obj, old) => schema.validate(obj, old),
+  };
+  const statusStrategy: Strategy = { validateUpdate: (obj, old) => schema.validateStatus(obj, old) };
+  const scale = version.subresources?.scale;
+  const rewrite = (v: string) => (obj: KubeObject): KubeObject => ({ ...obj, apiVersion: `${group}/${v}` });
+  return {
+    info: {
+      group,
+      version: version.name,
+      resource: names.plural ?? crd.spec.names.plural,
+      singularName: names.singular ?? crd.spec.names.singular ?? '',
+      kind: names.kind ?? crd.spec.names.kind,
+      listKind: names.listKind ?? `${names.kind ?? crd.spec.names.kind}List`,
+      namespaced: crd.spec.scope === 'Namespaced',
+      ...(names.shortNames?.length ? { shortNames: names.shortNames } : {}),
+      ...(names.categories?.length ? { categories: names.categories } : {}),
+    },
+    nameValidator: nameIsDNSSubdomain,
+    strategy,
+    generation: 'spec',
+    ...(version.subresources?.status ? { status: { strategy: statusStrategy } } : {}),
+    ...(scale
+      ? {
+          scale: {
+            specReplicasPath: scale.specReplicasPath.replace(/^\./, ''),
+            statusReplicasPath: scale.statusReplicasPath.replace(/^\./, ''),
+            ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath.replace(/^\./, '') } : {}),
+          },
+        }
+      : {}),
+    tableColumns: printerColumns(version.additionalPrinterColumns),
+    ...(version.name !== storageVersion ? { conversion: { toStorage: rewrite(storageVersion), fromStorage: rewrite(version.name) } } : {}),
+    ...(schema.typeNode ? { schema: schema.typeNode } : {}),
+    prune: (obj) => schema.prune(obj),
+    storagePrefix: `/${group}/${crd.spec.names.plural}`,
+  };
+}

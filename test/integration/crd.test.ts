@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { eventually } from '../helpers/https.js';
+import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
+import { startedClient, statusOf, type Client, type List, type Obj } from './api-helpers.js';
+
+const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+const WIDGETS = '/apis/example.com/v1/namespaces/default/widgets';
+
+const widgetCRD = (extra: { plural?: string; shortNames?: string[] } = {}) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${extra.plural ?? 'widgets'}.example.com` },
+  spec: {
+    group: 'example.com',
+    scope: 'Namespaced',
+    names: { plural: extra.plural ?? 'widgets', singular: 'widget', kind: 'Widget', shortNames: extra.shortNames ?? ['wd'], categories: ['all'] },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        additionalPrinterColumns: [
+          { name: 'Size', type: 'string', jsonPath: '.spec.size' },
+          { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' },
+          { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+        ],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: {
+                  size: { type: 'string', enum: ['S', 'M', 'L'] },
+                  replicas: { type: 'integer', default: 1, minimum: 0 },
+                  tags: { type: 'array', items: { type: 'string' } },
+                },
+                required: ['size'],
+              },
+              status: {
+                type: 'object',
+                properties: { conditions: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, status: { type: 'string' } } } } },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+});
+
+const widget = (name: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Widget',
+  metadata: { name },
+  spec,
+  ...extra,
+});
+
+/**
+ * The CRD server over HTTPS (issue 11): a CRD created through the API is
+ * served at once through the same path as a built-in (Store, watch cache,
+ * typed decoding, discovery), its custom resources are defaulted, pruned and
+ * validated by its schema, and deleting it deletes them.
+ */
+describe('CustomResourceDefinitions over HTTPS', () => {
+  let fd: Frontdoor;
+  let c: Client;
+  before(async () => {
+    fd = await startFrontdoor();
+    c = await startedClient(fd);
+  });
+  after(async () => {
+    await fd.stop();
+  });
+
+  it('serves a custom resource created right after its CRD, defaulted and pruned by its schema', async () => {
+    const created = await c.post(CRDS, widgetCRD());
+    assert.equal(created.status, 201, created.body);
+    // No retry loop: the request waits for the resource to be served.
+    const w = await c.post(WIDGETS, widget('w1', { size: 'M', bogus: 1 }, { unknownTop: true }));
+    assert.equal(w.status, 201, w.body);
+    assert.match(String(w.headers.warning), /unknown field/);
+    const got = (await c.get(`${WIDGETS}/w1`)).json<Obj>();
+    assert.deepEqual(got.spec, { size: 'M', replicas: 1 });
+    assert.equal(Object.hasOwn(got, 'unknownTop'), false);
+    assert.equal(got.apiVersion, 'example.com/v1');
+    assert.equal(got.kind, 'Widget');
+  });
+
+  it('reports the CRD Established and NamesAccepted, and publishes the resource in discovery', async () => {
+    const crd = await eventually(
+      () => c.get(`${CRDS}/widgets.example.com`),
+      (r) => (r.json<{ status?: { conditions?: { type: string; status: string }[] } }>().status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True'),
+    );
+    const status = crd.json<{ status: { conditions: { type: string; status: string }[]; acceptedNames: { plural: string }; storedVersions: string[] } }>().status;
+    assert.ok(status.conditions.some((x) => x.type === 'NamesAccepted' && x.status === 'True'));
+    assert.equal(status.acceptedNames.plural, 'widgets');
+    assert.deepEqual(status.storedVersions, ['v1']);
+    const disc = (await c.get('/apis/example.com/v1')).json<{ resources: { name: string; kind: string; shortNames?: string[]; categories?: string[] }[] }>();
+    const res = disc.resources.find((r) => r.name === 'widgets');
+    assert.equal(res?.kind, 'Widget');
+    assert.deepEqual(res?.shortNames, ['wd']);
+  });
+
+  it('answers a list, a watch and a Table with the printer columns', async () => {
+    const list = (await c.get(WIDGETS)).json<List>();
+    assert.equal(list.kind, 'WidgetList');
+    assert.deepEqual(list.items.map((i) => i.metadata.name), ['w1']);
+    const table = (await c.get(WIDGETS, 'application/json;as=Table;v=v1;g=meta.k8s.io')).json<{ columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] }>();
+    assert.deepEqual(table.columnDefinitions.map((d) => d.name), ['Name', 'Size', 'Replicas', 'Ready']);
+    assert.deepEqual(table.rows[0]!.cells.slice(0, 3), ['w1', 'M', 1]);
+  });
+
+  it('keeps status out of the main endpoint and spec out of /status', async () => {
+    const cur = (await c.get(`${WIDGETS}/w1`)).json<Obj>();
+    const put = await c.put(`${WIDGETS}/w1/status`, { ...cur, spec: { size: 'L' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    assert.equal(put.status, 200, put.body);
+    const after = (await c.get(`${WIDGETS}/w1`)).json<Obj>();
+    assert.deepEqual(after.spec, { size: 'M', replicas: 1 });
+    assert.deepEqual(after.status, { conditions: [{ type: 'Ready', status: 'True' }] });
+    const table = (await c.get(WIDGETS, 'application/json;as=Table;v=v1;g=meta.k8s.io')).json<{ rows: { cells: unknown[] }[] }>();
+    assert.equal(table.rows[0]!.cells[3], 'True');
+  });
+
+  it('refuses what its schema refuses with 422 and kube’s field paths, and a CRD that names a taken resource as not accepted', async () => {
+    const bad = await c.post(WIDGETS, widget('bad', { size: 'XL', replicas: 'two' }));
+    assert.equal(bad.status, 422, bad.body);
+    const causes = statusOf(bad).details?.causes ?? [];
+    assert.deepEqual(causes.map((x) => x.field).sort(), ['spec.replicas', 'spec.size']);
+    assert.match(statusOf(bad).message, /spec\.replicas in body must be of type integer: "string"/);
+    assert.match(statusOf(bad).message, /spec\.size: Unsupported value: "XL": supported values: "S", "M", "L"/);
+    const missing = await c.post(WIDGETS, widget('bad', { replicas: 2 }));
+    assert.equal(missing.status, 422, missing.body);
+    assert.match(statusOf(missing).message, /spec\.size: Required value/);
+    assert.equal((await c.get(`${WIDGETS}/bad`)).status, 404);
+    const clash = await c.post(CRDS, { ...widgetCRD({ plural: 'gadgets', shortNames: ['wd'] }) });
+    assert.equal(clash.status, 201, clash.body);
+    const crd = await eventually(
+      () => c.get(`${CRDS}/gadgets.example.com`),
+      (r) => (r.json<{ status?: { conditions?: { type: string }[] } }>().status?.conditions ?? []).some((x) => x.type === 'NamesAccepted'),
+    );
+    const cond = crd.json<{ status: { conditions: { type: string; status: string; reason: string }[] } }>().status.conditions.find((x) => x.type === 'NamesAccepted');
+    assert.deepEqual([cond?.status, cond?.reason], ['False', 'NameConflict']);
+    assert.equal((await c.get('/apis/example.com/v1/namespaces/default/gadgets')).status, 404);
+    assert.ok([200, 202].includes((await c.del(`${CRDS}/gadgets.example.com`)).status));
+  });
+
+  it('deleting the CRD deletes its custom resources, then the CRD, and the resource answers 404', async () => {
+    const del = await c.del(`${CRDS}/widgets.example.com`);
+    assert.ok(del.status === 200 || del.status === 202, del.body);
+    await eventually(() => c.get(`${CRDS}/widgets.example.com`), (r) => r.status === 404);
+    assert.equal((await c.get(`${WIDGETS}/w1`)).status, 404);
+    const groups = (await c.get('/apis')).json<{ groups: { name: string }[] }>();
+    assert.equal(groups.groups.some((g) => g.name === 'example.com'), false);
+    // Nothing is left in storage: a new CRD of the same name starts empty.
+    assert.equal((await c.post(CRDS, widgetCRD())).status, 201);
+    const list = await eventually(() => c.get(WIDGETS), (r) => r.status === 200);
+    assert.deepEqual(list.json<List>().items, []);
+  });
+
+  it('serves every stored CRD after a restart before /readyz is ok', async () => {
+    assert.equal((await c.post(WIDGETS, widget('kept', { size: 'S' }))).status, 201);
+    await fd.stop({ keepDataDir: true });
+    fd = await startFrontdoor({ dataDir: fd.dataDir });
+    c = await startedClient(fd);
+    await eventually(() => c.get('/readyz'), (r) => r.status === 200);
+    const got = await c.get(`${WIDGETS}/kept`);
+    assert.equal(got.status, 200, got.body);
+  });
+});
