@@ -153,9 +153,11 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
 
   // OpenAPI describes what the core server has installed, and changes with it.
   const openapi = new OpenAPIService({ version: versionInfo().gitVersion });
+  // Built-ins and custom resources alike (a custom resource's body is described as an object until
+  // OpenAPI reads schemas from definitions): kubectl finds the fieldValidation parameter for both.
   const describe = () =>
     openapi.setResources(
-      master.installer.definitions().map((d) => ({
+      [...master.installer.definitions(), ...apiextensions.apiResources.installer.definitions()].map((d) => ({
         group: d.info.group,
         version: d.info.version,
         resource: d.info.resource,
@@ -171,6 +173,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       })),
     );
   master.installer.onChange(describe);
+  apiextensions.apiResources.installer.onChange(describe);
   describe();
   aggregator.routes.get('/openapi/v2', (req, res) => openapi.handleV2(req, res));
   aggregator.routes.get('/openapi/v3', (req, res) => openapi.handleV3Index(req, res));
