@@ -85,6 +85,8 @@ export function createAPIExtensionsServer(delegate: GenericAPIServer, opts: APIE
   let synced = false;
   server.addPostStartHook('crd-informer-synced', async ({ signal }) => {
     void controller.run(signal).catch((err: unknown) => logger.error('crd controller stopped', { err: String(err) }));
+    // Every stored CRD is in the informer once it has synced; each one's sync then wakes the wait.
+    await controller.informer.waitForSync(signal);
     await controller.until(() => controller.caughtUp(), signal);
     synced = true;
   });

@@ -87,6 +87,8 @@ export interface ServerChain {
   lifecycle: Lifecycle;
   /** Runs every post-start hook of the chain; call once the server listens. */
   runPostStartHooks(signal: AbortSignal): Promise<void>;
+  /** Stops every server's watch caches (shutdown of an in-process chain). */
+  stopWatchCaches(): Promise<void>;
 }
 
 /**
@@ -257,6 +259,9 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     notFound,
     discovery,
     lifecycle,
+    stopWatchCaches: async () => {
+      await Promise.all([master.stopWatchCaches(), apiextensions.apiResources.stop()]);
+    },
     runPostStartHooks: (signal) => (hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger)).run(signal),
   };
 }

@@ -227,7 +227,7 @@ export async function startInProcess(): Promise<InProcess> {
     async stop() {
       hooks.abort();
       chain.lifecycle.startDraining();
-      await chain.master.stopWatchCaches();
+      await chain.stopWatchCaches();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await storage.close();
