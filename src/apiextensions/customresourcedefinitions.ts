@@ -5,6 +5,7 @@ import type { Strategy } from '../registry/strategy.js';
 import { defaultCustomResourceDefinition } from './customresourcedefinition/defaults.js';
 import type { CustomResourceDefinition } from './customresourcedefinition/types.js';
 import { addCleanupFinalizer, crdPendingDeletion } from './controllers/cleanup-finalizer.js';
+import { customResourceDefinitionSchema } from './customresourcedefinition-schema.js';
 import {
   validateCustomResourceDefinition,
   validateCustomResourceDefinitionStatusUpdate,
@@ -72,6 +73,7 @@ export const customResourceDefinitions: ResourceDefinition = {
   // controller deletes its custom resources, then removes the finalizer and the CRD goes.
   pendingDeletion: crdPendingDeletion,
   onMarkDeleting: addCleanupFinalizer,
+  schema: customResourceDefinitionSchema,
   tableColumns: [
     {
       name: 'Created At',

@@ -15,6 +15,52 @@ export interface Kind {
   valid: (name: string) => Record<string, unknown>;
 }
 
+/** The schema of the custom resource kind below: its CRD is created by the suite before it runs. */
+export const WIDGET_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.fuzz.example.com' },
+  spec: {
+    group: 'fuzz.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+        additionalPrinterColumns: [{ name: 'Size', type: 'string', jsonPath: '.spec.size' }],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                required: ['size'],
+                properties: {
+                  size: { type: 'string', enum: ['S', 'M', 'L'] },
+                  replicas: { type: 'integer', minimum: 0, default: 1 },
+                  ports: {
+                    type: 'array',
+                    'x-kubernetes-list-type': 'map',
+                    'x-kubernetes-list-map-keys': ['name'],
+                    items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer' } } },
+                  },
+                  labels: { type: 'object', additionalProperties: { type: 'string' } },
+                  free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                  port: { 'x-kubernetes-int-or-string': true },
+                },
+              },
+              status: { type: 'object', properties: { replicas: { type: 'integer' } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
 export const KINDS: Kind[] = [
   {
     name: 'ConfigMap',
@@ -56,6 +102,25 @@ export const KINDS: Kind[] = [
       kind: 'Role',
       metadata: { name },
       rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    }),
+  },
+  {
+    name: 'Widget',
+    collection: '/apis/fuzz.example.com/v1/namespaces/default/widgets',
+    valid: (name) => ({
+      apiVersion: 'fuzz.example.com/v1',
+      kind: 'Widget',
+      metadata: { name, labels: { app: 'x' } },
+      spec: { size: 'M', replicas: 2, ports: [{ name: 'http', port: 80 }], labels: { a: 'b' }, free: { any: [1, 'x'] }, port: 'http' },
+    }),
+  },
+  {
+    name: 'CustomResourceDefinition',
+    collection: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    valid: (name) => ({
+      ...WIDGET_CRD,
+      metadata: { name: `${name}s.fuzz.example.com` },
+      spec: { ...WIDGET_CRD.spec, names: { plural: `${name}s`, singular: name, kind: `K${name.replace(/[^a-z0-9]/g, '')}` } },
     }),
   },
 ];
