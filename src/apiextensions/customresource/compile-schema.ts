@@ -32,10 +32,10 @@ export function compileVersionSchema(crd: CustomResourceDefinition, version: Cus
       return { pruned: pruned as KubeObject, unknownFields };
     },
     applyDefaults: (obj) => {
-      // The schema's defaulting works on a copy; the Store's strategy changes the object in place.
+      // The schema's defaulting works on a copy; the Store's strategy changes the object in place. Metadata
+      // is never defaulted (CRD validation forbids it) and stays the same object: the Store holds on to it.
       const defaulted = compiled.default(obj) as KubeObject;
-      for (const key of Object.keys(obj)) if (!Object.hasOwn(defaulted, key)) delete obj[key];
-      for (const [key, value] of Object.entries(defaulted)) setOwnProperty(obj, key, value);
+      for (const [key, value] of Object.entries(defaulted)) if (key !== 'metadata') setOwnProperty(obj, key, value);
     },
   };
 }
