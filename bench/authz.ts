@@ -9,7 +9,7 @@
  * https server sending the same bytes; RBAC also answers a denied GET (403).
  */
 import type https from 'node:https';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes } from '../src/auth/authorizer/authorizer.js';
@@ -17,7 +17,7 @@ import { RBACAuthorizer } from '../src/auth/authorizer/rbac/rbac-authorizer.js';
 import { rbacPrefix, RBACInformers } from '../src/auth/authorizer/rbac/rbac-informers.js';
 import type { StoredObject } from '../src/storage/interfaces.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
-import { agentFor, call, cpuSeconds, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
+import { adminTLS, agentFor, call, cpuSeconds, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
 import { fmt, median, percentile, printTable } from './table.js';
 
 const GET_OPS = Number(process.env.BENCH_AUTHZ_GET_OPS ?? 2000);
@@ -92,12 +92,7 @@ interface Target {
 
 async function startTarget(dataDir: string, args: string[]): Promise<Target> {
   const server = await startServer(dataDir, args);
-  const pki = join(dataDir, 'pki');
-  const tls: TLS = {
-    ca: await readFile(join(pki, 'ca.crt'), 'utf8'),
-    cert: await readFile(join(pki, 'admin.crt'), 'utf8'),
-    key: await readFile(join(pki, 'admin.key'), 'utf8'),
-  };
+  const tls = await adminTLS(dataDir);
   const agent = agentFor(tls, 1);
   try {
     await untilReady(agent, server.port);

@@ -8,12 +8,12 @@
  * in the same run over HTTPS. There is no switch to turn the checks off in the
  * server: the in-process figure is the added cost.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonNestsDeeperThan } from '../src/endpoints/decode-bounds.js';
 import * as fv from '../src/endpoints/field-validation/index.js';
-import { agentFor, cpuSeconds, expect, pool, startServer, stopProcess, untilReady, type TLS } from './measure.js';
+import { adminTLS, agentFor, cpuSeconds, expect, pool, startServer, stopProcess, untilReady } from './measure.js';
 import { fmt, median, printTable } from './table.js';
 
 const IN_PROCESS_OPS = 20_000;
@@ -109,12 +109,7 @@ export async function benchInputChecks(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'frontdoor-bench-input-'));
   const server = await startServer(dataDir);
   try {
-    const pki = join(dataDir, 'pki');
-    const tls: TLS = {
-      ca: await readFile(join(pki, 'ca.crt'), 'utf8'),
-      cert: await readFile(join(pki, 'admin.crt'), 'utf8'),
-      key: await readFile(join(pki, 'admin.key'), 'utf8'),
-    };
+    const tls = await adminTLS(dataDir);
     const agent = agentFor(tls, 1);
     await untilReady(agent, server.port);
     const rows: (string | number)[][] = [];

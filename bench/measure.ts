@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
+import { join } from 'node:path';
 import { entryArgs, repoRoot } from '../test/helpers/frontdoor.js';
 import { median } from './table.js';
 
@@ -132,6 +133,16 @@ export interface TLS {
 export interface Reply {
   status: number;
   body: Buffer;
+}
+
+/** The admin identity from a data dir's generated PKI: the cluster CA and the admin client certificate. */
+export async function adminTLS(dataDir: string): Promise<TLS> {
+  const pki = join(dataDir, 'pki');
+  return {
+    ca: await readFile(join(pki, 'ca.crt'), 'utf8'),
+    cert: await readFile(join(pki, 'admin.crt'), 'utf8'),
+    key: await readFile(join(pki, 'admin.key'), 'utf8'),
+  };
 }
 
 /** A keep-alive agent with the given identity, one socket per concurrent caller. */
