@@ -13,6 +13,8 @@ export interface Kind {
   /** The collection inside namespace "default". */
   collection: string;
   valid: (name: string) => Record<string, unknown>;
+  /** Paths under which a stored null is the client's data, kept as kube keeps it (x-kubernetes-preserve-unknown-fields). */
+  nullsKeptUnder?: string[];
 }
 
 /** The schema of the custom resource kind below: its CRD is created by the suite before it runs. */
@@ -107,6 +109,7 @@ export const KINDS: Kind[] = [
   {
     name: 'Widget',
     collection: '/apis/fuzz.example.com/v1/namespaces/default/widgets',
+    nullsKeptUnder: ['.spec.free'],
     valid: (name) => ({
       apiVersion: 'fuzz.example.com/v1',
       kind: 'Widget',

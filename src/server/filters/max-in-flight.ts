@@ -15,6 +15,15 @@ export interface MaxInFlightOptions {
   longRunning?: LongRunningRequestCheck;
   /** Seats a non-mutating request occupies; default one each. */
   seats?: WorkEstimator;
+  /**
+   * API Priority and Fairness's queueing: a request over the limit waits, in
+   * arrival order, until seats free up, at most `maxWaitMs`, with at most
+   * `maxLength` waiting per pool; beyond either it gets the 429. Absent: the
+   * 429 comes at once. Waiting (rather than a 429 and an immediate retry from
+   * clients that ignore Retry-After) is what keeps a storm from spending the
+   * server's time on refusals.
+   */
+  queue?: { maxLength: number; maxWaitMs: number };
 }
 
 /** kube's nonMutatingRequestVerbs. */
@@ -24,19 +33,53 @@ const NON_MUTATING_VERBS = new Set(['get', 'list', 'watch']);
 const isHealthProbe = (info: RequestInfo): boolean =>
   !info.isResourceRequest && /^\/(healthz|livez|readyz)(\/|$)/.test(info.path);
 
-/** A counter of occupied seats; a request takes all its seats or none. */
+/** A waiting request: how many seats it wants, and what to run once it has them. */
+interface Waiter {
+  n: number;
+  grant: () => void;
+}
+
+/** A counter of occupied seats; a request takes all its seats or none. Waiters are served in arrival order. */
 class Seats {
   private used = 0;
+  private readonly waiting: Waiter[] = [];
   constructor(readonly limit: number) {}
 
   tryAcquire(n: number): boolean {
-    if (this.used + n > this.limit) return false;
+    // Arrivals do not overtake requests already waiting.
+    if (this.waiting.length > 0 || this.used + n > this.limit) return false;
     this.used += n;
     return true;
   }
 
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Waits for n seats; returns a function that gives up the place in the line (false if already granted). */
+  wait(waiter: Waiter): () => boolean {
+    this.waiting.push(waiter);
+    return () => {
+      const i = this.waiting.indexOf(waiter);
+      if (i < 0) return false;
+      this.waiting.splice(i, 1);
+      // The head may fit now that a larger request before it left.
+      this.grantWaiting();
+      return true;
+    };
+  }
+
   release(n: number): void {
     this.used -= n;
+    this.grantWaiting();
+  }
+
+  private grantWaiting(): void {
+    while (this.waiting.length > 0 && this.used + this.waiting[0]!.n <= this.limit) {
+      const w = this.waiting.shift()!;
+      this.used += w.n;
+      w.grant();
+    }
   }
 }
 
@@ -73,16 +116,42 @@ export function withMaxInFlight(opts: MaxInFlightOptions): RequestHandler {
     }
     // A request wanting more seats than exist takes them all, as APF caps a request at its level's limit.
     const want = isMutating ? 1 : Math.min(pool.limit, seatsOf(req, info));
-    if (!pool.tryAcquire(want)) {
-      if (userFrom(req)?.groups.includes(SYSTEM_MASTERS)) {
-        next();
-        return;
-      }
+    // 'close' comes once per response: after it finished, or when the client left first.
+    const admit = () => {
+      res.once('close', () => pool.release(want));
+      next();
+    };
+    if (pool.tryAcquire(want)) {
+      admit();
+      return;
+    }
+    if (userFrom(req)?.groups.includes(SYSTEM_MASTERS)) {
+      next();
+      return;
+    }
+    if (!opts.queue || pool.queued >= opts.queue.maxLength) {
       next(newTooManyRequests('Too many requests, please try again later.', 1));
       return;
     }
-    // 'close' comes once per response: after it finished, or when the client left first.
-    res.once('close', () => pool.release(want));
-    next();
+    let timer: NodeJS.Timeout | undefined;
+    const leave = pool.wait({
+      n: want,
+      grant: () => {
+        clearTimeout(timer);
+        res.off('close', gone);
+        if (res.writableEnded || res.destroyed) pool.release(want);
+        else admit();
+      },
+    });
+    // A client that leaves while waiting gives up its place.
+    const gone = () => {
+      clearTimeout(timer);
+      leave();
+    };
+    res.once('close', gone);
+    timer = setTimeout(() => {
+      res.off('close', gone);
+      if (leave()) next(newTooManyRequests('Too many requests, please try again later.', 1));
+    }, opts.queue.maxWaitMs);
   };
 }

@@ -126,3 +126,46 @@ describe('withMaxInFlight', () => {
     assert.ok(isStatusError(err) && err.code === 500);
   });
 });
+
+describe('max-in-flight with queueing (API Priority and Fairness)', () => {
+  const queued = (maxLength: number, maxWaitMs = 60_000) => withMaxInFlight({ nonMutatingLimit: 2, mutatingLimit: 1, queue: { maxLength, maxWaitMs } });
+
+  it('a request over the limit waits for seats, in arrival order, and runs when they free up', () => {
+    const f = queued(2);
+    const a = send(f, info({ verb: 'get', name: 'a' }));
+    const b = send(f, info({ verb: 'get', name: 'b' }));
+    const c = send(f, info({ verb: 'get', name: 'c' }));
+    const d = send(f, info({ verb: 'get', name: 'd' }));
+    assert.deepEqual([a.passed, b.passed, c.passed, d.passed], [true, true, false, false]);
+    assert.equal(c.err, undefined, 'waiting, not refused');
+    a.res.emit('close');
+    assert.deepEqual([c.passed, d.passed], [true, false]);
+    b.res.emit('close');
+    assert.equal(d.passed, true);
+  });
+
+  it('refuses with 429 once the line is full', () => {
+    const f = queued(1);
+    send(f, info({ verb: 'get', name: 'a' }));
+    send(f, info({ verb: 'get', name: 'b' }));
+    const waiting = send(f, info({ verb: 'get', name: 'c' }));
+    const refused = send(f, info({ verb: 'get', name: 'd' }));
+    assert.equal(waiting.err, undefined);
+    assert.ok(tooMany(refused));
+  });
+
+  it('a waiter whose client left gives up its place; one that waited too long gets the 429', async () => {
+    const f = queued(2, 1);
+    const a = send(f, info({ verb: 'get', name: 'a' }));
+    send(f, info({ verb: 'get', name: 'b' }));
+    const left = send(f, info({ verb: 'get', name: 'c' }));
+    const late = send(f, info({ verb: 'get', name: 'd' }));
+    left.res.emit('close');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(tooMany(late));
+    assert.equal(left.passed, false);
+    // Their seats were never taken: the next request after a release runs at once.
+    a.res.emit('close');
+    assert.equal(send(f, info({ verb: 'get', name: 'e' })).passed, true);
+  });
+});
