@@ -234,6 +234,9 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       seats: listWorkEstimator((info) =>
         (master.installer.store(info.apiGroup, info.apiVersion, info.resource) ?? apiextensions.apiResources.installer.store(info.apiGroup, info.apiVersion, info.resource))?.count(info.namespace),
       ),
+      // APF's queueing: as many requests may wait for seats as a pool has, each for at most a quarter of
+      // the request timeout (kube's default); beyond that, the 429.
+      queue: { maxWaitMs: ((opts.requestTimeoutMs ?? 60_000) || 60_000) / 4 },
     }),
     withAuthorization(authorizer),
     // Its paths are never resource paths: a resource request skips its router walk.

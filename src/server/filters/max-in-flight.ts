@@ -18,12 +18,13 @@ export interface MaxInFlightOptions {
   /**
    * API Priority and Fairness's queueing: a request over the limit waits, in
    * arrival order, until seats free up, at most `maxWaitMs`, with at most
-   * `maxLength` waiting per pool; beyond either it gets the 429. Absent: the
+   * `maxLength` waiting per pool (default: as many as the pool has seats);
+   * beyond either it gets the 429. Absent: the
    * 429 comes at once. Waiting (rather than a 429 and an immediate retry from
    * clients that ignore Retry-After) is what keeps a storm from spending the
    * server's time on refusals.
    */
-  queue?: { maxLength: number; maxWaitMs: number };
+  queue?: { maxLength?: number; maxWaitMs: number };
 }
 
 /** kube's nonMutatingRequestVerbs. */
@@ -129,7 +130,7 @@ export function withMaxInFlight(opts: MaxInFlightOptions): RequestHandler {
       next();
       return;
     }
-    if (!opts.queue || pool.queued >= opts.queue.maxLength) {
+    if (!opts.queue || pool.queued >= (opts.queue.maxLength ?? pool.limit)) {
       next(newTooManyRequests('Too many requests, please try again later.', 1));
       return;
     }
