@@ -419,15 +419,10 @@ export class Store {
   }
 
   private checkNameAndNamespace(obj: KubeObject, namespace: string, name: string): void {
+    checkNamesMatchURL(obj, namespace, name, this.def.info.namespaced);
     const meta = metaOf(obj);
-    if (meta.name && meta.name !== name) {
-      throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
-    }
     meta.name = name;
     if (this.def.info.namespaced) {
-      if (meta.namespace && meta.namespace !== namespace) {
-        throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
       meta.namespace = namespace;
     } else {
       delete meta.namespace;
@@ -557,6 +552,20 @@ export class Store {
       }
     }
     return deleted;
+  }
+}
+
+/**
+ * kube's checkName: a body that names another object (or, for a namespaced
+ * kind, another namespace) than the URL is a 400. Update handlers call it
+ * before reading storage, as kube does, so the answer is the same whether or
+ * not the object exists.
+ */
+export function checkNamesMatchURL(obj: KubeObject, namespace: string, name: string, namespaced: boolean): void {
+  const meta = obj.metadata;
+  if (meta?.name && meta.name !== name) throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+  if (namespaced && meta?.namespace && meta.namespace !== namespace) {
+    throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
 }
 

@@ -68,10 +68,10 @@ function element(value: unknown, type: TypeNode): unknown {
   if (value !== null && value !== undefined) return typed(value, type);
   switch (type.kind) {
     case 'any':
-    case 'custom':
-      // interface{} and RawExtension keep null; Quantity/IntOrString/Time decode null to their zero.
-      if (type.kind === 'custom') return type.custom === 'quantity' ? '0' : type.custom === 'intOrString' ? 0 : null;
       return null;
+    case 'custom':
+      // RawExtension and Time keep null; Quantity and IntOrString decode it to their zero.
+      return type.custom === 'quantity' ? '0' : type.custom === 'intOrString' ? 0 : null;
     case 'primitive':
       return type.go === 'bool' ? false : type.go === 'string' || type.go === '[]uint8' ? '' : 0;
     case 'array':

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { notSupported, type FieldError } from '../../apimachinery/validation/field-error.js';
 import type { KubeObject } from '../../registry/object.js';
-import { newBadRequest } from '../../apimachinery/status-error.js';
+import { checkNamesMatchURL } from '../../registry/store.js';
 import { decodeObjectBody, decodeObjectBodyWithRaw } from '../request-body.js';
 import { validateBodyFields } from './field-validation.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
@@ -43,7 +43,8 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
-  checkBodyNames(ctx, body, info.namespace, info.name);
+  // kube compares the names before it reads storage: the same 400 whether or not the object exists.
+  checkNamesMatchURL(body, info.namespace, info.name, ctx.def.info.namespaced);
   const { obj, created } = await ctx.store.update(info.namespace, info.name, () => body, {
     dryRun,
     requester: requesterOf(req),
@@ -52,18 +53,6 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
     strategy: ctx.def.subresources?.[info.subresource]?.strategy,
   });
   writeObject(res, created ? 201 : 200, transformObject(ctx, obj, rendering), rendering);
-}
-
-/**
- * kube's update handler compares the body's name and namespace with the URL's
- * before it reads storage: a mismatch is a 400 whether or not the object exists.
- */
-function checkBodyNames(ctx: ResourceContext, body: KubeObject, namespace: string, name: string): void {
-  const meta = body.metadata;
-  if (meta?.name && meta.name !== name) throw newBadRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
-  if (ctx.def.info.namespaced && meta?.namespace && meta.namespace !== namespace) {
-    throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
 }
 
 export async function handleDelete(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
