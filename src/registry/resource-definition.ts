@@ -76,4 +76,23 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   prune?: (obj: KubeObject) => { pruned: KubeObject; unknownFields: string[] };
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
+  /**
+   * OpenAPI models of a kind defined at runtime (a custom resource), which the
+   * built-in definitions do not have. Built-ins leave it out. A function:
+   * the models are made when a document first needs them, not at install.
+   */
+  openAPIModels?: () => OpenAPIModels;
+}
+
+/** A JSON (OpenAPI) schema object; `$ref`s point at the document's definitions by kube's model names. */
+export type OpenAPISchema = Record<string, unknown>;
+
+/** The OpenAPI models of a kind and its list, by kube's model names, for v2 and v3 documents. */
+export interface OpenAPIModels {
+  /** "com.example.v1.Gizmo". */
+  name: string;
+  /** "com.example.v1.GizmoList". */
+  listName: string;
+  v2: { kind: OpenAPISchema; list: OpenAPISchema };
+  v3: { kind: OpenAPISchema; list: OpenAPISchema };
 }

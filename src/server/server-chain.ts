@@ -155,8 +155,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
 
   // OpenAPI describes what the core server has installed, and changes with it.
   const openapi = new OpenAPIService({ version: versionInfo().gitVersion });
-  // Built-ins and custom resources alike (a custom resource's body is described as an object until
-  // OpenAPI reads schemas from definitions): kubectl finds the fieldValidation parameter for both.
+  // Built-ins and custom resources alike (a custom resource by the models its definition carries):
+  // kubectl finds the fieldValidation parameter and `kubectl explain` the fields of both.
   const describe = () =>
     openapi.setResources(
       [...master.installer.definitions(), ...apiextensions.apiResources.installer.definitions()].map((d) => ({
@@ -165,6 +165,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
         resource: d.info.resource,
         kind: d.info.kind,
         namespaced: d.info.namespaced,
+        ...(d.openAPIModels ? { models: d.openAPIModels } : {}),
         verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
         subresources: [
           ...(d.status ? ['status'] : []),

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import type { Strategy } from '../../registry/strategy.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../customresourcedefinition/types.js';
+import { openAPIModelsFor } from './openapi-models.js';
 import { printerColumns } from './printer-columns.js';
 
 /**
@@ -82,5 +83,11 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
     ...(schema.typeNode ? { schema: schema.typeNode } : {}),
     prune: (obj) => schema.prune(obj),
     storagePrefix: `/${group}/${crd.spec.names.plural}`,
+    openAPIModels: once(() => openAPIModelsFor(crd, version)),
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

@@ -1,3 +1,4 @@
+import type { OpenAPIModels } from '../../registry/resource-definition.js';
 import type { GroupVersionKind } from './extensions.js';
 import {
   CREATE_PARAMETERS,
@@ -21,6 +22,8 @@ export interface OpenAPIResource {
   verbs: string[];
   /** 'status', 'scale', and the few others kube has ('binding' on pods, 'finalize' on namespaces). */
   subresources: string[];
+  /** The kind's own models when it has no built-in definition (a custom resource); without them it is described as an object. */
+  models?: () => OpenAPIModels;
 }
 
 /** How a request or response body is described: a kind (looked up as a definition) or a named definition. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { buildV2, buildV3, type DocumentInput } from './documents.js';
+import { buildV2, buildV3, RuntimeModels, type DocumentInput } from './documents.js';
 import { discoveryPath, groupVersionKey, resourceListPath, resourcePaths, type OpenAPIResource, type PathSpec } from './paths.js';
+import { encodeSwaggerProtobuf, PROTOBUF_V2_MEDIA_TYPE } from './protobuf-v2.js';
 import { DefinitionCatalog } from './schema.js';
 
 export type { OpenAPIResource } from './paths.js';
@@ -36,8 +37,11 @@ export class OpenAPIService {
   private readonly version: string;
   private readonly catalog = new DefinitionCatalog();
   private resources: OpenAPIResource[] = [];
-  private v2?: Rendered;
+  private runtime = new RuntimeModels([]);
+  private v2?: { doc: Record<string, unknown>; json: Rendered; protobuf?: Rendered };
   private v3?: { docs: Map<string, Rendered>; index: Rendered };
+  /** v3 documents by key, with what they were built from: a change elsewhere does not rebuild them (1,000 CRDs, one added). */
+  private v3Built = new Map<string, { from: string; doc: Rendered }>();
 
   constructor(opts: OpenAPIServiceOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -47,18 +51,27 @@ export class OpenAPIService {
   /** Replaces the served set; the documents follow on their next request. */
   setResources(resources: OpenAPIResource[]): void {
     this.resources = resources.map((r) => ({ ...r, verbs: [...r.verbs], subresources: [...r.subresources] }));
+    this.runtime = new RuntimeModels(this.resources);
     this.v2 = undefined;
     this.v3 = undefined;
   }
 
   handleV2(req: Request, res: Response): void {
-    if (!acceptsJSON(req.get('accept'), PROTOBUF_V2)) {
+    const format = negotiate(req.get('accept'), PROTOBUF_V2);
+    res.vary('Accept');
+    if (!format) {
       res.status(406).end();
       return;
     }
-    const doc = (this.v2 ??= this.render(buildV2(this.input(this.allPaths()))));
-    res.vary('Accept');
-    send(req, res, doc, 'no-cache, private');
+    const v2 = (this.v2 ??= this.renderV2());
+    if (format === 'json') send(req, res, v2.json, 'no-cache, private');
+    // Made on first request: most clients read the JSON or v3 documents.
+    else send(req, res, (v2.protobuf ??= this.render(encodeSwaggerProtobuf(v2.doc))), 'no-cache, private', PROTOBUF_V2_MEDIA_TYPE);
+  }
+
+  private renderV2(): { doc: Record<string, unknown>; json: Rendered; protobuf?: Rendered } {
+    const doc = buildV2(this.input(this.allPaths()));
+    return { doc, json: this.render(doc) };
   }
 
   handleV3Index(req: Request, res: Response): void {
@@ -94,8 +107,9 @@ export class OpenAPIService {
   }
 
   private input(paths: PathSpec[]): DocumentInput {
-    const gvs = new Map(this.resources.map((r) => [`${r.group}/${r.version}`, { group: r.group, version: r.version }]));
-    return { catalog: this.catalog, paths, servedGroupVersions: [...gvs.values()], version: this.version };
+    // Built-in group-versions only, as kube's scheme registers them: adding a CRD changes no other document.
+    const gvs = new Map(this.resources.filter((r) => !r.models).map((r) => [`${r.group}/${r.version}`, { group: r.group, version: r.version }]));
+    return { catalog: this.catalog, paths, servedGroupVersions: [...gvs.values()], version: this.version, runtime: this.runtime };
   }
 
   private groupVersions(): Map<string, { group: string; version: string; resources: OpenAPIResource[] }> {
@@ -123,31 +137,55 @@ export class OpenAPIService {
   private v3Documents(): { docs: Map<string, Rendered>; index: Rendered } {
     if (this.v3) return this.v3;
     const docs = new Map<string, Rendered>();
-    const build = (key: string, paths: PathSpec[]) => docs.set(key, this.render(buildV3(this.input(paths))));
+    // Every document lists the built-in group-versions' DeleteOptions and WatchEvent kinds, so those are part of what each is built from.
+    const served = JSON.stringify(this.input([]).servedGroupVersions);
+    const built = new Map<string, { from: string; doc: Rendered }>();
+    const build = (key: string, paths: PathSpec[], resources: OpenAPIResource[] = []) => {
+      const from = `${served}|${JSON.stringify(resources)}|${resources.map((r) => (r.models ? identity(r.models) : 0)).join(',')}`;
+      const old = this.v3Built.get(key);
+      const entry = old && old.from === from ? old : { from, doc: this.render(buildV3(this.input(paths))) };
+      built.set(key, entry);
+      docs.set(key, entry.doc);
+    };
     build('api', [discoveryPath('api')]);
     build('apis', [discoveryPath('apis')]);
     const groups = new Set<string>();
     for (const [key, gv] of this.groupVersions()) {
-      build(key, [resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths)]);
+      build(key, [resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths)], gv.resources);
       if (gv.group !== '') groups.add(gv.group);
     }
     for (const group of groups) build(`apis/${group}`, [discoveryPath({ group })]);
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const key of [...docs.keys()].sort()) paths[key] = { serverRelativeURL: serverRelativeURL(key, docs.get(key)!.hash) };
+    this.v3Built = built;
     this.v3 = { docs, index: this.render({ paths }) };
     return this.v3;
   }
 
   private render(doc: unknown): Rendered {
-    const body = Buffer.from(JSON.stringify(doc));
+    const body = Buffer.isBuffer(doc) ? doc : Buffer.from(JSON.stringify(doc));
     return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase(), lastModified: this.now() };
   }
+}
+
+/** A number per models function: a re-installed resource has a new one, so its document is rebuilt. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+function identity(f: object): number {
+  let id = identities.get(f);
+  if (id === undefined) identities.set(f, (id = nextIdentity++));
+  return id;
 }
 
 export const serverRelativeURL = (key: string, hash: string): string => `/openapi/v3/${key}?hash=${encodeURIComponent(hash)}`;
 
 /** Whether the Accept header takes JSON before (or instead of) anything we cannot send. */
 function acceptsJSON(accept: string | undefined, unsupported: string[]): boolean {
+  return negotiate(accept, unsupported, false) === 'json';
+}
+
+/** JSON or protobuf, whichever the Accept header prefers of those offered; undefined: neither (406). */
+function negotiate(accept: string | undefined, protobufTypes: string[], offerProtobuf = true): 'json' | 'protobuf' | undefined {
   const clauses = (accept && accept.trim() !== '' ? accept : '*/*')
     .split(',')
     .map((c, i) => {
@@ -158,10 +196,10 @@ function acceptsJSON(accept: string | undefined, unsupported: string[]): boolean
     .filter((c) => c.type !== '' && c.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);
   for (const { type } of clauses) {
-    if (type === JSON_TYPE || type === 'application/*' || type === '*/*') return true;
-    if (unsupported.includes(type)) continue;
+    if (type === JSON_TYPE || type === 'application/*' || type === '*/*') return 'json';
+    if (offerProtobuf && protobufTypes.includes(type)) return 'protobuf';
   }
-  return false;
+  return undefined;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -172,7 +210,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-function send(req: Request, res: Response, doc: Rendered, cacheControl: string): void {
+function send(req: Request, res: Response, doc: Rendered, cacheControl: string, contentType = JSON_TYPE): void {
   const etag = `"${doc.hash}"`;
   res.set('ETag', etag);
   res.set('Cache-Control', cacheControl);
@@ -182,7 +220,7 @@ function send(req: Request, res: Response, doc: Rendered, cacheControl: string):
     return;
   }
   // setHeader, not res.set: express would append a charset that kube does not send.
-  res.setHeader('Content-Type', JSON_TYPE);
+  res.setHeader('Content-Type', contentType);
   res.status(200).end(doc.body);
 }
 

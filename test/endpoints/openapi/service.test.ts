@@ -3,6 +3,7 @@ import { OUTPUT } from '../../../scripts/gen-openapi-models.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { messageType } from '../../../src/endpoints/protobuf/loader.js';
 import { OpenAPIService } from '../../../src/endpoints/openapi/service.js';
 import { BUILTIN_RESOURCES } from './fixtures.js';
 import { serve, type Running } from './serve.js';
@@ -298,12 +299,28 @@ describe('OpenAPIService', () => {
     assert.equal((await getJSON(`${server.base}/openapi/v3/apis/nope/v1`)).res.status, 404);
   });
 
-  it('refuses protobuf-only Accept with 406 and prefers JSON when also accepted', async () => {
-    const pb = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
-    assert.equal((await getJSON(`${server.base}/openapi/v2`, { accept: pb })).res.status, 406);
-    const both = await getJSON(`${server.base}/openapi/v2`, { accept: `${pb}, application/json` });
+  it('serves v2 in protobuf (gnostic\'s Document) to a client that asks for it, JSON otherwise; v3 only in JSON', async () => {
+    const pb = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+    const res = await fetch(`${server.base}/openapi/v2`, { headers: { accept: pb } });
+    assert.equal(res.status, 200);
+    // The '@' of the asked-for type is not valid in a media type; kube labels the answer with a dot.
+    assert.equal(res.headers.get('content-type'), 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    const decoded = messageType('openapi.v2.Document').toObject(
+      messageType('openapi.v2.Document').decode(new Uint8Array(await res.arrayBuffer())),
+    ) as { swagger: string; paths: { path: { name: string }[] }; definitions: { additional_properties: { name: string; value: Record<string, unknown> }[] } };
+    const json = (await getJSON(`${server.base}/openapi/v2`)).doc as { paths: Record<string, unknown>; definitions: Record<string, unknown> };
+    assert.equal(decoded.swagger, '2.0');
+    assert.deepEqual(decoded.paths.path.map((p) => p.name), Object.keys(json.paths));
+    assert.deepEqual(decoded.definitions.additional_properties.map((d) => d.name), Object.keys(json.definitions));
+    const cm = decoded.definitions.additional_properties.find((d) => d.name === 'io.k8s.api.core.v1.ConfigMap')!.value as {
+      vendor_extension: { name: string; value: { yaml: string } }[];
+    };
+    const gvk = cm.vendor_extension.find((e) => e.name === 'x-kubernetes-group-version-kind');
+    assert.match(gvk!.value.yaml, /kind: ConfigMap/);
+    const both = await getJSON(`${server.base}/openapi/v2`, { accept: `application/json, ${pb}` });
     assert.equal(both.res.status, 200);
     assert.equal(both.doc.swagger, '2.0');
+    assert.equal((await getJSON(`${server.base}/openapi/v2`, { accept: 'text/plain' })).res.status, 406);
     assert.equal((await getJSON(`${server.base}/openapi/v3/api/v1`, { accept: 'application/com.github.proto-openapi.spec.v3.v1.0+protobuf' })).res.status, 406);
   });
 
