@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs that is missing (Debian's etcd
-# for the storage tests), compiles with tsc, and runs every test file on node's
-# test runner against the compiled output.
+# for the storage tests, python3-kubernetes for the Python client test),
+# compiles with tsc, and runs every test file on node's test runner against the
+# compiled output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,17 @@ if ! command -v etcd >/dev/null 2>&1; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server etcd-client >/dev/null
+fi
+
+# The Python dynamic-client test runs Debian's python3-kubernetes, which only the
+# system interpreter sees (a pyenv or venv python3 on PATH would not).
+PYTHON="${FRONTDOOR_PYTHON:-/usr/bin/python3}"
+if ! "$PYTHON" -c 'import kubernetes' >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's python3-kubernetes (the Python dynamic-client test uses it)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-kubernetes >/dev/null
 fi
 
 if [ ! -d node_modules ]; then

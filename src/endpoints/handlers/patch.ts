@@ -19,6 +19,8 @@ const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
 const SUPPORTED = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
+// A strategic merge needs a Go type's merge keys: kube's CRD handler offers custom resources only these.
+const SUPPORTED_UNTYPED = [JSON_PATCH, MERGE_PATCH];
 const KIND_OF: Record<string, fv.PatchKind> = { [JSON_PATCH]: 'json', [MERGE_PATCH]: 'merge', [STRATEGIC_PATCH]: 'strategic' };
 
 /** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
@@ -63,8 +65,10 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const type = mediaTypeOf(req);
-  if (!SUPPORTED.includes(type)) {
-    throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);
+  // `prune` marks a kind with no Go type: a custom resource.
+  const supported = ctx.def.prune ? SUPPORTED_UNTYPED : SUPPORTED;
+  if (!supported.includes(type)) {
+    throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`);
   }
   const raw = await readBody(req);
   const { dryRun, fieldValidation: mode } = writeOptions(req, 'PatchOptions');
