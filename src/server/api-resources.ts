@@ -34,7 +34,8 @@ export interface APIResourcesOptions {
  */
 export class APIResources {
   readonly installer: APIInstaller;
-  private readonly cachers = new Map<string, Cacher>();
+  /** One watch cache per storage prefix, shared by every version stored there (HPA v1 and v2, a CRD's versions). */
+  private readonly caches = new Map<string, SharedCache>();
   private published = new Set<string>();
 
   constructor(private readonly opts: APIResourcesOptions) {
@@ -42,40 +43,78 @@ export class APIResources {
     this.installer.onChange(() => this.publish());
   }
 
-  /** Creates the store (and its watch cache) for a definition and serves it; re-installing replaces it. */
+  /** Creates the store (on its prefix's watch cache) for a definition and serves it; re-installing replaces it. */
   install(def: ResourceDefinition, extra: ExtraHandlers = {}): Store {
+    return this.installAll([{ def, extra }])[0]!;
+  }
+
+  /**
+   * Installs definitions together (a CRD's served versions). Those on one
+   * storage prefix share its watch cache. Re-installing a resource already
+   * served starts a new watch cache for its prefix (the old one stops, ending
+   * its watches, so clients list again under the new definition), and the
+   * other resources on that prefix move to the new cache with it.
+   */
+  installAll(items: { def: ResourceDefinition; extra?: ExtraHandlers }[]): Store[] {
     const storage = this.opts.storage;
     if (!storage) throw new Error('this server has no storage to install resources on');
-    const prefix = def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
-    const cacher = new Cacher({ storage, resourcePrefix: prefix, logger: this.opts.logger });
-    const k = gvrKey(def.info.group, def.info.version, def.info.resource);
-    // The old watch cache of a re-installed resource stops, ending its watches.
-    void this.cachers.get(k)?.stop();
-    this.cachers.set(k, cacher);
-    const store = new Store(def, cacher, { admit: chainAdmission(this.opts.admission?.(def) ?? []) });
-    this.installer.install(def, store, extra);
-    void cacher.start().catch((err: unknown) => this.opts.logger?.error('watch cache failed to start', { resource: def.info.resource, err: String(err) }));
+    const stores = new Map<ResourceDefinition, Store>();
+    const byPrefix = new Map<string, { def: ResourceDefinition; extra: ExtraHandlers }[]>();
+    for (const { def, extra = {} } of items) {
+      const prefix = storagePrefixOf(def);
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), { def, extra }]);
+    }
+    for (const [prefix, group] of byPrefix) {
+      const entry = this.caches.get(prefix);
+      const restart = !entry || group.some(({ def }) => entry.members.has(gvrKeyOf(def)));
+      if (!restart) {
+        for (const m of group) {
+          entry.members.set(gvrKeyOf(m.def), m);
+          stores.set(m.def, this.serve(m, entry.cacher));
+        }
+        continue;
+      }
+      const cacher = new Cacher({ storage, resourcePrefix: prefix, logger: this.opts.logger });
+      const members = new Map(entry?.members ?? []);
+      for (const m of group) members.set(gvrKeyOf(m.def), m);
+      this.caches.set(prefix, { cacher, members });
+      for (const m of members.values()) {
+        const store = this.serve(m, cacher);
+        if (group.some((g) => g.def === m.def)) stores.set(m.def, store);
+      }
+      void entry?.cacher.stop();
+      void cacher.start().catch((err: unknown) => this.opts.logger?.error('watch cache failed to start', { prefix, err: String(err) }));
+    }
+    return items.map(({ def }) => stores.get(def)!);
+  }
+
+  private serve(m: { def: ResourceDefinition; extra: ExtraHandlers }, cacher: Cacher): Store {
+    const store = new Store(m.def, cacher, { admit: chainAdmission(this.opts.admission?.(m.def) ?? []) });
+    this.installer.install(m.def, store, m.extra);
     return store;
   }
 
   /**
-   * Stops serving a resource: new requests for it go to the next server (404),
-   * then its watch cache stops, ending its watches. False if it was not installed.
+   * Stops serving a resource: new requests for it go to the next server (404).
+   * Its prefix's watch cache stops with its last resource, ending its watches.
+   * False if it was not installed.
    */
   async uninstall(group: string, version: string, resource: string): Promise<boolean> {
     const removed = this.installer.remove(group, version, resource);
     const k = gvrKey(group, version, resource);
-    const cacher = this.cachers.get(k);
-    this.cachers.delete(k);
-    await cacher?.stop();
+    for (const [prefix, entry] of this.caches) {
+      if (!entry.members.delete(k) || entry.members.size > 0) continue;
+      this.caches.delete(prefix);
+      await entry.cacher.stop();
+    }
     return removed;
   }
 
   /** Stops every watch cache (shutdown of an in-process server). */
   async stop(): Promise<void> {
-    const all = [...this.cachers.values()];
-    this.cachers.clear();
-    await Promise.all(all.map((c) => c.stop()));
+    const all = [...this.caches.values()];
+    this.caches.clear();
+    await Promise.all(all.map((c) => c.cacher.stop()));
   }
 
   /** The Stores of the namespaced resources installed now (namespace deletion empties them). */
@@ -119,7 +158,15 @@ export class APIResources {
   }
 }
 
+interface SharedCache {
+  cacher: Cacher;
+  /** The resources served from it, by group/version/resource, with what they were installed with. */
+  members: Map<string, { def: ResourceDefinition; extra: ExtraHandlers }>;
+}
+
 const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
+const gvrKeyOf = (def: ResourceDefinition) => gvrKey(def.info.group, def.info.version, def.info.resource);
+const storagePrefixOf = (def: ResourceDefinition) => def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
 
 /** Admission checks run in order; none is a Store without admission. */
 function chainAdmission(checks: Admit[]): Admit | undefined {

@@ -148,6 +148,42 @@ describe('CustomResourceDefinitions over HTTPS', () => {
     assert.ok([200, 202].includes((await c.del(`${CRDS}/gadgets.example.com`)).status));
   });
 
+  it('serves two versions from one watch cache: each watch gets its own version of the same events', async () => {
+    const twoVersions = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'doodads.example.org' },
+      spec: {
+        group: 'example.org',
+        scope: 'Namespaced',
+        names: { plural: 'doodads', singular: 'doodad', kind: 'Doodad' },
+        versions: ['v1', 'v2'].map((name) => ({
+          name,
+          served: true,
+          storage: name === 'v1',
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } } } },
+        })),
+      },
+    };
+    const made = await c.post(CRDS, twoVersions);
+    assert.equal(made.status, 201, made.body);
+    const path = (v: string) => `/apis/example.org/${v}/namespaces/default/doodads`;
+    await eventually(() => c.get(path('v2')), (r) => r.status === 200);
+    const watches = ['v1', 'v2', 'v1', 'v2'].map((v) => ({ v, w: c.watch(`${path(v)}?watch=1&resourceVersion=0`) }));
+    try {
+      await eventually(async () => watches.every(({ w }) => w.status === 200), (ok) => ok);
+      assert.equal((await c.post(path('v2'), { apiVersion: 'example.org/v2', kind: 'Doodad', metadata: { name: 'd1' }, spec: { n: 1 } })).status, 201);
+      for (const { v, w } of watches) {
+        const events = await w.until((es) => es.some((e) => e.type === 'ADDED'));
+        const added = events.find((e) => e.type === 'ADDED')!;
+        assert.equal(added.object.apiVersion, `example.org/${v}`, `the ${v} watch sees ${v}`);
+      }
+    } finally {
+      for (const { w } of watches) w.close();
+    }
+    assert.equal((await c.get(`${path('v1')}/d1`)).json<Obj>().apiVersion, 'example.org/v1');
+  });
+
   it('deleting the CRD deletes its custom resources, then the CRD, and the resource answers 404', async () => {
     const del = await c.del(`${CRDS}/widgets.example.com`);
     assert.ok(del.status === 200 || del.status === 202, del.body);

@@ -136,9 +136,8 @@ export class CRDController {
     const before = this.served.get(name);
     if (before?.fingerprint === fingerprint) return;
     const versions = crd.spec.versions.filter((v) => v.served);
-    for (const v of versions) {
-      this.opts.resources.install(customResourceDefinitionFor(crd, v, this.opts.compileSchema(crd, v)));
-    }
+    // Together: the versions share one watch cache on the CRD's storage prefix.
+    this.opts.resources.installAll(versions.map((v) => ({ def: customResourceDefinitionFor(crd, v, this.opts.compileSchema(crd, v)) })));
     if (before) {
       const keep = new Set(versions.map((v) => `${crd.spec.group}/${v.name}/${plural}`));
       for (const v of before.versions) {

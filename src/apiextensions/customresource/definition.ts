@@ -45,14 +45,16 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
   const names = namesOf(crd);
   const group = crd.spec.group;
   const storageVersion = storageVersionOf(crd);
+  const rewrite = (v: string) => (obj: KubeObject): KubeObject => ({ ...obj, apiVersion: `${group}/${v}` });
+  // The Store hands the strategy the stored shape; this version's schema reads the object as this version's.
+  const inVersion = version.name === storageVersion ? (obj: KubeObject) => obj : rewrite(version.name);
   const strategy: Strategy = {
     defaults: (obj) => schema.applyDefaults(obj),
-    validate: (obj) => schema.validate(obj),
-    validateUpdate: (obj, old) => schema.validate(obj, old),
+    validate: (obj) => schema.validate(inVersion(obj)),
+    validateUpdate: (obj, old) => schema.validate(inVersion(obj), inVersion(old)),
   };
-  const statusStrategy: Strategy = { validateUpdate: (obj, old) => schema.validateStatus(obj, old) };
+  const statusStrategy: Strategy = { validateUpdate: (obj, old) => schema.validateStatus(inVersion(obj), inVersion(old)) };
   const scale = version.subresources?.scale;
-  const rewrite = (v: string) => (obj: KubeObject): KubeObject => ({ ...obj, apiVersion: `${group}/${v}` });
   return {
     info: {
       group,

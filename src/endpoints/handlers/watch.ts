@@ -97,6 +97,12 @@ function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unk
   return ctx.store.externalize(event.object);
 }
 
+/**
+ * The versions of a resource share its watch cache, hence its event instances:
+ * encoded bytes are kept per version they were encoded for.
+ */
+const versionKey = (ctx: ResourceContext): string => `${ctx.def.info.group}/${ctx.def.info.version}`;
+
 function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Rendering, first: boolean): Buffer {
   if (rendering.as === 'Table' && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
     // kubectl get -w: each event carries a Table with this object's row; columns only in the first.
@@ -106,7 +112,7 @@ function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Renderi
     return Buffer.from(JSON.stringify({ type: event.type, object: table }) + '\n');
   }
   if (rendering.format === 'protobuf' && protobufWatchEncoder) {
-    return encodeOnce(event, 'protobuf', (e) => protobufWatchEncoder!({ type: e.type, object: wireObject(ctx, e) }));
+    return encodeOnce(event, `protobuf ${versionKey(ctx)}`, (e) => protobufWatchEncoder!({ type: e.type, object: wireObject(ctx, e) }));
   }
   if (rendering.as === 'PartialObjectMetadataList' && event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
     const o = event.object as KubeObject;
@@ -114,5 +120,5 @@ function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Renderi
       JSON.stringify({ type: event.type, object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } }) + '\n',
     );
   }
-  return encodeOnce(event, 'json', (e) => Buffer.from(JSON.stringify({ type: e.type, object: wireObject(ctx, e) }) + '\n'));
+  return encodeOnce(event, `json ${versionKey(ctx)}`, (e) => Buffer.from(JSON.stringify({ type: e.type, object: wireObject(ctx, e) }) + '\n'));
 }
