@@ -74,6 +74,12 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    * decoding by `schema`.
    */
   prune?: (obj: KubeObject) => { pruned: KubeObject; unknownFields: string[] };
+  /**
+   * Whether PATCH takes a strategic merge patch (default yes). A kind with no
+   * Go type to carry merge keys (a custom resource) takes only JSON and merge
+   * patches, as kube's CRD handler does (415 otherwise).
+   */
+  strategicMergePatch?: boolean;
   /** Storage key prefix; default `/<group>/<resource>`, or `/<resource>` for the core group. */
   storagePrefix?: string;
   /**

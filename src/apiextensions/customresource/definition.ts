@@ -84,6 +84,7 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
     ...(version.name !== storageVersion ? { conversion: { toStorage: rewrite(storageVersion), fromStorage: rewrite(version.name) } } : {}),
     ...(schema.typeNode ? { schema: schema.typeNode } : {}),
     prune: (obj) => schema.prune(obj),
+    strategicMergePatch: false,
     storagePrefix: `/${group}/${crd.spec.names.plural}`,
     openAPIModels: once(() => openAPIModelsFor(crd, version)),
   };

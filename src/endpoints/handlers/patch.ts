@@ -65,8 +65,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const type = mediaTypeOf(req);
-  // `prune` marks a kind with no Go type: a custom resource.
-  const supported = ctx.def.prune ? SUPPORTED_UNTYPED : SUPPORTED;
+  const supported = ctx.def.strategicMergePatch === false ? SUPPORTED_UNTYPED : SUPPORTED;
   if (!supported.includes(type)) {
     throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`);
   }
