@@ -75,6 +75,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    */
   prune?: (obj: KubeObject) => { pruned: KubeObject; unknownFields: string[] };
   /**
+   * How an object read from storage is seen in this version beyond its
+   * apiVersion: a custom resource is pruned and defaulted by its schema as it
+   * is now, as kube's decoder does on every read, so objects stored before a
+   * schema change read as the new schema says. Must not change its argument.
+   */
+  decodeStored?: (obj: KubeObject) => KubeObject;
+  /**
    * Whether PATCH takes a strategic merge patch (default yes). A kind with no
    * Go type to carry merge keys (a custom resource) takes only JSON and merge
    * patches, as kube's CRD handler does (415 otherwise).

@@ -141,7 +141,8 @@ export class Store {
   private typed(obj: StoredObject): KubeObject {
     // kind and apiVersion first, as kube's JSON has them.
     const typed = { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
-    return this.def.conversion ? this.def.conversion.fromStorage(typed) : typed;
+    const converted = this.def.conversion ? this.def.conversion.fromStorage(typed) : typed;
+    return this.def.decodeStored ? this.def.decodeStored(converted) : converted;
   }
 
   /** A stored object (a watch event's) as clients of this version see it. */

@@ -184,6 +184,31 @@ describe('CustomResourceDefinitions over HTTPS', () => {
     assert.equal((await c.get(`${path('v1')}/d1`)).json<Obj>().apiVersion, 'example.org/v1');
   });
 
+  it('reads objects stored before a schema change as the new schema says: pruned and defaulted', async () => {
+    const crd = (properties: Record<string, unknown>) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'knobs.example.net' },
+      spec: {
+        group: 'example.net',
+        scope: 'Namespaced',
+        names: { plural: 'knobs', singular: 'knob', kind: 'Knob' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties } } } } }],
+      },
+    });
+    const knobs = '/apis/example.net/v1/namespaces/default/knobs';
+    assert.equal((await c.post(CRDS, crd({ old: { type: 'string' } }))).status, 201);
+    await eventually(() => c.get(knobs), (r) => r.status === 200);
+    assert.equal((await c.post(knobs, { apiVersion: 'example.net/v1', kind: 'Knob', metadata: { name: 'k1' }, spec: { old: 'x' } })).status, 201);
+    const current = (await c.get(`${CRDS}/knobs.example.net`)).json<Obj>();
+    const changed = { ...crd({ added: { type: 'integer', default: 7 } }), metadata: current.metadata };
+    assert.equal((await c.put(`${CRDS}/knobs.example.net`, changed)).status, 200);
+    const read = await eventually(() => c.get(`${knobs}/k1`), (r) => r.status === 200 && JSON.stringify(r.json<Obj>().spec) === '{"added":7}');
+    assert.deepEqual(read.json<Obj>().spec, { added: 7 });
+    const listed = (await c.get(knobs)).json<List>();
+    assert.deepEqual(listed.items[0]!.spec, { added: 7 });
+  });
+
   it('deleting the CRD deletes its custom resources, then the CRD, and the resource answers 404', async () => {
     const del = await c.del(`${CRDS}/widgets.example.com`);
     assert.ok(del.status === 200 || del.status === 202, del.body);

@@ -85,6 +85,11 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
     ...(schema.typeNode ? { schema: schema.typeNode } : {}),
     prune: (obj) => schema.prune(obj),
     strategicMergePatch: false,
+    decodeStored: (obj) => {
+      const read = schema.prune(obj).pruned;
+      schema.applyDefaults(read);
+      return read;
+    },
     storagePrefix: `/${group}/${crd.spec.names.plural}`,
     openAPIModels: once(() => openAPIModelsFor(crd, version)),
   };
