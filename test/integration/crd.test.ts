@@ -209,6 +209,74 @@ describe('CustomResourceDefinitions over HTTPS', () => {
     assert.deepEqual(listed.items[0]!.spec, { added: 7 });
   });
 
+  it('refuses hostile CRDs with 413 or 422 naming the problem, and installs nothing', async () => {
+    const withSchema = (group: string, openAPIV3Schema: unknown) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `things.${group}` },
+      spec: {
+        group,
+        scope: 'Namespaced',
+        names: { plural: 'things', singular: 'thing', kind: 'Thing' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }],
+      },
+    });
+    const nest = (levels: number) => {
+      let node: Record<string, unknown> = { type: 'string' };
+      for (let i = 0; i < levels; i++) node = { type: 'object', properties: { a: node } };
+      return node;
+    };
+    const huge = { type: 'object', properties: Object.fromEntries(Array.from({ length: 16_000 }, (_, i) => [`field${i}`, { type: 'string', description: 'd'.repeat(90) }])) };
+    const cases: [string, unknown, number, RegExp][] = [
+      ['deep.example.io', { type: 'object', properties: { spec: nest(300) } }, 422, /schemas must nest fewer than 64 levels deep/],
+      // 1,000 schema levels are over 2,000 JSON levels: the body's decoding refuses it first (frontdoor stops JSON at 1,000).
+      ['deeper.example.io', { type: 'object', properties: { spec: nest(1000) } }, 400, /exceeded max depth/],
+      // About 2 MiB: read in full (under the 3 MiB request limit), refused when stored (over etcd's 1.5 MiB).
+      ['huge.example.io', huge, 413, /more than the limit of 1572864 bytes/],
+      ['untyped.example.io', { type: 'object', properties: { spec: { properties: { a: { type: 'string' } } } } }, 422, /spec\.validation\.openAPIV3Schema\.properties\[spec\]\.type: Required value: must not be empty for specified object fields/],
+      // (kube names a schema that every version shares by its internal place, spec.validation)
+      ['baddefault.example.io', { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer', default: 'x' } } } } }, 422, /default/],
+      ['notschema.example.io', { type: 'object', properties: { spec: { type: 'object', minimum: 'one' } } }, 400, /minimum/],
+    ];
+    for (const [group, schema, code, message] of cases) {
+      const r = await c.post(CRDS, withSchema(group, schema));
+      assert.equal(r.status, code, `${group}: ${r.body.slice(0, 300)}`);
+      assert.match(r.body, message, group);
+      assert.equal((await c.get(`${CRDS}/things.${group}`)).status, 404, `${group} was not stored`);
+    }
+    const groups = (await c.get('/apis')).json<{ groups: { name: string }[] }>().groups.map((g) => g.name);
+    for (const [group] of cases) assert.equal(groups.includes(group), false);
+  });
+
+  it('installs and serves a CRD of real-world size (hundreds of KB, thousands of properties)', async () => {
+    const leaf = (i: number) => ({ type: 'string', maxLength: 253, description: `Field ${i} of a large operator's spec, described at length as such schemas are. `.repeat(2) });
+    const section = (n: number, at: number) => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${at + i}`, leaf(at + i)])) });
+    const spec = { type: 'object', properties: Object.fromEntries(Array.from({ length: 40 }, (_, s) => [`section${s}`, section(100, s * 100)])) };
+    const big = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'monitors.big.example.io' },
+      spec: {
+        group: 'big.example.io',
+        scope: 'Namespaced',
+        names: { plural: 'monitors', singular: 'monitor', kind: 'Monitor' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }],
+      },
+    };
+    assert.ok(JSON.stringify(big).length > 500_000, 'the schema is hundreds of KB');
+    assert.equal((await c.post(CRDS, big)).status, 201);
+    const path = '/apis/big.example.io/v1/namespaces/default/monitors';
+    const good = { apiVersion: 'big.example.io/v1', kind: 'Monitor', metadata: { name: 'm1' }, spec: { section3: { f301: 'ok' }, section39: { f3999: 'ok' } } };
+    const created = await eventually(() => c.post(path, good), (r) => r.status === 201);
+    assert.deepEqual(created.json<Obj>().spec, good.spec);
+    const bad = await c.post(path, { ...good, metadata: { name: 'm2' }, spec: { section5: { f500: 'x'.repeat(300) } } });
+    assert.equal(bad.status, 422);
+    assert.match(bad.body, /spec\.section5\.f500: Too long/);
+    const v3 = await c.get('/openapi/v3/apis/big.example.io/v1');
+    assert.equal(v3.status, 200);
+    assert.ok(v3.json<{ components: { schemas: Record<string, unknown> } }>().components.schemas['io.example.big.v1.Monitor']);
+  });
+
   it('deleting the CRD deletes its custom resources, then the CRD, and the resource answers 404', async () => {
     const del = await c.del(`${CRDS}/widgets.example.com`);
     assert.ok(del.status === 200 || del.status === 202, del.body);

@@ -20,12 +20,8 @@ describe('validateCustomResourceDefinition: valid CRDs', () => {
     assert.deepEqual(messages(simpleCRD({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true })), []);
   });
 
-  it('accepts a schema with 10,000 properties quickly', () => {
-    const crd = simpleCRD(wideSchema(10_000));
-    const start = process.hrtime.bigint();
-    assert.deepEqual(messages(crd), []);
-    // Not a benchmark: a guard against accidentally quadratic rules (the run takes ~50 ms).
-    assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 5000);
+  it('accepts a schema with 10,000 properties (kube sets no count limit; the request and object size limits bound it)', () => {
+    assert.deepEqual(messages(simpleCRD(wideSchema(10_000))), []);
   });
 
   it(`accepts nodes up to ${MAX_SCHEMA_DEPTH - 1} levels below the root, not one more`, () => {
