@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mayBacktrackCatastrophically } from '../../../src/apiextensions/customresourcedefinition/backtracking-risk.js';
 import { defaultCustomResourceDefinition } from '../../../src/apiextensions/customresourcedefinition/defaults.js';
 import type { CustomResourceDefinition } from '../../../src/apiextensions/customresourcedefinition/types.js';
 import {
@@ -141,9 +142,9 @@ describe('validateCustomResourceDefinition: wrongly typed and oversized input', 
 describe('default patterns', () => {
   it('a catastrophic pattern never runs away on a default', () => {
     const crd = simpleCRD({ type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$', default: `${'a'.repeat(40)}b` } } } } });
-    const start = process.hrtime.bigint();
-    validateCustomResourceDefinition(crd);
-    assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 2000);
+    // Run as written it would take minutes: that it returns at all is the test; what it answers is checked too.
+    assert.ok(Array.isArray(validateCustomResourceDefinition(crd)));
+    assert.equal(mayBacktrackCatastrophically('^(a+)+$'), true, 'the pattern is recognised as one not to run');
   });
 
   it('a default must match a simple pattern', () => {
