@@ -29,6 +29,8 @@ export type ServesResource = (info: RequestInfo) => boolean;
 export class GenericAPIServer {
   readonly routes = Router();
   private readonly resources: { serves: ServesResource; handler: RequestHandler }[] = [];
+  /** Whole group-versions this server answers itself, resources and discovery alike (an APIService's backend), by "group/version". */
+  private readonly claims = new Map<string, RequestHandler>();
   private readonly hooks = new Map<string, PostStartHook>();
   private readonly checks: HealthChecker[] = [];
   private readonly paths = new Set<string>();
@@ -42,7 +44,7 @@ export class GenericAPIServer {
   /** What the server before this one calls: a claimed resource request goes to its server, anything else walks the routes. */
   readonly handler: RequestHandler = (req, res, next) => {
     const info = requestInfoFrom(req);
-    const claimed = info?.isResourceRequest ? this.resourceHandlerFor(info) : undefined;
+    const claimed = this.claimFor(req.path) ?? (info?.isResourceRequest ? this.resourceHandlerFor(info) : undefined);
     if (!claimed) {
       this.walkRoutes(req, res, next);
       return;
@@ -60,6 +62,35 @@ export class GenericAPIServer {
    */
   serveResources(serves: ServesResource, handler: RequestHandler): void {
     this.resources.push({ serves, handler });
+  }
+
+  /**
+   * Answers every request under /apis/<group>/<version> (its resources and its
+   * discovery document) with `handler`, before anything this server or its
+   * delegates serve there: kube-aggregator's proxy for a service-backed
+   * APIService. Claiming again replaces the handler.
+   */
+  claimGroupVersion(group: string, version: string, handler: RequestHandler): void {
+    this.claims.set(`${group}/${version}`, handler);
+  }
+
+  /** Gives a claimed group-version back to whatever serves it otherwise (404 when nothing does). */
+  releaseGroupVersion(group: string, version: string): boolean {
+    return this.claims.delete(`${group}/${version}`);
+  }
+
+  /** The claim of this server or a delegate for a path /apis/<group>/<version>[/...]. */
+  private claimFor(path: string): RequestHandler | undefined {
+    if (this.claims.size > 0 && path.startsWith('/apis/')) {
+      const slash = path.indexOf('/', 6);
+      if (slash > 6) {
+        const end = path.indexOf('/', slash + 1);
+        const gv = end < 0 ? path.slice(6) : path.slice(6, end);
+        const handler = this.claims.get(gv);
+        if (handler) return handler;
+      }
+    }
+    return this.delegate?.claimFor(path);
   }
 
   private resourceHandlerFor(info: RequestInfo): RequestHandler | undefined {

@@ -89,4 +89,33 @@ describe('GenericAPIServer delegation', () => {
     assert.deepEqual(outer.pendingMuxSignals(), []);
     assert.throws(() => outer.addPostStartHook('inner-hook', () => undefined), /already registered/);
   });
+
+  it('a claimed group-version answers its resources and its discovery path before any server, until released', async () => {
+    const last = new GenericAPIServer('last');
+    last.routes.use((_req, res) => void res.send('not found'));
+    const core = new GenericAPIServer('core', last);
+    core.serveResources((info) => info.apiGroup === 'metrics.k8s.io', (_req, res) => void res.send('local metrics'));
+    core.routes.get('/apis/metrics.k8s.io/v1beta1', (_req, res) => void res.send('local discovery'));
+    const aggregator = new GenericAPIServer('aggregator', core);
+    const resolve = createRequestInfoResolver();
+    const app = express();
+    app.use((req, _res, next) => {
+      setRequestInfo(req, resolve(req.method, req.originalUrl));
+      next();
+    });
+    app.use(aggregator.handler);
+    await serve(app, async (get) => {
+      assert.equal(await get('/apis/metrics.k8s.io/v1beta1/pods'), 'local metrics');
+      aggregator.claimGroupVersion('metrics.k8s.io', 'v1beta1', (req, res) => void res.send(`proxied ${req.path}`));
+      assert.equal(await get('/apis/metrics.k8s.io/v1beta1/pods'), 'proxied /apis/metrics.k8s.io/v1beta1/pods');
+      assert.equal(await get('/apis/metrics.k8s.io/v1beta1'), 'proxied /apis/metrics.k8s.io/v1beta1');
+      assert.equal(await get('/apis/metrics.k8s.io/v1beta1/namespaces/a/pods/b'), 'proxied /apis/metrics.k8s.io/v1beta1/namespaces/a/pods/b');
+      // Another version of the group, and a group whose name merely starts the same, are not claimed.
+      assert.equal(await get('/apis/metrics.k8s.io/v1/pods'), 'local metrics');
+      assert.equal(await get('/apis/metrics.k8s.io.evil/v1beta1'), 'not found');
+      assert.equal(aggregator.releaseGroupVersion('metrics.k8s.io', 'v1beta1'), true);
+      assert.equal(await get('/apis/metrics.k8s.io/v1beta1'), 'local discovery');
+      assert.equal(aggregator.releaseGroupVersion('metrics.k8s.io', 'v1beta1'), false);
+    });
+  });
 });
