@@ -10,7 +10,8 @@ import type { KindSchema } from '../../apimachinery/type-node.js';
 import { schemaForKind } from '../field-validation/schema.js';
 import { hasProtobufEncoder } from '../responsewriters/object.js';
 import { negotiate, type Rendering } from '../negotiation.js';
-import { partialObjectMetadata, partialObjectMetadataList, toTable } from '../table.js';
+import type { ListBody } from '../responsewriters/list.js';
+import { partialObjectMetadata, partialObjectMetadataList, tableList, toTable } from '../table.js';
 
 /** What every verb handler of one resource needs. */
 export interface ResourceContext {
@@ -49,14 +50,15 @@ export function transformObject(ctx: ResourceContext, obj: KubeObject, rendering
   return obj;
 }
 
+/** Applies the negotiated transformation to a list; its elements are made as it is written. */
 export function transformList(
   ctx: ResourceContext,
   items: KubeObject[],
   listMeta: Record<string, unknown>,
   rendering: Rendering,
-): Record<string, unknown> {
-  if (rendering.as === 'Table') return toTable(ctx.def, items, listMeta, rendering);
+): ListBody<KubeObject> {
+  if (rendering.as === 'Table') return tableList(ctx.def, items, listMeta, rendering);
   if (rendering.as === 'PartialObjectMetadataList') return partialObjectMetadataList(items, listMeta);
   const { group, version } = ctx.def.info;
-  return { kind: ctx.store.listKind(), apiVersion: group ? `${group}/${version}` : version, metadata: listMeta, items };
+  return { envelope: { kind: ctx.store.listKind(), apiVersion: group ? `${group}/${version}` : version, metadata: listMeta }, key: 'items', items };
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { requestSignalFrom } from '../request/abort.js';
-import { writeJSONList } from '../responsewriters/json-list.js';
+import { writeList } from '../responsewriters/list.js';
 import { writeObject } from '../responsewriters/object.js';
 import { listOptions, param } from '../query.js';
 import { infoOf, renderingFor, transformList, transformObject, type ResourceContext } from './context.js';
@@ -22,12 +22,6 @@ export async function handleList(ctx: ResourceContext, req: Request, res: Respon
   const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) listMeta.continue = result.continue;
   if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
-  const list = transformList(ctx, result.items, listMeta, rendering);
-  // JSON lists, the large ones, are written in batches that yield to the event loop; other renderings at once.
-  if (rendering.format === 'json' && rendering.as !== 'Table' && Array.isArray(list.items)) {
-    const { items, ...envelope } = list;
-    await writeJSONList(res, 200, envelope, items as unknown[], signal);
-  } else {
-    writeObject(res, 200, list, rendering);
-  }
+  // Written in batches that yield to the event loop, in every format: lists are the large answers.
+  await writeList(res, 200, transformList(ctx, result.items, listMeta, rendering), rendering, signal);
 }

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { messageFromJson, messageToJson, ProtobufShapeError } from './convert.js';
-import { encodeJsonMessage } from './encode.js';
+import { encodeJsonMessage, splitListMessage } from './encode.js';
 import { malformed, notEncodable, unsupportedKind } from './errors.js';
 import { protobufTypeName } from './kinds.js';
 import { messageType } from './loader.js';
@@ -110,6 +110,50 @@ export function encodeProtobufList(list: JsonObject): Buffer {
   const kind = stringField(list, 'kind');
   if (!kind.endsWith('List')) throw notEncodable(stringField(list, 'apiVersion'), kind);
   return encodeProtobuf(list);
+}
+
+/** encodeProtobufList's bytes in parts, so that a long list's items can be encoded a batch at a time. */
+export interface ProtobufListParts {
+  /** One item as the list's items field; undefined when it does not fit: the list then goes in one piece, which names the field. */
+  item(json: unknown): Uint8Array | undefined;
+  /** The bytes before and after items whose encoded lengths add up to itemsLength. */
+  frame(itemsLength: number): { head: Buffer; tail: Buffer };
+}
+
+/** The value, or undefined when the JSON does not fit the schema. */
+const fitting = <T>(encode: () => T): T | undefined => {
+  try {
+    return encode();
+  } catch (err) {
+    if (err instanceof ProtobufShapeError) return undefined;
+    throw err;
+  }
+};
+
+/**
+ * A list (without its items) as ProtobufListParts: head + items + tail equal
+ * encodeProtobufList({...envelope, items}). Undefined when it must go in one
+ * piece: a kind with no protobuf list form, or list fields that do not fit.
+ */
+export function protobufListParts(envelope: JsonObject): ProtobufListParts | undefined {
+  const apiVersion = stringField(envelope, 'apiVersion');
+  const kind = stringField(envelope, 'kind');
+  const typeName = protobufTypeName(apiVersion, kind);
+  if (!kind.endsWith('List') || !typeName) return undefined;
+  const list = fitting(() => splitListMessage(messageType(typeName), envelope));
+  if (!list) return undefined;
+  const unknown = messageType(UNKNOWN);
+  // Unknown's fields in number order: typeMeta, raw (the list message), contentEncoding, contentType.
+  const typeMeta = unknown.encode({ typeMeta: { apiVersion, kind } }).finish();
+  const rawTag = ((unknown.fields.raw.id << 3) | 2) >>> 0;
+  const tail = Buffer.from(unknown.encode({ contentEncoding: '', contentType: '' }).finish());
+  return {
+    item: (json) => fitting(() => list.item(json)),
+    frame(itemsLength) {
+      const rawHead = protobuf.Writer.create().uint32(rawTag).uint32(list.head.length + itemsLength).finish();
+      return { head: Buffer.concat([PROTOBUF_MAGIC, typeMeta, rawHead, list.head]), tail };
+    },
+  };
 }
 
 /** Encodes a meta/v1 Status (an error, or a delete's success) as kube does: apiVersion v1, kind Status. */

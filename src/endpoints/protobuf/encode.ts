@@ -121,3 +121,32 @@ function writeValue(e: EncodePlan, v: unknown, w: protobuf.Writer, tag: number):
 }
 
 const isPlainObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A list message split around its items, so they can be encoded a batch at a time. */
+export interface SplitListMessage {
+  /** The list's other fields (metadata): they all come before items. */
+  head: Uint8Array;
+  /** One item as the items field: tag, length and message, as in the list's bytes. Throws ProtobufShapeError. */
+  item(json: unknown): Uint8Array;
+}
+
+/**
+ * encodeJsonMessage(type, {...json, items}) as head + each item's field, when
+ * items is the message's last field by number (every kube list: metadata 1,
+ * items 2); undefined for any other type.
+ */
+export function splitListMessage(type: protobuf.Type, json: Json): SplitListMessage | undefined {
+  const plan = encodePlanOf(type);
+  const e = plan[plan.length - 1];
+  const p = e?.plan;
+  if (!e || !p || p.key !== 'items' || p.shape !== 'repeated' || !p.sub || p.special || p.inline) return undefined;
+  const head = encodeJsonMessage(type, { ...json, items: undefined });
+  return {
+    head,
+    item(item) {
+      const w = protobuf.Writer.create();
+      writeValue(e, item, w, e.tag);
+      return w.finish();
+    },
+  };
+}

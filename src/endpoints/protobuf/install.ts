@@ -1,7 +1,7 @@
 import { registerProtobufWatchEncoder } from '../handlers/watch.js';
 import { registerBodyDecoder } from '../request-body.js';
 import { registerProtobufEncoder } from '../responsewriters/object.js';
-import { PROTOBUF_MEDIA_TYPE, decodeProtobuf, encodeProtobuf, encodeWatchEventProtobuf, supportsProtobuf } from './codec.js';
+import { PROTOBUF_MEDIA_TYPE, decodeProtobuf, encodeProtobuf, encodeWatchEventProtobuf, protobufListParts, supportsProtobuf } from './codec.js';
 import { protoRoot } from './loader.js';
 
 /**
@@ -12,6 +12,6 @@ import { protoRoot } from './loader.js';
 export function installProtobufCodec(): void {
   protoRoot();
   registerBodyDecoder(PROTOBUF_MEDIA_TYPE, (body) => decodeProtobuf(body).object);
-  registerProtobufEncoder(encodeProtobuf, supportsProtobuf);
+  registerProtobufEncoder(encodeProtobuf, supportsProtobuf, protobufListParts);
   registerProtobufWatchEncoder(encodeWatchEventProtobuf);
 }

@@ -1,10 +1,6 @@
-import type { Response } from 'express';
-import { auditResponseObject } from '../../audit/context.js';
 import { MEDIA_JSON } from '../negotiation.js';
-import { writeTurn } from './write-turns.js';
-
-/** About this much JSON text is made and written per batch. */
-const BATCH_CHARS = 64 * 1024;
+import type { BatchedBody } from './batched.js';
+import type { ListBody } from './list.js';
 
 /**
  * JSON text per item instance. Lists served from the watch cache hand out the
@@ -26,65 +22,20 @@ function jsonOf(item: unknown): string {
 }
 
 /**
- * Writes a JSON list whose `items` come last, in batches of about 64 KiB of
- * text, each after a wait for 'drain' when the socket is full and for a write
- * turn shared with every other large response (write-turns.ts), so that
- * serializing lists of thousands of objects never holds the event loop for
- * long, however many are in flight, and only a batch at a time is buffered.
- * The bytes are exactly JSON.stringify({...envelope, items}). A list that fits
- * in one batch goes out at once with a Content-Length, as before; a longer one
- * is chunked. Stops writing when the client went away or `signal` aborted
- * (whoever aborted it cuts or has answered the response).
+ * A list as JSON in parts, exactly JSON.stringify(wholeList(list)); its key
+ * must be the envelope's last field. Mapped elements (Table rows) are fresh
+ * objects: stringified as they are written, and not kept.
  */
-export async function writeJSONList(
-  res: Response,
-  code: number,
-  envelope: Record<string, unknown>,
-  items: readonly unknown[],
-  signal?: AbortSignal,
-): Promise<void> {
-  if (res.headersSent) return;
-  const head = JSON.stringify({ ...envelope, items: [] });
-  if (!head.endsWith('[]}')) throw new TypeError('writeJSONList: items must be the envelope\'s last field');
-  let batch = head.slice(0, -2);
-  let i = 0;
-  const next = () => {
-    batch += (i === 0 ? '' : ',') + jsonOf(items[i]);
-    i++;
+export function jsonListBody<T>(list: ListBody<T>): BatchedBody {
+  const head = JSON.stringify({ ...list.envelope, [list.key]: [] });
+  if (!head.endsWith('[]}')) throw new TypeError(`jsonListBody: ${list.key} must be the envelope's last field`);
+  const { items, map } = list;
+  const text = map ? (item: T) => JSON.stringify(map(item)) ?? 'null' : jsonOf;
+  return {
+    contentType: MEDIA_JSON,
+    head: head.slice(0, -2),
+    count: items.length,
+    item: (i) => (i === 0 ? '' : ',') + text(items[i]),
+    tail: ']}',
   };
-  while (i < items.length && batch.length < BATCH_CHARS) next();
-  const body = i === items.length ? Buffer.from(batch + ']}') : undefined;
-  auditResponseObject(res.req, { ...envelope, items }, body);
-  res.status(code);
-  res.setHeader('Content-Type', MEDIA_JSON);
-  res.setHeader('Cache-Control', 'no-cache, private');
-  if (body) {
-    res.setHeader('Content-Length', body.length);
-    res.end(body);
-    return;
-  }
-  let flowing = res.write(batch);
-  while (i < items.length) {
-    if (!flowing) await drained(res);
-    if (res.destroyed || signal?.aborted) return;
-    await writeTurn();
-    if (res.destroyed || signal?.aborted) return;
-    batch = '';
-    while (i < items.length && batch.length < BATCH_CHARS) next();
-    if (i === items.length) batch += ']}';
-    flowing = res.write(batch);
-  }
-  if (items.length === i && !res.writableEnded) res.end();
 }
-
-/** Resolves when the socket takes writes again, or the response closed. */
-const drained = (res: Response): Promise<void> =>
-  new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });

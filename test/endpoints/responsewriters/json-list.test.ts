@@ -3,7 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express, { type Response } from 'express';
-import { writeJSONList } from '../../../src/endpoints/responsewriters/json-list.js';
+import { writeList } from '../../../src/endpoints/responsewriters/list.js';
+
+const writeJSONList = (res: Response, code: number, envelope: Record<string, unknown>, items: unknown[]) =>
+  writeList(res, code, { envelope, key: 'items', items }, { format: 'json' });
 
 /** Serves one list through writeJSONList and fetches it; resolves with the bytes and headers. */
 async function roundTrip(envelope: Record<string, unknown>, items: unknown[]): Promise<{ body: string; headers: http.IncomingHttpHeaders }> {
@@ -35,7 +38,7 @@ const cm = (i: number) => ({
   data: { k: 'v'.repeat(200), quote: '"\\' },
 });
 
-describe('writeJSONList', () => {
+describe('writeList as JSON', () => {
   const cases: { name: string; items: unknown[]; chunked: boolean }[] = [
     { name: 'an empty list', items: [], chunked: false },
     { name: 'one item', items: [cm(0)], chunked: false },
