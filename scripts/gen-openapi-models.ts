@@ -32,6 +32,7 @@ export const ROOT_MODELS = [
   'V1HorizontalPodAutoscaler', 'V1HorizontalPodAutoscalerList', 'V2HorizontalPodAutoscaler', 'V2HorizontalPodAutoscalerList',
   'V1Role', 'V1RoleList', 'V1RoleBinding', 'V1RoleBindingList',
   'V1ClusterRole', 'V1ClusterRoleList', 'V1ClusterRoleBinding', 'V1ClusterRoleBindingList',
+  'V1APIService', 'V1APIServiceList',
   'V1Status', 'V1DeleteOptions', 'V1WatchEvent', 'V1APIResourceList', 'V1APIGroup', 'V1APIGroupList', 'V1APIVersions',
 ];
 
@@ -74,15 +75,22 @@ const GROUP_TYPES: Record<string, string[]> = {
   ],
   scheduling: ['PriorityClass', 'PriorityClassList'],
   coordination: ['Lease', 'LeaseList', 'LeaseSpec'],
+  apiregistration: ['APIService', 'APIServiceList', 'APIServiceSpec', 'APIServiceStatus', 'APIServiceCondition'],
   rbac: ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'PolicyRule', 'RoleRef', 'AggregationRule', 'Subject'],
 };
 const PACKAGE_OF = new Map(Object.entries(GROUP_TYPES).flatMap(([pkg, names]) => names.map((n) => [n, pkg] as const)));
+
+/** Packages whose Go types live outside k8s.io/api, by the root kube names their definitions under. */
+const PACKAGE_ROOTS: Record<string, string> = { apiregistration: 'io.k8s.kube-aggregator.pkg.apis' };
 
 export const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
 export const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
-/** "CoreV1Event" → io.k8s.api.core.v1.Event; "V1ObjectMeta" → io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta. */
+/**
+ * "CoreV1Event" → io.k8s.api.core.v1.Event; "V1ObjectMeta" → io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta;
+ * "ApiregistrationV1ServiceReference" → io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference.
+ */
 export function kubeName(model: string): string {
   const m = /^([A-Z][a-z]*)?(V\d+(?:alpha\d+|beta\d+)?)([A-Z]\w*)$/.exec(model);
   if (!m) throw new Error(`cannot name model ${model}`);
@@ -90,7 +98,7 @@ export function kubeName(model: string): string {
   const v = version.toLowerCase();
   if (META_TYPES.has(name) && !prefix) return `io.k8s.apimachinery.pkg.apis.meta.${v}.${name}`;
   const pkg = prefix ? prefix.toLowerCase() : PACKAGE_OF.get(name) ?? 'core';
-  return `io.k8s.api.${pkg}.${v}.${name}`;
+  return `${PACKAGE_ROOTS[pkg] ?? 'io.k8s.api'}.${pkg}.${v}.${name}`;
 }
 
 interface Attribute {

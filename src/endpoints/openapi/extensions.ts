@@ -35,6 +35,7 @@ const POLICY = 'io.k8s.api.policy.v1.';
 const RBAC = 'io.k8s.api.rbac.v1.';
 const SCHEDULING = 'io.k8s.api.scheduling.v1.';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
+const APIREGISTRATION = 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.';
 
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export const FIELDS_V1 = `${META}FieldsV1`;
@@ -185,6 +186,8 @@ export const FIELD_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, F
   [`${RBAC}ClusterRoleBinding`]: { subjects: atomic },
   [`${RBAC}AggregationRule`]: { clusterRoleSelectors: atomic },
   [`${RBAC}PolicyRule`]: { verbs: atomic, apiGroups: atomic, resources: atomic, resourceNames: atomic, nonResourceURLs: atomic },
+  // caBundle's +listType=atomic is left out: on a []byte (a string here) it says nothing to a merge.
+  [`${APIREGISTRATION}APIServiceStatus`]: { conditions: mergeByKey('type') },
   [`${META}ObjectMeta`]: {
     ownerReferences: mergeByKey('uid'),
     finalizers: { 'x-kubernetes-list-type': 'set', 'x-kubernetes-patch-strategy': 'merge' },
@@ -251,6 +254,7 @@ export const KIND_DEFINITIONS: Readonly<Record<string, GroupVersionKind>> = Obje
       [POLICY, 'policy', 'v1', ['PodDisruptionBudget', 'PodDisruptionBudgetList']],
       [RBAC, 'rbac.authorization.k8s.io', 'v1', ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList']],
       [SCHEDULING, 'scheduling.k8s.io', 'v1', ['PriorityClass', 'PriorityClassList']],
+      [APIREGISTRATION, 'apiregistration.k8s.io', 'v1', ['APIService', 'APIServiceList']],
       [META, '', 'v1', ['Status', 'APIResourceList', 'APIGroup', 'APIGroupList', 'APIVersions']],
     ] as const
   ).flatMap(([prefix, group, version, kinds]) => kinds.map((kind) => [`${prefix}${kind}`, { group, version, kind }] as const)),

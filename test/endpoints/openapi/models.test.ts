@@ -23,6 +23,9 @@ describe('generated models', () => {
     assert.equal(kubeName('V1DeploymentSpec'), 'io.k8s.api.apps.v1.DeploymentSpec');
     assert.equal(kubeName('V1LeaseSpec'), 'io.k8s.api.coordination.v1.LeaseSpec');
     assert.equal(kubeName('V1ScaleSpec'), 'io.k8s.api.autoscaling.v1.ScaleSpec');
+    // kube-aggregator's types live outside k8s.io/api.
+    assert.equal(kubeName('V1APIService'), 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService');
+    assert.equal(kubeName('ApiregistrationV1ServiceReference'), 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference');
   });
 
   it('carry descriptions, formats and required fields from the source', () => {
