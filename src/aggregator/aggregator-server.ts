@@ -1,25 +1,112 @@
+import { apiServices as apiServicesDefinition } from '../apis/apiregistration/v1/index.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { ownedGroupRoutes, rootRoutes } from '../endpoints/discovery/owned-routes.js';
+import type { Logger } from '../observability/logger.js';
+import type { ResourceDefinition } from '../registry/resource-definition.js';
+import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+import type { Storage } from '../storage/interfaces.js';
+import { APIServiceRegistrationController, type APIServiceBackends } from './apiservice-registration.js';
+import { AutoRegisterController, type LocalGroupVersion } from './autoregister.js';
+import { AvailableConditionController, type AvailabilityCheck } from './available-condition.js';
 
 const GROUP = 'apiregistration.k8s.io';
 
+export interface AggregatorOptions {
+  discovery: DiscoveryManager;
+  logger: Logger;
+  /** Where APIServices are stored; without it the aggregator serves discovery only. */
+  storage?: Storage;
+  lifecycle?: Lifecycle;
+  minRequestTimeoutSeconds?: number;
+  /** Every group-version served locally (built-ins `onstart`, CRDs `true`), for autoregistration. */
+  localGroupVersions?: () => LocalGroupVersion[];
+  /** Calls back when the local group-versions may have changed (a CRD came or went). */
+  onLocalChange?: (callback: () => void) => void;
+  /** The proxy to APIService backends; without it service-backed APIServices are stored but not proxied. */
+  backends?: APIServiceBackends;
+  /** How an APIService's availability is checked (its Service, endpoints, discovery). */
+  check?: AvailabilityCheck;
+  /** Storage prefixes of core/v1 services and endpoints (the availability controller watches them). */
+  servicesPrefix?: string;
+  endpointsPrefix?: string;
+}
+
+export interface AggregatorServer extends GenericAPIServer {
+  apiResources: APIResources;
+}
+
 /**
- * The outermost server: apiregistration.k8s.io, the /api and /apis discovery
- * documents of the whole chain, and (later) the proxy to APIService backends.
- * Its routes are complete once APIServices are registered: the
- * `apiservice-registration-controller` post-start hook says so.
+ * The outermost server (kube-aggregator): apiregistration.k8s.io APIServices,
+ * the /api and /apis discovery documents of the whole chain, and the proxy to
+ * the backends of service-backed APIServices, whose group-versions it claims
+ * ahead of every server behind it. Its controllers run as post-start hooks:
+ * registration (its routes are complete once every stored APIService is
+ * registered: APIServiceRegistrationControllerInitiated), autoregistration of
+ * the local group-versions, and the Available condition.
  */
-export function createAggregatorServer(delegate: GenericAPIServer, discovery: DiscoveryManager): GenericAPIServer {
-  const server = new GenericAPIServer('kube-aggregator', delegate);
-  discovery.setGroupVersion({ group: GROUP, version: 'v1', resources: [] });
-  server.routes.use(rootRoutes(discovery));
-  server.routes.use(ownedGroupRoutes(discovery, (g) => g === GROUP));
+export function createAggregatorServer(delegate: GenericAPIServer, opts: AggregatorOptions): AggregatorServer {
+  const server = new GenericAPIServer('kube-aggregator', delegate) as AggregatorServer;
+  const resources = new APIResources({
+    storage: opts.storage,
+    discovery: opts.discovery,
+    lifecycle: opts.lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    logger: opts.logger,
+  });
+  server.apiResources = resources;
+  server.routes.use(rootRoutes(opts.discovery));
   server.addListedPaths('/api', '/apis', `/apis/${GROUP}`, `/apis/${GROUP}/v1`);
   let registered = false;
-  server.addPostStartHook('apiservice-registration-controller', () => {
+  server.addMuxCompleteSignal('APIServiceRegistrationControllerInitiated', () => registered);
+
+  if (!opts.storage) {
+    // Nothing to store APIServices in: the group is listed, empty, as before.
+    opts.discovery.setGroupVersion({ group: GROUP, version: 'v1', resources: [] });
+    server.routes.use(ownedGroupRoutes(opts.discovery, (g) => g === GROUP));
+    server.addPostStartHook('apiservice-registration-controller', () => {
+      registered = true;
+    });
+    return server;
+  }
+  const storage = opts.storage;
+  const apiServices = resources.install(apiServicesDefinition as unknown as ResourceDefinition);
+  resources.attach(server);
+
+  const backends = opts.backends;
+  const registration = backends
+    ? new APIServiceRegistrationController({ storage, prefix: apiServices.prefix, server, discovery: opts.discovery, backends, logger: opts.logger })
+    : undefined;
+  // The /apis/<group> documents of groups served by backends (their /apis/<group>/<version> are proxied).
+  server.routes.use(ownedGroupRoutes(opts.discovery, (g) => registration?.remoteGroups().has(g) ?? false));
+  server.addPostStartHook('apiservice-registration-controller', async ({ signal }) => {
+    if (registration) {
+      void registration.run(signal).catch((err: unknown) => opts.logger.error('APIService registration stopped', { err: String(err) }));
+      await registration.waitForSync(signal);
+    }
     registered = true;
   });
-  server.addMuxCompleteSignal('APIServiceRegistrationControllerInitiated', () => registered);
+
+  if (opts.localGroupVersions) {
+    const autoregister = new AutoRegisterController({ storage, apiServices, desired: opts.localGroupVersions, logger: opts.logger });
+    opts.onLocalChange?.(() => autoregister.resync());
+    server.addPostStartHook('kube-apiserver-autoregistration', ({ signal }) => {
+      void autoregister.run(signal).catch((err: unknown) => opts.logger.error('autoregister controller stopped', { err: String(err) }));
+    });
+  }
+  if (opts.check && opts.servicesPrefix && opts.endpointsPrefix) {
+    const available = new AvailableConditionController({
+      storage,
+      apiServices,
+      servicesPrefix: opts.servicesPrefix,
+      endpointsPrefix: opts.endpointsPrefix,
+      check: opts.check,
+      logger: opts.logger,
+    });
+    server.addPostStartHook('apiservice-status-available-controller', ({ signal }) => {
+      void available.run(signal).catch((err: unknown) => opts.logger.error('APIService availability controller stopped', { err: String(err) }));
+    });
+  }
   return server;
 }

@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { createAggregatorServer } from '../aggregator/aggregator-server.js';
+import { createAggregatorServer, type AggregatorOptions, type AggregatorServer } from '../aggregator/aggregator-server.js';
+import type { LocalGroupVersion } from '../aggregator/autoregister.js';
 import { createAPIExtensionsServer, type APIExtensionsServer } from '../apiextensions/apiextensions-server.js';
 import { compileVersionSchema } from '../apiextensions/customresource/compile-schema.js';
 import type { Authenticator } from '../auth/authenticator/authenticator.js';
@@ -75,11 +76,13 @@ export interface ServerChainOptions {
   requestTimeoutMs?: number;
   /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this (default 1800). */
   minRequestTimeoutSeconds?: number;
+  /** The proxy to APIService backends and their availability check, made from the core server's Services and Endpoints. */
+  aggregatorBackends?: (chain: { master: MasterServer }) => Pick<AggregatorOptions, 'backends' | 'check' | 'servicesPrefix' | 'endpointsPrefix'>;
 }
 
 export interface ServerChain {
   app: Express;
-  aggregator: GenericAPIServer;
+  aggregator: AggregatorServer;
   master: MasterServer;
   apiextensions: APIExtensionsServer;
   notFound: GenericAPIServer;
@@ -151,7 +154,25 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       void controller.run(signal).catch((err: unknown) => opts.logger.error('clusterrole aggregation controller stopped', { err: String(err) }));
     });
   }
-  const aggregator = createAggregatorServer(master, discovery);
+  const builtinGroupVersions = () => {
+    const gvs = new Map<string, LocalGroupVersion>();
+    const add = (group: string, version: string, managed: LocalGroupVersion['managed']) => gvs.set(`${group}/${version}`, { group, version, managed });
+    for (const d of master.installer.definitions()) add(d.info.group, d.info.version, 'onstart');
+    for (const r of master.installer.createOnlyResources()) add(r.group, r.version, 'onstart');
+    add('apiregistration.k8s.io', 'v1', 'onstart');
+    for (const d of apiextensions.apiResources.installer.definitions()) if (!gvs.has(`${d.info.group}/${d.info.version}`)) add(d.info.group, d.info.version, 'true');
+    return [...gvs.values()];
+  };
+  const aggregator = createAggregatorServer(master, {
+    discovery,
+    logger: opts.logger,
+    storage: opts.storage,
+    lifecycle,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    localGroupVersions: builtinGroupVersions,
+    onLocalChange: (cb) => apiextensions.apiResources.installer.onChange(cb),
+    ...opts.aggregatorBackends?.({ master }),
+  });
 
   // OpenAPI describes what the core server has installed, and changes with it.
   const openapi = new OpenAPIService({ version: versionInfo().gitVersion });
@@ -159,7 +180,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   // kubectl finds the fieldValidation parameter and `kubectl explain` the fields of both.
   const describe = () =>
     openapi.setResources(
-      [...master.installer.definitions(), ...apiextensions.apiResources.installer.definitions()].map((d) => ({
+      [...master.installer.definitions(), ...apiextensions.apiResources.installer.definitions(), ...aggregator.apiResources.installer.definitions()].map((d) => ({
         group: d.info.group,
         version: d.info.version,
         resource: d.info.resource,
@@ -177,6 +198,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     );
   master.installer.onChange(describe);
   apiextensions.apiResources.installer.onChange(describe);
+  aggregator.apiResources.installer.onChange(describe);
   describe();
   aggregator.routes.get('/openapi/v2', (req, res) => openapi.handleV2(req, res));
   aggregator.routes.get('/openapi/v3', (req, res) => openapi.handleV3Index(req, res));
@@ -264,7 +286,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     discovery,
     lifecycle,
     stopWatchCaches: async () => {
-      await Promise.all([master.stopWatchCaches(), apiextensions.apiResources.stop()]);
+      await Promise.all([master.stopWatchCaches(), apiextensions.apiResources.stop(), aggregator.apiResources.stop()]);
     },
     runPostStartHooks: (signal) => (hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger)).run(signal),
   };

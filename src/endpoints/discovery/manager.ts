@@ -100,6 +100,12 @@ export class DiscoveryManager {
     this.invalidate();
   }
 
+  /** A copy of what is published for a group-version. */
+  groupVersion(group: string, version: string): DiscoveryGroupVersion | undefined {
+    const gv = this.groups.get(group)?.get(version);
+    return gv && structuredClone(gv);
+  }
+
   hasGroupVersion(group: string, version: string): boolean {
     return this.groups.get(group)?.has(version) ?? false;
   }

@@ -1,0 +1,136 @@
+/**
+ * kube-aggregator's AvailableConditionController: the `Available` condition of
+ * every APIService. A local one is Available (reason Local). A service-backed
+ * one is checked as the proxy would reach it (its Service, its endpoints, a
+ * GET of /apis/<group>/<version> at every endpoint in parallel, 5 s each) and
+ * gets kube's reasons: ServiceNotFound, ServiceAccessError, MissingEndpoints,
+ * EndpointsNotFound, FailedDiscoveryCheck, or Passed.
+ *
+ * Status is written only when the condition changes, so every replica
+ * reaching the same answer writes nothing more. Changes of APIServices,
+ * Services and Endpoints re-check the APIServices they concern at once; every
+ * APIService is re-checked every 30 s.
+ */
+import { isConflict, isNotFound } from '../apimachinery/status-error.js';
+import type { APIService, APIServiceCondition } from '../apis/apiregistration/v1/index.js';
+import { ControllerRunner } from '../controller/controller-runner.js';
+import { Informer } from '../controller/informer.js';
+import type { Logger } from '../observability/logger.js';
+import type { KubeObject } from '../registry/object.js';
+import type { Store } from '../registry/store.js';
+import type { Storage, StoredObject } from '../storage/interfaces.js';
+
+/** What a check found: the condition's status, reason and message. */
+export interface Availability {
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+}
+
+/** Checks a service-backed APIService the way the proxy reaches it. */
+export type AvailabilityCheck = (apiService: APIService, signal: AbortSignal) => Promise<Availability>;
+
+export interface AvailableConditionOptions {
+  storage: Storage;
+  apiServices: Store;
+  /** Storage prefixes of core/v1 services and endpoints, watched for the APIServices that use them. */
+  servicesPrefix: string;
+  endpointsPrefix: string;
+  check: AvailabilityCheck;
+  logger: Logger;
+  /** Re-check period (kube: 30 s). */
+  resyncMs?: number;
+  /** How long one check may take (kube's discovery check: 5 s per endpoint). */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+export const LOCAL_AVAILABLE: Availability = { status: 'True', reason: 'Local', message: 'Local APIServices are always available' };
+
+export class AvailableConditionController {
+  readonly apiServices: Informer<APIService>;
+  private readonly services: Informer<StoredObject>;
+  private readonly endpoints: Informer<StoredObject>;
+  readonly runner: ControllerRunner<string>;
+
+  constructor(private readonly opts: AvailableConditionOptions) {
+    this.apiServices = new Informer<APIService>({ storage: opts.storage, prefix: opts.apiServices.prefix, logger: opts.logger });
+    this.services = new Informer({ storage: opts.storage, prefix: opts.servicesPrefix, logger: opts.logger });
+    this.endpoints = new Informer({ storage: opts.storage, prefix: opts.endpointsPrefix, logger: opts.logger });
+    this.runner = new ControllerRunner<string>({
+      name: 'AvailableConditionController',
+      sync: (name) => this.sync(name),
+      maxRetries: Number.POSITIVE_INFINITY,
+      logger: opts.logger,
+    });
+    const enqueue = (s: APIService) => s.metadata?.name && this.runner.enqueue(s.metadata.name);
+    this.apiServices.addEventHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
+    // A Service or its Endpoints changed: the APIServices that point at it are checked again.
+    const byService = (obj: StoredObject) => {
+      const ns = obj.metadata?.namespace;
+      const name = obj.metadata?.name;
+      for (const s of this.apiServices.indexer.list()) {
+        if (s.spec?.service?.namespace === ns && s.spec?.service?.name === name) enqueue(s);
+      }
+    };
+    for (const inf of [this.services, this.endpoints]) inf.addEventHandler({ onAdd: byService, onUpdate: (_o, x) => byService(x), onDelete: byService });
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    for (const inf of [this.apiServices, this.services, this.endpoints]) void inf.run(signal);
+    await Promise.all([this.services.waitForSync(signal), this.endpoints.waitForSync(signal)]);
+    const resync = setInterval(() => {
+      for (const s of this.apiServices.indexer.list()) if (s.metadata?.name) this.runner.enqueue(s.metadata.name);
+    }, this.opts.resyncMs ?? 30_000);
+    resync.unref();
+    signal.addEventListener('abort', () => clearInterval(resync), { once: true });
+    await this.runner.run(signal);
+  }
+
+  private async sync(name: string): Promise<void> {
+    const s = this.apiServices.indexer.get(name);
+    if (!s) return;
+    let found: Availability;
+    if (!s.spec?.service) {
+      found = LOCAL_AVAILABLE;
+    } else {
+      const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 5_000);
+      found = await this.opts.check(s, signal).catch((err: unknown) => ({
+        status: 'False' as const,
+        reason: 'FailedDiscoveryCheck',
+        message: `failing or missing response: ${err instanceof Error ? err.message : String(err)}`,
+      }));
+    }
+    await this.writeCondition(s, found);
+  }
+
+  /** Sets Available as found; writes nothing when it already says so. */
+  private async writeCondition(s: APIService, found: Availability): Promise<void> {
+    const old = s.status?.conditions?.find((c) => c.type === 'Available');
+    if (old && old.status === found.status && old.reason === found.reason && old.message === found.message) return;
+    const now = (this.opts.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const next: APIServiceCondition = {
+      type: 'Available',
+      status: found.status,
+      lastTransitionTime: old && old.status === found.status && old.lastTransitionTime ? old.lastTransitionTime : now,
+      reason: found.reason,
+      message: found.message,
+    };
+    if (found.status === 'False' && old?.status !== 'False') this.opts.logger.warn('APIService not available', { apiService: s.metadata?.name, reason: found.reason, message: found.message });
+    try {
+      await this.opts.apiServices.update(
+        '',
+        s.metadata!.name!,
+        (current) => {
+          if (!current) throw new Error('gone');
+          const conditions = ((current.status as APIService['status'])?.conditions ?? []).filter((c) => c.type !== 'Available');
+          return { ...current, status: { ...(current.status ?? {}), conditions: [...conditions, next] } } as KubeObject;
+        },
+        { subresource: 'status', preconditions: { uid: s.metadata?.uid } },
+      );
+    } catch (err) {
+      // Gone, or changed under us: the informer brings the next version, which is checked again.
+      if (!isNotFound(err) && !isConflict(err) && !(err instanceof Error && err.message === 'gone')) throw err;
+    }
+  }
+}
