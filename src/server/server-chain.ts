@@ -19,6 +19,7 @@ import { ClusterRoleAggregationController } from '../master/controllers/clusterr
 import { requestInfoFrom } from '../endpoints/request/context.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
+import { MAIN_VERBS } from '../endpoints/discovery/from-definitions.js';
 import { OpenAPIService } from '../endpoints/openapi/service.js';
 import { installProtobufCodec } from '../endpoints/protobuf/install.js';
 import type { ExtraHandlers } from '../endpoints/installer.js';
@@ -187,7 +188,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
         kind: d.info.kind,
         namespaced: d.info.namespaced,
         ...(d.openAPIModels ? { models: d.openAPIModels } : {}),
-        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+        verbs: [...MAIN_VERBS],
         subresources: [
           ...(d.status ? ['status'] : []),
           ...(d.scale ? ['scale'] : []),

@@ -1,7 +1,8 @@
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import type { DiscoveryGroupVersion, DiscoveryResource } from './types.js';
 
-const MAIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** The verbs the installer serves for every stored resource (its handlers), as discovery and OpenAPI list them. */
+export const MAIN_VERBS: readonly string[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const UPDATE_VERBS = ['get', 'patch', 'update'];
 
 /** What discovery says of installed resources, grouped by group-version. `extra` names further subresources by "group/resource". */
@@ -27,7 +28,7 @@ export function groupVersionsOf(
       singularName,
       kind,
       namespaced,
-      verbs: MAIN_VERBS,
+      verbs: [...MAIN_VERBS],
       ...(shortNames?.length ? { shortNames } : {}),
       ...(categories?.length ? { categories } : {}),
       ...(subresources.length ? { subresources } : {}),
