@@ -3,6 +3,7 @@ import { benchApi } from './api.js';
 import { benchApply } from './apply.js';
 import { benchAuthz } from './authz.js';
 import { benchCodec } from './codec.js';
+import { benchCrd } from './crd.js';
 import { benchInputChecks } from './input-checks.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   codec: benchCodec,
   storm: benchStorm,
   input: benchInputChecks,
+  crd: benchCrd,
 };
 
 const only = process.argv[2];
