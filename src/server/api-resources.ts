@@ -36,7 +36,8 @@ export class APIResources {
   readonly installer: APIInstaller;
   /** One watch cache per storage prefix, shared by every version stored there (HPA v1 and v2, a CRD's versions). */
   private readonly caches = new Map<string, SharedCache>();
-  private published = new Set<string>();
+  /** What was last handed to discovery, by group/version, as JSON. */
+  private published = new Map<string, string>();
 
   constructor(private readonly opts: APIResourcesOptions) {
     this.installer = new APIInstaller({ lifecycle: opts.lifecycle, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds });
@@ -146,9 +147,13 @@ export class APIResources {
       if (!gv) gvs.push((gv = { group: r.group, version: r.version, resources: [] }));
       gv.resources.push({ resource: r.resource, singularName: r.singularName, kind: r.kind, namespaced: r.namespaced, verbs: ['create'] });
     }
-    const now = new Set(gvs.map((gv) => `${gv.group}/${gv.version}`));
-    for (const gv of gvs) this.opts.discovery.setGroupVersion(gv);
-    for (const old of this.published) {
+    // Only what changed is handed over: with 1,000 CRDs served, one more must not re-copy the other 999.
+    const now = new Map(gvs.map((gv) => [`${gv.group}/${gv.version}`, JSON.stringify(gv)]));
+    for (const gv of gvs) {
+      const key = `${gv.group}/${gv.version}`;
+      if (this.published.get(key) !== now.get(key)) this.opts.discovery.setGroupVersion(gv);
+    }
+    for (const old of this.published.keys()) {
       if (!now.has(old)) {
         const [group, version] = old.split('/') as [string, string];
         this.opts.discovery.removeGroupVersion(group, version);

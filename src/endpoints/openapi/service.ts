@@ -39,9 +39,9 @@ export class OpenAPIService {
   private resources: OpenAPIResource[] = [];
   private runtime = new RuntimeModels([]);
   private v2?: { doc: Record<string, unknown>; json: Rendered; protobuf?: Rendered };
-  private v3?: { docs: Map<string, Rendered>; index: Rendered };
+  private v3?: { docs: Map<string, V3Entry>; index: Rendered };
   /** v3 documents by key, with what they were built from: a change elsewhere does not rebuild them (1,000 CRDs, one added). */
-  private v3Built = new Map<string, { from: string; doc: Rendered }>();
+  private v3Built = new Map<string, V3Entry>();
 
   constructor(opts: OpenAPIServiceOptions = {}) {
     this.now = opts.now ?? (() => new Date());
@@ -82,8 +82,8 @@ export class OpenAPIService {
     const path = new URL(req.originalUrl || req.url, 'http://local').pathname;
     const at = path.indexOf(V3_PREFIX);
     const key = (at >= 0 ? path.slice(at + V3_PREFIX.length) : '').replace(/\/+$/, '');
-    const doc = this.v3Documents().docs.get(key);
-    if (!doc) {
+    const found = this.v3Documents().docs.get(key);
+    if (!found) {
       notFound(res);
       return;
     }
@@ -93,11 +93,12 @@ export class OpenAPIService {
       return;
     }
     const hash = typeof req.query.hash === 'string' ? req.query.hash : '';
-    if (hash !== '' && hash !== doc.hash) {
+    if (hash !== '' && hash !== found.hash) {
       // A stale hash: send the client to the current document, as kube does.
-      res.redirect(301, serverRelativeURL(key, doc.hash));
+      res.redirect(301, serverRelativeURL(key, found.hash));
       return;
     }
+    const doc = this.v3Document(found);
     if (hash !== '') {
       res.set('Expires', new Date(this.now().getTime() + 365 * 24 * 3600 * 1000).toUTCString());
       send(req, res, doc, 'public, immutable');
@@ -134,38 +135,57 @@ export class OpenAPIService {
     return paths;
   }
 
-  private v3Documents(): { docs: Map<string, Rendered>; index: Rendered } {
+  /**
+   * The v3 index and its documents. A document's hash is taken over what it is
+   * built from (resources, models, version), not over its bytes: the index of
+   * 1,000 group-versions then needs no document rendered, and each is rendered
+   * when first asked for. The hash changes exactly when that input does.
+   */
+  private v3Documents(): { docs: Map<string, V3Entry>; index: Rendered } {
     if (this.v3) return this.v3;
-    const docs = new Map<string, Rendered>();
+    const docs = new Map<string, V3Entry>();
     // Every document lists the built-in group-versions' DeleteOptions and WatchEvent kinds, so those are part of what each is built from.
-    const served = JSON.stringify(this.input([]).servedGroupVersions);
-    const built = new Map<string, { from: string; doc: Rendered }>();
-    const build = (key: string, paths: PathSpec[], resources: OpenAPIResource[] = []) => {
-      const from = `${served}|${JSON.stringify(resources)}|${resources.map((r) => (r.models ? identity(r.models) : 0)).join(',')}`;
+    const served = this.input([]).servedGroupVersions.map((gv) => `${gv.group}/${gv.version}`).sort().join(',');
+    const entry = (key: string, paths: () => PathSpec[], given: OpenAPIResource[] = []) => {
+      // In a fixed order: the same resources give the same hash however they were listed.
+      const resources = [...given].sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+      const from = `${this.version}|${key}|${served}|${JSON.stringify(resources)}|${resources.map((r) => (r.models ? identity(r.models) : 0)).join(',')}`;
       const old = this.v3Built.get(key);
-      const entry = old && old.from === from ? old : { from, doc: this.render(buildV3(this.input(paths))) };
-      built.set(key, entry);
-      docs.set(key, entry.doc);
+      docs.set(key, old && old.from === from ? old : { from, hash: createHash('sha512').update(from).digest('hex').toUpperCase(), paths });
     };
-    build('api', [discoveryPath('api')]);
-    build('apis', [discoveryPath('apis')]);
+    entry('api', () => [discoveryPath('api')]);
+    entry('apis', () => [discoveryPath('apis')]);
     const groups = new Set<string>();
     for (const [key, gv] of this.groupVersions()) {
-      build(key, [resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths)], gv.resources);
+      entry(key, () => [resourceListPath(gv.group, gv.version), ...gv.resources.flatMap(resourcePaths)], gv.resources);
       if (gv.group !== '') groups.add(gv.group);
     }
-    for (const group of groups) build(`apis/${group}`, [discoveryPath({ group })]);
+    for (const group of groups) entry(`apis/${group}`, () => [discoveryPath({ group })]);
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const key of [...docs.keys()].sort()) paths[key] = { serverRelativeURL: serverRelativeURL(key, docs.get(key)!.hash) };
-    this.v3Built = built;
+    this.v3Built = docs;
     this.v3 = { docs, index: this.render({ paths }) };
     return this.v3;
+  }
+
+  /** A v3 document, rendered on first request; its hash is its entry's. */
+  private v3Document(e: V3Entry): Rendered {
+    e.doc ??= { ...this.render(buildV3(this.input(e.paths()))), hash: e.hash };
+    return e.doc;
   }
 
   private render(doc: unknown): Rendered {
     const body = Buffer.isBuffer(doc) ? doc : Buffer.from(JSON.stringify(doc));
     return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase(), lastModified: this.now() };
   }
+}
+
+/** One /openapi/v3 document: what it is built from, its hash over that, and its bytes once asked for. */
+interface V3Entry {
+  from: string;
+  hash: string;
+  paths: () => PathSpec[];
+  doc?: Rendered;
 }
 
 /** A number per models function: a re-installed resource has a new one, so its document is rebuilt. */

@@ -80,15 +80,19 @@ describe('OpenAPIService', () => {
     for (const { res } of v3.values()) assert.equal(res.status, 200);
   });
 
-  it('index hashes are the upper-case hex SHA-512 of the documents served, and their ETags', () => {
+  it('index hashes are upper-case hex SHA-512s, one per document, and their ETags', () => {
+    // kube hashes the bytes; here the hash is over what a document is built from, so the index needs no
+    // document rendered (1,000 CRDs). It changes exactly when the document does (see the setResources tests).
+    const hashes = new Set<string>();
     for (const [key, { serverRelativeURL }] of Object.entries<Doc>(index.paths)) {
-      const { body, res } = v3.get(key)!;
+      const { res } = v3.get(key)!;
       const hash = new URL(serverRelativeURL, server.base).searchParams.get('hash');
       assert.match(hash!, /^[0-9A-F]{128}$/);
-      assert.equal(hash, sha512(body), key);
+      hashes.add(hash!);
       assert.equal(res.headers.get('etag'), `"${hash}"`);
       assert.equal(serverRelativeURL, `/openapi/v3/${key}?hash=${hash}`);
     }
+    assert.equal(hashes.size, Object.keys(index.paths).length);
   });
 
   it('describes every served kind and list kind with x-kubernetes-group-version-kind, in v2 and in its v3 document', () => {
