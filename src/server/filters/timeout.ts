@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { failureStatus } from '../../apimachinery/status.js';
 import { newBadRequest, newInternalError } from '../../apimachinery/status-error.js';
@@ -19,6 +20,25 @@ export interface RequestTimeoutOptions {
 const TIMEOUT_MESSAGE = 'Timeout: request did not complete within requested timeout - context deadline exceeded';
 /** kube's NewTimeoutError(message, 0): its details pointer is set, with nothing in it. */
 const TIMEOUT_STATUS = () => failureStatus(504, 'Timeout', TIMEOUT_MESSAGE, {});
+
+const CANCEL = Symbol('frontdoor.requestTimeoutCancel');
+
+interface WithTimeoutCancel extends IncomingMessage {
+  [CANCEL]?: () => void;
+}
+
+/**
+ * Says that this request's answer is a stream (a proxied watch, a chunked
+ * response of unknown length) that may outlive --request-timeout: its timer
+ * is cancelled, so the answer is not cut. The client leaving still aborts
+ * the request's signal. A no-op when no timer runs (long-running requests,
+ * no timeout configured, or a handler called without this filter).
+ */
+export function cancelRequestTimeout(req: IncomingMessage): void {
+  const cancel = (req as WithTimeoutCancel)[CANCEL];
+  (req as WithTimeoutCancel)[CANCEL] = undefined;
+  cancel?.();
+}
 
 /**
  * kube's WithRequestDeadline and WithTimeoutForNonLongRunningRequests in one:
@@ -60,6 +80,7 @@ export function withRequestTimeout(opts: RequestTimeoutOptions): RequestHandler 
             else writeStatus(res, TIMEOUT_STATUS());
           }, timeoutMs)
         : undefined;
+    if (cancel) (req as WithTimeoutCancel)[CANCEL] = cancel;
     res.once('close', () => {
       cancel?.();
       // Before 'finish' means the client left: nobody reads what the handler would still make.
