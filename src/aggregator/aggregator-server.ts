@@ -7,9 +7,10 @@ import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import type { Storage } from '../storage/interfaces.js';
-import { APIServiceRegistrationController, type APIServiceBackends } from './apiservice-registration.js';
+import { APIServiceRegistrationController } from './apiservice-registration.js';
 import { AutoRegisterController, type LocalGroupVersion } from './autoregister.js';
-import { AvailableConditionController, type AvailabilityCheck } from './available-condition.js';
+import { AvailableConditionController } from './available-condition.js';
+import { APIServiceBackendSet, type BackendsOptions } from './backends.js';
 
 const GROUP = 'apiregistration.k8s.io';
 
@@ -24,13 +25,13 @@ export interface AggregatorOptions {
   localGroupVersions?: () => LocalGroupVersion[];
   /** Calls back when the local group-versions may have changed (a CRD came or went). */
   onLocalChange?: (callback: () => void) => void;
-  /** The proxy to APIService backends; without it service-backed APIServices are stored but not proxied. */
-  backends?: APIServiceBackends;
-  /** How an APIService's availability is checked (its Service, endpoints, discovery). */
-  check?: AvailabilityCheck;
-  /** Storage prefixes of core/v1 services and endpoints (the availability controller watches them). */
-  servicesPrefix?: string;
-  endpointsPrefix?: string;
+  /**
+   * The proxy to APIService backends: where core/v1 Services and Endpoints are
+   * stored (the backends are found through them), the client certificate it
+   * presents, the requestheader names it scrubs. Without it service-backed
+   * APIServices are stored but neither proxied nor checked.
+   */
+  proxy?: Pick<BackendsOptions, 'servicesPrefix' | 'endpointsPrefix' | 'proxyClientCert' | 'requestHeaders' | 'enableAggregatorRouting'>;
 }
 
 export interface AggregatorServer extends GenericAPIServer {
@@ -74,14 +75,18 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
   const apiServices = resources.install(apiServicesDefinition as unknown as ResourceDefinition);
   resources.attach(server);
 
-  const backends = opts.backends;
-  const registration = backends
+  let registration: APIServiceRegistrationController | undefined;
+  const isAvailable = (name: string) =>
+    registration?.informer.indexer.get(name)?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
+  const backends = opts.proxy && new APIServiceBackendSet({ ...opts.proxy, storage, isAvailable, logger: opts.logger });
+  registration = backends
     ? new APIServiceRegistrationController({ storage, prefix: apiServices.prefix, server, discovery: opts.discovery, backends, logger: opts.logger })
     : undefined;
   // The /apis/<group> documents of groups served by backends (their /apis/<group>/<version> are proxied).
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => registration?.remoteGroups().has(g) ?? false));
   server.addPostStartHook('apiservice-registration-controller', async ({ signal }) => {
-    if (registration) {
+    if (registration && backends) {
+      await backends.start(signal);
       void registration.run(signal).catch((err: unknown) => opts.logger.error('APIService registration stopped', { err: String(err) }));
       await registration.waitForSync(signal);
     }
@@ -95,13 +100,13 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
       void autoregister.run(signal).catch((err: unknown) => opts.logger.error('autoregister controller stopped', { err: String(err) }));
     });
   }
-  if (opts.check && opts.servicesPrefix && opts.endpointsPrefix) {
+  if (backends && opts.proxy) {
     const available = new AvailableConditionController({
       storage,
       apiServices,
-      servicesPrefix: opts.servicesPrefix,
-      endpointsPrefix: opts.endpointsPrefix,
-      check: opts.check,
+      servicesPrefix: opts.proxy.servicesPrefix,
+      endpointsPrefix: opts.proxy.endpointsPrefix,
+      check: (s, signal) => backends.check(s, signal),
       logger: opts.logger,
     });
     server.addPostStartHook('apiservice-status-available-controller', ({ signal }) => {

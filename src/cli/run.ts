@@ -99,6 +99,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     maxMutatingRequestsInflight: opts.maxMutatingRequestsInflight,
     requestTimeoutMs: opts.requestTimeoutMs,
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
+    proxyClientCert,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   master = chain.master;
@@ -120,6 +121,8 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   // The handshake accepts client certificates of either CA; each authenticator then checks its own.
   const tlsClientCA = new UnionCAContent(clientCA, auth.requestHeaderCA);
   const { server, tlsContext } = createDynamicSecureServer(chain.app, { servingCert, sniCerts, clientCA: tlsClientCA, logger });
+  // Upgrades (exec, attach, port-forward, WebSockets) run the same filters, then reach the aggregator's proxy.
+  server.on('upgrade', (req, socket, head) => chain.handleUpgrade(req, socket, head));
   const address = await listen(server, opts.bindAddress, opts.securePort);
   port = address.port;
   const certsAbort = new AbortController();

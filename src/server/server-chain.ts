@@ -1,5 +1,10 @@
-import express, { type Express, type RequestHandler } from 'express';
-import { createAggregatorServer, type AggregatorOptions, type AggregatorServer } from '../aggregator/aggregator-server.js';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import { setPendingUpgrade, takePendingUpgrade } from '../aggregator/proxy/index.js';
+import { createAggregatorServer, type AggregatorServer } from '../aggregator/aggregator-server.js';
+import type { CertKeyContentProvider } from '../dynamiccertificates/interfaces.js';
 import type { LocalGroupVersion } from '../aggregator/autoregister.js';
 import { createAPIExtensionsServer, type APIExtensionsServer } from '../apiextensions/apiextensions-server.js';
 import { compileVersionSchema } from '../apiextensions/customresource/compile-schema.js';
@@ -77,8 +82,8 @@ export interface ServerChainOptions {
   requestTimeoutMs?: number;
   /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this (default 1800). */
   minRequestTimeoutSeconds?: number;
-  /** The proxy to APIService backends and their availability check, made from the core server's Services and Endpoints. */
-  aggregatorBackends?: (chain: { master: MasterServer }) => Pick<AggregatorOptions, 'backends' | 'check' | 'servicesPrefix' | 'endpointsPrefix'>;
+  /** The client certificate the aggregator presents to APIService backends (--proxy-client-cert-file). */
+  proxyClientCert?: CertKeyContentProvider;
 }
 
 export interface ServerChain {
@@ -93,6 +98,12 @@ export interface ServerChain {
   runPostStartHooks(signal: AbortSignal): Promise<void>;
   /** Stops every server's watch caches (shutdown of an in-process chain). */
   stopWatchCaches(): Promise<void>;
+  /**
+   * A connection upgrade (the server's 'upgrade' event): it runs the whole
+   * filter chain like any request; an APIService's proxy takes the socket
+   * over, anything else answers on it and the socket is then closed.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 /**
@@ -172,7 +183,15 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     localGroupVersions: builtinGroupVersions,
     onLocalChange: (cb) => apiextensions.apiResources.installer.onChange(cb),
-    ...opts.aggregatorBackends?.({ master }),
+    proxy: opts.storage
+      ? {
+          servicesPrefix: master.installer.store('', 'v1', 'services')?.prefix ?? '/services',
+          endpointsPrefix: master.installer.store('', 'v1', 'endpoints')?.prefix ?? '/endpoints',
+          proxyClientCert: opts.proxyClientCert,
+          // Every header authentication reads as an identity (requestheader's names and prefixes) is scrubbed too.
+          requestHeaders: { usernameHeaders: authentication.identityHeaders.names, extraHeaderPrefixes: authentication.identityHeaders.prefixes },
+        }
+      : undefined,
   });
 
   // OpenAPI describes what the core server has installed, and changes with it.
@@ -288,6 +307,17 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     lifecycle,
     stopWatchCaches: async () => {
       await Promise.all([master.stopWatchCaches(), apiextensions.apiResources.stop(), aggregator.apiResources.stop()]);
+    },
+    handleUpgrade: (req, socket, head) => {
+      setPendingUpgrade(req, socket, head);
+      const res = new ServerResponse(req);
+      res.assignSocket(socket as Socket);
+      // Not taken by a proxy (refused by a filter, or not an APIService's path): nothing more happens on it.
+      res.once('finish', () => {
+        if (takePendingUpgrade(req)) socket.end();
+      });
+      socket.on('error', () => socket.destroy());
+      app(req as Request, res as unknown as Response);
     },
     runPostStartHooks: (signal) => (hooks = new PostStartHookRunner(aggregator.postStartHooks(), opts.logger)).run(signal),
   };
