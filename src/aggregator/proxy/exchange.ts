@@ -97,6 +97,9 @@ export class WebExchange {
     if (streaming) cancelRequestTimeout(this.req);
     copyResponseHead(proxyRes, this.res);
     if (streaming) this.res.flushHeaders();
+    // pipeline() adds six 'close' listeners to the response, on top of the filters' and http-proxy's: past Node's
+    // default of 10, which printed a MaxListenersExceededWarning per proxied response. They go with the response.
+    this.res.setMaxListeners(this.res.getMaxListeners() + 6);
     pipeline(proxyRes, this.res, (err) => {
       this.settle();
       if (err) this.opts.logger?.v(4).info('proxied response cut', { apiService: this.opts.apiService, err: err.message });
