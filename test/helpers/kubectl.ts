@@ -35,6 +35,8 @@ export function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: 
         resolve({ code, stdout, stderr });
       },
     );
+    // kubectl may exit before reading its stdin (a usage error): the EPIPE is its answer, which resolve() reports.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.stdin ?? '');
   });
 }
