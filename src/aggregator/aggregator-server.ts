@@ -7,7 +7,7 @@ import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import type { Storage } from '../storage/interfaces.js';
-import { APIServiceRegistrationController } from './apiservice-registration.js';
+import { APIServiceRegistrationController, type APIServiceRegistrationOptions } from './apiservice-registration.js';
 import { AutoRegisterController, type LocalGroupVersion } from './autoregister.js';
 import { AvailableConditionController } from './available-condition.js';
 import { APIServiceBackendSet, type BackendsOptions } from './backends.js';
@@ -32,6 +32,8 @@ export interface AggregatorOptions {
    * APIServices are stored but neither proxied nor checked.
    */
   proxy?: Pick<BackendsOptions, 'servicesPrefix' | 'endpointsPrefix' | 'proxyClientCert' | 'requestHeaders' | 'enableAggregatorRouting'>;
+  /** Where backends' OpenAPI documents go (the chain's OpenAPI service). */
+  onRemoteOpenAPI?: APIServiceRegistrationOptions['onRemoteOpenAPI'];
 }
 
 export interface AggregatorServer extends GenericAPIServer {
@@ -80,7 +82,15 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
     registration?.informer.indexer.get(name)?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
   const backends = opts.proxy && new APIServiceBackendSet({ ...opts.proxy, storage, isAvailable, logger: opts.logger });
   registration = backends
-    ? new APIServiceRegistrationController({ storage, prefix: apiServices.prefix, server, discovery: opts.discovery, backends, logger: opts.logger })
+    ? new APIServiceRegistrationController({
+        storage,
+        prefix: apiServices.prefix,
+        server,
+        discovery: opts.discovery,
+        backends,
+        logger: opts.logger,
+        onRemoteOpenAPI: opts.onRemoteOpenAPI,
+      })
     : undefined;
   // The /apis/<group> documents of groups served by backends (their /apis/<group>/<version> are proxied).
   server.routes.use(ownedGroupRoutes(opts.discovery, (g) => registration?.remoteGroups().has(g) ?? false));

@@ -41,6 +41,8 @@ export interface APIServiceRegistrationOptions {
   refreshMs?: number;
   /** How long one discovery request may take (kube: 5 s for availability; discovery uses the same). */
   timeoutMs?: number;
+  /** A backend's OpenAPI documents for its group-version (undefined: it went), fetched with its discovery. */
+  onRemoteOpenAPI?: (group: string, version: string, docs: { v3?: Buffer; v2?: Record<string, unknown> } | undefined) => void;
 }
 
 interface Registered {
@@ -120,6 +122,7 @@ export class APIServiceRegistrationController {
     this.fetching.delete(name);
     this.opts.server.releaseGroupVersion(r.group, r.version);
     this.opts.discovery.removeGroupVersion(r.group, r.version);
+    this.opts.onRemoteOpenAPI?.(r.group, r.version, undefined);
     this.opts.backends.forget(name);
     this.updateGroupOrder(r.group);
   }
@@ -154,7 +157,9 @@ export class APIServiceRegistrationController {
       })
       .then(
         (gv) => {
-          if (this.registered.get(name) === r) this.opts.discovery.setGroupVersion(gv);
+          if (this.registered.get(name) !== r) return;
+          this.opts.discovery.setGroupVersion(gv);
+          if (this.opts.onRemoteOpenAPI) void this.fetchOpenAPI(s, r, controller.signal);
         },
         (err: unknown) => {
           if (this.registered.get(name) !== r) return;
@@ -168,8 +173,40 @@ export class APIServiceRegistrationController {
       });
   }
 
+  /**
+   * The backend's OpenAPI: its v3 document of this group-version (found
+   * through its /openapi/v3 index) and its v2 document. What fails is left as
+   * it was: the documents of the other group-versions never depend on it.
+   */
+  private async fetchOpenAPI(s: APIService, r: Registered, signal: AbortSignal): Promise<void> {
+    const docs: { v3?: Buffer; v2?: Record<string, unknown> } = {};
+    try {
+      const index = await this.opts.backends.get(s, '/openapi/v3', signal);
+      const key = `apis/${r.group}/${r.version}`;
+      const url = index.status === 200 ? (JSON.parse(index.body) as { paths?: Record<string, { serverRelativeURL?: unknown }> }).paths?.[key]?.serverRelativeURL : undefined;
+      if (typeof url === 'string' && url.startsWith('/openapi/v3/')) {
+        const doc = await this.opts.backends.get(s, url, signal);
+        if (doc.status === 200 && isJSONObject(doc.body)) docs.v3 = Buffer.from(doc.body);
+      }
+      const v2 = await this.opts.backends.get(s, '/openapi/v2', signal);
+      if (v2.status === 200 && isJSONObject(v2.body)) docs.v2 = JSON.parse(v2.body) as Record<string, unknown>;
+    } catch (err) {
+      this.opts.logger.v(2).info('OpenAPI of an APIService not fetched', { apiService: s.metadata?.name, err: String(err) });
+    }
+    if (this.registered.get(s.metadata?.name ?? '') === r && (docs.v3 || docs.v2)) this.opts.onRemoteOpenAPI?.(r.group, r.version, docs);
+  }
+
   private markStale(group: string, version: string): void {
     const current = this.opts.discovery.groupVersion(group, version);
     this.opts.discovery.setGroupVersion({ group, version, resources: current?.resources ?? [], freshness: 'Stale' });
+  }
+}
+
+function isJSONObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
   }
 }

@@ -182,6 +182,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     lifecycle,
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     localGroupVersions: builtinGroupVersions,
+    // Called once the chain runs, by which time the OpenAPI service below exists.
+    onRemoteOpenAPI: (group, version, docs) => openapi.setRemote(group, version, docs),
     onLocalChange: (cb) => apiextensions.apiResources.installer.onChange(cb),
     proxy: opts.storage
       ? {

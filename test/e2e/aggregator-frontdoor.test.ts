@@ -29,7 +29,7 @@ spec:
           spec:
             type: object
             properties:
-              color: {type: string}
+              color: {type: string, description: "The thing's colour (from B's schema)."}
 `;
 
 const thing = (name: string, color: string) => `apiVersion: ${GROUP}/v1
@@ -200,6 +200,20 @@ spec:
     const group = apis.groups.find((g) => g.name === GROUP);
     assert.ok(group, `/apis lists ${GROUP}`);
     assert.equal(group.preferredVersion.version, 'v1');
+  });
+
+  it('serves B’s OpenAPI through A: /openapi/v3 lists B’s group-version and kubectl explain reads it', async () => {
+    let last: KubectlResult | undefined;
+    const out = await until(
+      'kubectl explain things.spec through A',
+      async () => ((last = await kA(['explain', 'things.spec'])).code === 0 ? last.stdout : undefined),
+      () => JSON.stringify(last),
+    );
+    assert.match(out, /The thing's colour \(from B's schema\)\./);
+    const index = JSON.parse(ok(await kA(['get', '--raw', '/openapi/v3']))) as { paths: Record<string, unknown> };
+    assert.ok(index.paths[`apis/${GROUP}/v1`]);
+    const v2 = JSON.parse(ok(await kA(['get', '--raw', '/openapi/v2']))) as { definitions: Record<string, unknown> };
+    assert.ok(v2.definitions['org.example.things.v1.Thing'], 'B’s definitions join A’s v2 document');
   });
 
   it('creates, gets and deletes a Thing through A; it lives in B', async () => {

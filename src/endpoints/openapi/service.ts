@@ -37,6 +37,8 @@ export class OpenAPIService {
   private readonly version: string;
   private readonly catalog = new DefinitionCatalog();
   private resources: OpenAPIResource[] = [];
+  /** Documents of group-versions served by backends, by v3 key ("apis/<g>/<v>"). */
+  private readonly remote = new Map<string, { v3?: Buffer; v2?: Record<string, unknown>; hash: string }>();
   private runtime = new RuntimeModels([]);
   private v2?: { doc: Record<string, unknown>; json: Rendered; protobuf?: Rendered };
   private v3?: { docs: Map<string, V3Entry>; index: Rendered };
@@ -46,6 +48,21 @@ export class OpenAPIService {
   constructor(opts: OpenAPIServiceOptions = {}) {
     this.now = opts.now ?? (() => new Date());
     this.version = opts.version ?? 'v1.32.0';
+  }
+
+  /**
+   * A group-version served by another server (an APIService's backend): its
+   * own v3 document is served as sent, and its v2 paths and definitions join
+   * /openapi/v2 (those not already there). Undefined removes it. A backend
+   * that cannot be asked keeps its last documents: the caller simply does not
+   * call this.
+   */
+  setRemote(group: string, version: string, docs: RemoteOpenAPI | undefined): void {
+    const key = groupVersionKey(group, version);
+    if (docs) this.remote.set(key, { v3: docs.v3, v2: docs.v2, hash: docs.v3 ? createHash('sha512').update(docs.v3).digest('hex').toUpperCase() : '' });
+    else if (!this.remote.delete(key)) return;
+    this.v2 = undefined;
+    this.v3 = undefined;
   }
 
   /** Replaces the served set; the documents follow on their next request. */
@@ -71,6 +88,16 @@ export class OpenAPIService {
 
   private renderV2(): { doc: Record<string, unknown>; json: Rendered; protobuf?: Rendered } {
     const doc = buildV2(this.input(this.allPaths()));
+    // Backends' paths and definitions, where ours do not already say them (kube's merge keeps the first).
+    for (const { v2 } of this.remote.values()) {
+      if (!v2) continue;
+      for (const section of ['paths', 'definitions'] as const) {
+        const mine = doc[section] as Record<string, unknown>;
+        const theirs = v2[section];
+        if (typeof theirs !== 'object' || theirs === null || Array.isArray(theirs)) continue;
+        for (const [k, v] of Object.entries(theirs)) if (!Object.hasOwn(mine, k)) mine[k] = v;
+      }
+    }
     return { doc, json: this.render(doc) };
   }
 
@@ -161,6 +188,11 @@ export class OpenAPIService {
       if (gv.group !== '') groups.add(gv.group);
     }
     for (const group of groups) entry(`apis/${group}`, () => [discoveryPath({ group })]);
+    // A backend's own document, as it sent it (a remote group-version is not served here).
+    for (const [key, r] of this.remote) {
+      if (!r.v3) continue;
+      docs.set(key, { from: `remote|${r.hash}`, hash: r.hash, paths: () => [], doc: { body: r.v3, hash: r.hash, lastModified: this.now() } });
+    }
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const key of [...docs.keys()].sort()) paths[key] = { serverRelativeURL: serverRelativeURL(key, docs.get(key)!.hash) };
     this.v3Built = docs;
@@ -178,6 +210,12 @@ export class OpenAPIService {
     const body = Buffer.isBuffer(doc) ? doc : Buffer.from(JSON.stringify(doc));
     return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase(), lastModified: this.now() };
   }
+}
+
+/** What a backend serves of its group-version: its v3 document (bytes as sent) and its v2 document (parsed). */
+export interface RemoteOpenAPI {
+  v3?: Buffer;
+  v2?: Record<string, unknown>;
 }
 
 /** One /openapi/v3 document: what it is built from, its hash over that, and its bytes once asked for. */
