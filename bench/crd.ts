@@ -13,11 +13,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ETCD_BINARY, startEtcd, type EtcdServer } from '../test/helpers/etcd.js';
-import { adminTLS, agentFor, call, cpuSeconds, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
+import { load, type LoadSpec } from './lean-client.js';
+import { adminTLS, agentFor, call, expect, pool, startBareJsonServer, startServer, stopProcess, untilReady, warm, type Server, type TLS } from './measure.js';
 import { fmt, median, percentile, printTable } from './table.js';
 
 const FIRST_CRDS = Number(process.env.BENCH_CRD_FIRST ?? 50);
@@ -95,199 +93,6 @@ const KINDS: Kind[] = [
   { name: 'ConfigMap', collection: (ns) => `/api/v1/namespaces/${ns}/configmaps`, body: cmBody },
   { name: 'custom resource', collection: (ns) => `/apis/${BLOB_GROUP}/v1/namespaces/${ns}/blobs`, body: crBody },
 ];
-
-// ------------------------------------------------------------------ the load client (a worker thread)
-
-/** One timed run of `ops` requests at `concurrency`; `{i}` in path and body becomes the operation's index (mod `cycle`, if given) plus `offset`. */
-interface LoadSpec {
-  port: number;
-  tls: TLS;
-  concurrency: number;
-  ops: number;
-  offset: number;
-  cycle?: number;
-  method: string;
-  path: string;
-  body?: string;
-  status: number;
-}
-
-interface LoadResult {
-  seconds: number;
-  p50: number;
-  p99: number;
-  /** The worker's event loop utilization over the timed run (1.0: the client was saturated). */
-  elu: number;
-}
-
-interface Answer {
-  status: number;
-  /** The answer's first bytes after the headers, for an error message. */
-  head: string;
-}
-
-/**
- * A keep-alive HTTP/1.1 connection over TLS that sends one request at a time
- * and reads just enough of each answer to know its status and where it ends
- * (Content-Length or chunked, counted as the bytes pass, never copied): far
- * less work per request than node:https, so that one client thread outpaces
- * the server.
- */
-class LeanConnection {
-  /** The answer's header bytes until they are complete. */
-  private head: Buffer = Buffer.alloc(0);
-  private status = 0;
-  private sample = '';
-  /** Body bytes still to come (Content-Length or the current chunk, with its CRLF); -1 while reading a chunk-size line. */
-  private remaining = 0;
-  private chunked = false;
-  private sizeLine = '';
-  private inBody = false;
-  private waiting?: { resolve: (a: Answer) => void; reject: (e: Error) => void };
-
-  private constructor(private readonly socket: TLSSocket) {
-    socket.on('data', (c: Buffer) => this.onData(c));
-    socket.on('error', (e) => this.fail(e));
-    socket.on('close', () => this.fail(new Error('the server closed the connection')));
-  }
-
-  static open(spec: LoadSpec): Promise<LeanConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = tlsConnect({ host: '127.0.0.1', port: spec.port, servername: 'localhost', ...spec.tls }, () => resolve(new LeanConnection(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  request(method: string, path: string, body?: string): Promise<Answer> {
-    const length = body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
-    this.socket.write(`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n${length}\r\n${body ?? ''}`);
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
-  }
-
-  close(): void {
-    this.socket.removeAllListeners('close');
-    this.socket.destroy();
-  }
-
-  private fail(e: Error): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.reject(e);
-  }
-
-  private onData(c: Buffer): void {
-    let at = 0;
-    if (!this.inBody) {
-      this.head = this.head.length === 0 ? c : Buffer.concat([this.head, c]);
-      const end = this.head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      // trimStart: a last chunk's CRLF that arrived apart from it.
-      const text = this.head.toString('latin1', 0, end).toLowerCase().trimStart();
-      this.status = Number(text.slice(9, 12));
-      this.chunked = /\r\ntransfer-encoding: *chunked/.test(text);
-      this.remaining = this.chunked ? -1 : Number(/\r\ncontent-length: *(\d+)/.exec(text)?.[1] ?? 0);
-      this.sizeLine = '';
-      this.inBody = true;
-      this.sample = this.head.toString('utf8', end + 4, end + 304);
-      c = this.head;
-      at = end + 4;
-      this.head = Buffer.alloc(0);
-    }
-    while (at < c.length || (!this.chunked && this.remaining === 0)) {
-      if (this.remaining > 0) {
-        const take = Math.min(this.remaining, c.length - at);
-        this.remaining -= take;
-        at += take;
-        // A chunk's data and CRLF are read: the next size line follows.
-        if (this.chunked && this.remaining === 0) this.remaining = -1;
-        continue;
-      }
-      if (!this.chunked) break;
-      const nl = c.indexOf(10, at);
-      this.sizeLine += c.toString('latin1', at, nl < 0 ? c.length : nl + 1);
-      if (nl < 0) return;
-      at = nl + 1;
-      const size = parseInt(this.sizeLine, 16);
-      this.sizeLine = '';
-      if (size === 0) {
-        // The last chunk: its CRLF (no trailers) ends the answer.
-        at += 2;
-        this.remaining = 0;
-        this.chunked = false;
-        break;
-      }
-      this.remaining = size + 2;
-    }
-    if (this.remaining !== 0 || this.chunked) return;
-    this.inBody = false;
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.resolve({ status: this.status, head: this.sample });
-  }
-}
-
-async function runLoad(spec: LoadSpec): Promise<void> {
-  // The TLS handshakes, and the server's once-per-connection reading of the client certificate, happen before the timed part.
-  const conns = await Promise.all(
-    Array.from({ length: spec.concurrency }, async () => {
-      const conn = await LeanConnection.open(spec);
-      await conn.request('GET', '/version');
-      return conn;
-    }),
-  );
-  parentPort!.postMessage({ type: 'warmed' });
-  await new Promise<void>((r) => parentPort!.once('message', () => r()));
-  const fill = (s: string, i: number) => s.split('{i}').join(String(spec.offset + (spec.cycle ? i % spec.cycle : i)));
-  const latencies: number[] = [];
-  let next = 0;
-  const e0 = performance.eventLoopUtilization();
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    conns.map(async (conn) => {
-      while (next < spec.ops) {
-        const i = next++;
-        const path = fill(spec.path, i);
-        const s0 = process.hrtime.bigint();
-        const a = await conn.request(spec.method, path, spec.body === undefined ? undefined : fill(spec.body, i));
-        latencies.push(sinceMs(s0));
-        if (a.status !== spec.status) throw new Error(`${spec.method} ${path}: ${a.status}, wanted ${spec.status}: ${a.head}`);
-      }
-    }),
-  );
-  const seconds = sinceMs(t0) / 1000;
-  const elu = performance.eventLoopUtilization(e0).utilization;
-  for (const c of conns) c.close();
-  const result: LoadResult = { seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), elu };
-  parentPort!.postMessage({ type: 'done', result });
-}
-
-if (!isMainThread && (workerData as { crdLoad?: LoadSpec } | null)?.crdLoad) await runLoad((workerData as { crdLoad: LoadSpec }).crdLoad);
-
-/** Runs one LoadSpec in a fresh worker; the server's CPU is read only around the timed part (after the TLS handshakes). */
-async function load(spec: LoadSpec, serverPid: number): Promise<LoadResult & { serverCpuS: number }> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { crdLoad: spec } });
-  try {
-    let cpu0 = 0;
-    let done = false;
-    return await new Promise((resolve, reject) => {
-      worker.on('error', reject);
-      worker.on('exit', (code) => done || reject(new Error(`load worker exited (${code}) without a result`)));
-      worker.on('message', (m: { type: 'warmed' } | { type: 'done'; result: LoadResult }) => {
-        if (m.type === 'warmed') {
-          void cpuSeconds(serverPid).then((c) => {
-            cpu0 = c;
-            worker.postMessage('go');
-          });
-          return;
-        }
-        done = true;
-        void cpuSeconds(serverPid).then((c) => resolve({ ...m.result, serverCpuS: c - cpu0 }));
-      });
-    });
-  } finally {
-    await worker.terminate();
-  }
-}
 
 // ------------------------------------------------------------------ 1. CRD create -> first custom resource accepted
 
@@ -454,14 +259,14 @@ async function throughput(server: Server, tls: TLS): Promise<Throughput[]> {
       for (let o = 0; o < ops(KINDS[0]!, round).length; o++) {
         for (const k of round % 2 ? [...KINDS].reverse() : KINDS) {
           const [op, spec] = ops(k, round)[o]!;
-          const r = await load(spec, server.pid);
+          const r = await load(spec, [server.pid]);
           const key = `${op}|${k.name}`;
           const row = rows.get(key) ?? { seconds: [], p50: [], p99: [], cpuS: 0, elu: [], ops: 0 };
           row.seconds.push(r.seconds);
           row.p50.push(r.p50);
           row.p99.push(r.p99);
           row.elu.push(r.elu);
-          row.cpuS += r.serverCpuS;
+          row.cpuS += r.serverCpuS[0]!;
           row.ops += spec.ops;
           rows.set(key, row);
         }

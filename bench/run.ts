@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing its tables. `npm run bench -- storage` runs one. */
+import { benchAggregator } from './aggregator.js';
 import { benchApi } from './api.js';
 import { benchApply } from './apply.js';
 import { benchAuthz } from './authz.js';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   storm: benchStorm,
   input: benchInputChecks,
   crd: benchCrd,
+  aggregator: benchAggregator,
 };
 
 const only = process.argv[2];

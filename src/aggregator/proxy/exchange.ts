@@ -7,12 +7,12 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { requestSignalFrom } from '../../endpoints/request/abort.js';
 import { writeStatus } from '../../endpoints/responsewriters/status.js';
 import type { Logger } from '../../observability/logger.js';
 import { cancelRequestTimeout } from '../../server/filters/timeout.js';
 import { redirectRejected, serviceUnavailable, writeStatusToSocket } from './proxy-status.js';
+import { relay } from './relay.js';
 import { copyResponseHead } from './response-head.js';
 
 export interface ExchangeOptions {
@@ -97,10 +97,7 @@ export class WebExchange {
     if (streaming) cancelRequestTimeout(this.req);
     copyResponseHead(proxyRes, this.res);
     if (streaming) this.res.flushHeaders();
-    // pipeline() adds six 'close' listeners to the response, on top of the filters' and http-proxy's: past Node's
-    // default of 10, which printed a MaxListenersExceededWarning per proxied response. They go with the response.
-    this.res.setMaxListeners(this.res.getMaxListeners() + 6);
-    pipeline(proxyRes, this.res, (err) => {
+    relay(proxyRes, this.res, (err) => {
       this.settle();
       if (err) this.opts.logger?.v(4).info('proxied response cut', { apiService: this.opts.apiService, err: err.message });
     });
