@@ -52,11 +52,17 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   subresources?: Record<string, { verbs: string[]; strategy: Strategy<T> }>;
   /**
    * For a version served beside the storage version of the same objects (HPA
-   * v1 beside v2): how an object in this version becomes the stored shape and
-   * back. The strategy works on the stored shape; conversion happens at the
-   * boundary of the Store.
+   * v1 beside v2, a CRD's versions): how an object in this version becomes the
+   * stored shape and back. The strategy works on the stored shape; conversion
+   * happens at the boundary of the Store. Both may be async, so that a
+   * conversion webhook can answer them; fromStorage converts a batch, so that
+   * a list makes one call, not one per object. It must return as many objects
+   * as it is given, in order.
    */
-  conversion?: { toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
+  conversion?: {
+    toStorage: (obj: KubeObject) => KubeObject | Promise<KubeObject>;
+    fromStorage: (objs: KubeObject[]) => KubeObject[] | Promise<KubeObject[]>;
+  };
   /** DELETE answers with the deleted object rather than a Success Status (kube's ReturnDeletedObject). */
   returnDeletedObject?: boolean;
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from '../apimachinery/user-info.js';
-import { newAlreadyExists, newBadRequest, newConflict, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
+import { newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
 import { newInvalid } from '../apimachinery/invalid.js';
 import { FieldSelector } from '../apimachinery/fields.js';
 import { invalid, type FieldError } from '../apimachinery/validation/field-error.js';
@@ -137,22 +137,48 @@ export class Store {
     return this.stamp.text;
   }
 
-  /** Sets apiVersion and kind on an object leaving the registry, converted to this version if it is stored in another. */
-  private typed(obj: StoredObject): KubeObject {
-    // kind and apiVersion first, as kube's JSON has them.
-    const typed = { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
-    const converted = this.def.conversion ? this.def.conversion.fromStorage(typed) : typed;
-    return this.def.decodeStored ? this.def.decodeStored(converted) : converted;
+  /** apiVersion and kind set on a stored object (kind and apiVersion first, as kube's JSON has them). */
+  private withTypeMeta(obj: StoredObject): KubeObject {
+    return { kind: this.def.info.kind, apiVersion: apiVersionOf(this.def.info), ...obj } as KubeObject;
+  }
+
+  /** Whether reading needs a conversion (possibly async): then objects are converted per request, not cached per instance. */
+  get converts(): boolean {
+    return this.def.conversion !== undefined;
+  }
+
+  /** Objects leaving the registry: typed, converted to this version in one batch when stored in another, decoded as now read. */
+  private async typedAll(objs: StoredObject[]): Promise<KubeObject[]> {
+    const typed = objs.map((o) => this.withTypeMeta(o));
+    let converted = typed;
+    if (this.def.conversion) {
+      converted = await this.def.conversion.fromStorage(typed);
+      if (!Array.isArray(converted) || converted.length !== typed.length) {
+        throw newInternalError(`conversion of ${typed.length} ${this.def.info.resource} returned ${Array.isArray(converted) ? converted.length : 'no'} objects`);
+      }
+    }
+    return this.def.decodeStored ? converted.map((o) => this.def.decodeStored!(o)) : converted;
+  }
+
+  private async typed(obj: StoredObject): Promise<KubeObject> {
+    return (await this.typedAll([obj]))[0]!;
   }
 
   /** A stored object (a watch event's) as clients of this version see it. */
-  externalize(obj: StoredObject): KubeObject {
+  externalize(obj: StoredObject): Promise<KubeObject> {
     return this.typed(obj);
   }
 
+  /** Synchronously, for a version stored as it is served (no conversion): what externalize would give. */
+  externalizeSync(obj: StoredObject): KubeObject {
+    if (this.def.conversion) throw new Error('externalizeSync: this version converts');
+    const typed = this.withTypeMeta(obj);
+    return this.def.decodeStored ? this.def.decodeStored(typed) : typed;
+  }
+
   /** An object in this version in the stored shape (the strategy's). */
-  private toStorage(obj: KubeObject): KubeObject {
-    return this.def.conversion ? this.def.conversion.toStorage(obj) : obj;
+  private async toStorage(obj: KubeObject): Promise<KubeObject> {
+    return this.def.conversion ? await this.def.conversion.toStorage(obj) : obj;
   }
 
   private fail(err: unknown, name: string, verb?: 'list' | 'continue'): never {
@@ -168,7 +194,7 @@ export class Store {
         opts.resourceVersion === undefined || opts.resourceVersion === ''
           ? await this.storage.get(this.keyFor(namespace, name))
           : await this.storage.get(this.keyFor(namespace, name), { revision, match: 'NotOlderThan' });
-      return this.typed(obj);
+      return await this.typed(obj);
     } catch (err) {
       this.fail(err, name);
     }
@@ -237,7 +263,7 @@ export class Store {
         result = await this.storage.list(prefix, { revision, match: 'NotOlderThan', predicate });
       }
       // Reads are serialized, never changed: no copy (cached objects are shared, backend ones are fresh).
-      const items = result.items.map((o) => this.listedTyped(o));
+      const items = this.def.conversion ? await this.typedAll(result.items) : result.items.map((o) => this.listedTyped(o));
       const out: ListResultAPI = { items, resourceVersion: String(result.revision) };
       if (result.continue) out.continue = result.continue;
       if (result.remainingItemCount !== undefined && result.continue) out.remainingItemCount = result.remainingItemCount;
@@ -247,11 +273,11 @@ export class Store {
     }
   }
 
-  /** typed(obj), made once per stored instance: listed objects are shared between lists and must not be changed. */
+  /** externalizeSync(obj), made once per stored instance: listed objects are shared between lists and must not be changed. */
   private listedTyped(obj: StoredObject): KubeObject {
     let typed = this.listed.get(obj);
     if (typed === undefined) {
-      typed = this.typed(obj);
+      typed = this.externalizeSync(obj);
       this.listed.set(obj, typed);
     }
     return typed;
@@ -290,7 +316,7 @@ export class Store {
   async create(namespace: string, input: KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
     const given = opts.handOver ? input : structuredClone(input);
     this.checkTypeMeta(given);
-    const obj = this.toStorage(given);
+    const obj = await this.toStorage(given);
     const meta = metaOf(obj);
     if (this.def.info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -315,10 +341,10 @@ export class Store {
           if (generate && attempt < GENERATE_NAME_ATTEMPTS) continue;
           throw newAlreadyExists(this.gr, m.name!);
         }
-        return this.typed(candidate);
+        return await this.typed(candidate);
       }
       try {
-        return this.typed(await this.storage.create(this.keyFor(m.namespace ?? '', m.name!), candidate));
+        return await this.typed(await this.storage.create(this.keyFor(m.namespace ?? '', m.name!), candidate));
       } catch (err) {
         if (generate && isKeyExists(err) && attempt < GENERATE_NAME_ATTEMPTS) continue;
         this.fail(err, m.name ?? '');
@@ -383,10 +409,10 @@ export class Store {
       }
       const next = await this.storage.guaranteedUpdate(key, async (current) => {
         checkPreconditions(this.gr, name, current as KubeObject, opts.preconditions);
-        const old = this.typed(structuredClone(current) as KubeObject);
+        const old = await this.typed(structuredClone(current) as KubeObject);
         const given = structuredClone(await updated(structuredClone(old)));
         this.checkTypeMeta(given);
-        const obj = this.toStorage(given);
+        const obj = await this.toStorage(given);
         // The strategy compares against the stored shape.
         const oldStored = this.def.conversion ? ({ ...structuredClone(current) } as KubeObject) : old;
         this.checkNameAndNamespace(obj, namespace, name);
@@ -397,13 +423,13 @@ export class Store {
         if (opts.dryRun) throw new DryRunDone();
         return prepared;
       });
-      const obj = this.typed(next);
+      const obj = await this.typed(next);
       if (this.readyToGo(obj)) {
         await this.storage.delete(key, { preconditions: { uid: obj.metadata?.uid } }).catch((err: unknown) => this.fail(err, name));
       }
       return { obj, created };
     } catch (err) {
-      if (err instanceof DryRunDone && result) return { obj: this.typed(result), created };
+      if (err instanceof DryRunDone && result) return { obj: await this.typed(result), created };
       this.fail(err, name);
     }
   }
@@ -491,7 +517,7 @@ export class Store {
     const key = this.keyFor(namespace, name);
     let current: KubeObject;
     try {
-      current = this.typed(await this.storage.get(key));
+      current = await this.typed(await this.storage.get(key));
     } catch (err) {
       this.fail(err, name);
     }
@@ -518,7 +544,7 @@ export class Store {
           },
           { preconditions: opts.preconditions },
         );
-        return { obj: this.typed(marked), deleted: false };
+        return { obj: await this.typed(marked), deleted: false };
       } catch (err) {
         this.fail(err, name);
       }
@@ -532,7 +558,7 @@ export class Store {
           if ((m.finalizers ?? []).length > 0) throw newConflict(this.gr, name, 'the object gained finalizers while being deleted; try again');
         },
       });
-      return { obj: this.typed(gone), deleted: true };
+      return { obj: await this.typed(gone), deleted: true };
     } catch (err) {
       this.fail(err, name);
     }

@@ -462,7 +462,7 @@ const CHECKS: Check[] = [
       assert.deepEqual(events.map((e) => e.object.metadata?.resourceVersion), [rvOf(a), rvOf(a2), events[2]!.object.metadata?.resourceVersion]);
       assert.ok(Number(rvOf(events[2]!.object)) > Number(rvOf(a2)), 'a DELETED event carries the delete revision');
       assert.equal(gone.metadata?.uid, a.metadata?.uid);
-      assert.deepEqual(body(store.externalize(events[1]!.object)), body(a2), 'the MODIFIED event carries the updated object');
+      assert.deepEqual(body(await store.externalize(events[1]!.object)), body(a2), 'the MODIFIED event carries the updated object');
     },
   },
   {

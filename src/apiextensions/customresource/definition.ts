@@ -81,7 +81,7 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
         }
       : {}),
     tableColumns: printerColumns(version.additionalPrinterColumns),
-    ...(version.name !== storageVersion ? { conversion: { toStorage: rewrite(storageVersion), fromStorage: rewrite(version.name) } } : {}),
+    ...(version.name !== storageVersion ? { conversion: { toStorage: rewrite(storageVersion), fromStorage: (objs: KubeObject[]) => objs.map(rewrite(version.name)) } } : {}),
     ...(schema.typeNode ? { schema: schema.typeNode } : {}),
     prune: (obj) => schema.prune(obj),
     strategicMergePatch: false,

@@ -125,5 +125,5 @@ export const horizontalPodAutoscalersV2: ResourceDefinition = { ...base, info: i
 export const horizontalPodAutoscalersV1: ResourceDefinition = {
   ...base,
   info: info('v1'),
-  conversion: { toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1 },
+  conversion: { toStorage: hpaV1ToV2, fromStorage: (objs) => objs.map(hpaV2ToV1) },
 };

@@ -72,7 +72,10 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
       if (ended) break;
       // kube sends bookmarks, the initial-events-end one too, only to clients that allow them.
       if (event.type === 'BOOKMARK' && !opts.allowWatchBookmarks) continue;
-      const frame = encodeEvent(ctx, event, rendering, first);
+      // A version stored in another is converted (perhaps by a webhook) before it is encoded, once per event for all its watchers.
+      const object = ctx.store.converts && isObjectEvent(event) ? await externalizedOnce(ctx, event) : undefined;
+      if (ended) break;
+      const frame = encodeEvent(ctx, event, rendering, first, object);
       first = false;
       if (!res.write(frame)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
       if (event.type === 'ERROR') break;
@@ -85,7 +88,21 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
 const contentTypeOf = (r: Rendering): string =>
   r.format === 'protobuf' ? `${MEDIA_PROTOBUF};stream=watch` : r.format === 'yaml' ? MEDIA_YAML : MEDIA_JSON;
 
-function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unknown> {
+const isObjectEvent = (e: WatchEvent): boolean => e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED';
+
+/** Events converted to a version, per event instance and version: every watcher of that version shares one conversion. */
+const externalized = new WeakMap<WatchEvent, Map<string, Promise<KubeObject>>>();
+
+function externalizedOnce(ctx: ResourceContext, event: WatchEvent): Promise<KubeObject> {
+  let byVersion = externalized.get(event);
+  if (!byVersion) externalized.set(event, (byVersion = new Map()));
+  const key = versionKey(ctx);
+  let p = byVersion.get(key);
+  if (!p) byVersion.set(key, (p = ctx.store.externalize(event.object)));
+  return p;
+}
+
+function wireObject(ctx: ResourceContext, event: WatchEvent, object: KubeObject | undefined): Record<string, unknown> {
   const { group, version } = ctx.def.info;
   const apiVersion = group ? `${group}/${version}` : version;
   if (event.type === 'ERROR') {
@@ -94,7 +111,7 @@ function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unk
   if (event.type === 'BOOKMARK') {
     return { kind: ctx.def.info.kind, apiVersion, metadata: { ...(event.object.metadata ?? {}), creationTimestamp: null } };
   }
-  return ctx.store.externalize(event.object);
+  return object ?? ctx.store.externalizeSync(event.object);
 }
 
 /**
@@ -103,22 +120,24 @@ function wireObject(ctx: ResourceContext, event: WatchEvent): Record<string, unk
  */
 const versionKey = (ctx: ResourceContext): string => `${ctx.def.info.group}/${ctx.def.info.version}`;
 
-function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Rendering, first: boolean): Buffer {
-  if (rendering.as === 'Table' && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+/** `converted`: the event's object in this version when the store converts; otherwise it is made here, inside the once-per-event encodings. */
+function encodeEvent(ctx: ResourceContext, event: WatchEvent, rendering: Rendering, first: boolean, converted: KubeObject | undefined): Buffer {
+  const object = converted ?? (isObjectEvent(event) && (rendering.as === 'Table' || rendering.as === 'PartialObjectMetadataList') ? ctx.store.externalizeSync(event.object) : undefined);
+  if (rendering.as === 'Table' && object) {
     // kubectl get -w: each event carries a Table with this object's row; columns only in the first.
-    const table = toTable(ctx.def, [event.object as KubeObject], { resourceVersion: event.object.metadata?.resourceVersion ?? '' }, rendering, {
+    const table = toTable(ctx.def, [object], { resourceVersion: event.object.metadata?.resourceVersion ?? '' }, rendering, {
       columns: first,
     });
     return Buffer.from(JSON.stringify({ type: event.type, object: table }) + '\n');
   }
   if (rendering.format === 'protobuf' && protobufWatchEncoder) {
-    return encodeOnce(event, `protobuf ${versionKey(ctx)}`, (e) => protobufWatchEncoder!({ type: e.type, object: wireObject(ctx, e) }));
+    return encodeOnce(event, `protobuf ${versionKey(ctx)}`, (e) => protobufWatchEncoder!({ type: e.type, object: wireObject(ctx, e, converted) }));
   }
-  if (rendering.as === 'PartialObjectMetadataList' && event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
-    const o = event.object as KubeObject;
+  if (rendering.as === 'PartialObjectMetadataList' && object) {
+    const o = object;
     return Buffer.from(
       JSON.stringify({ type: event.type, object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } }) + '\n',
     );
   }
-  return encodeOnce(event, `json ${versionKey(ctx)}`, (e) => Buffer.from(JSON.stringify({ type: e.type, object: wireObject(ctx, e) }) + '\n'));
+  return encodeOnce(event, `json ${versionKey(ctx)}`, (e) => Buffer.from(JSON.stringify({ type: e.type, object: wireObject(ctx, e, converted) }) + '\n'));
 }

@@ -50,7 +50,7 @@ describe('events.k8s.io/v1 events', () => {
     assert.deepEqual(eventFromCore(core), { ...ev(), deprecatedCount: 2, deprecatedSource: { component: 'x' } });
     // A core event written through /api/v1 reads as events.k8s.io/v1.
     const legacy: Event = { apiVersion: 'v1', kind: 'Event', metadata: meta, involvedObject: { kind: 'Pod', name: 'p' }, message: 'hi', count: 3 };
-    assert.deepEqual(eventsV1StorageConversion.fromStorage(legacy), {
+    assert.deepEqual(eventsV1StorageConversion.fromStorage([legacy])[0], {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       metadata: meta,

@@ -86,7 +86,7 @@ const asCore = (obj: KubeObject): CoreEvent => (isCoreShape(obj) ? (obj as CoreE
 
 export const eventsV1StorageConversion = {
   toStorage: (obj: EventV1): KubeObject => eventToCore(obj),
-  fromStorage: (obj: KubeObject): EventV1 => (isCoreShape(obj) ? eventFromCore(obj as CoreEvent) : (obj as EventV1)),
+  fromStorage: (objs: KubeObject[]): EventV1[] => objs.map((obj) => (isCoreShape(obj) ? eventFromCore(obj as CoreEvent) : (obj as EventV1))),
 };
 
 const REPORTING_COMPONENT = 'reportingComponent';
