@@ -9,10 +9,10 @@
  * the expected shape is dropped, never trusted.
  */
 import type { DiscoveryGroupVersion, DiscoveryResource, DiscoverySubresource } from '../endpoints/discovery/index.js';
+import { isJSONObject as isObject } from '../apimachinery/json.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 

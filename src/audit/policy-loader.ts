@@ -4,6 +4,7 @@ import { FieldPath } from '../apimachinery/validation/path.js';
 import { aggregateMessage, invalid, notSupported, required, type FieldError } from '../apimachinery/validation/field-error.js';
 import { isDNS1123Subdomain } from '../apimachinery/validation/names.js';
 import { AUDIT_API_VERSION, LEVELS, STAGES, type GroupResources, type Level, type Policy, type PolicyRule, type Stage } from './types.js';
+import { isJSONObject as isRecord } from '../apimachinery/json.js';
 
 /** A policy file that cannot be used: the message is one line naming the file and what is wrong. */
 export class PolicyError extends Error {}
@@ -196,5 +197,4 @@ class Decoder {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const typeName = (v: unknown): string => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);

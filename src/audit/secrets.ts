@@ -1,4 +1,5 @@
 import type { ObjectReference } from './types.js';
+import { isJSONObject as isRecord } from '../apimachinery/json.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const SECRET_FIELDS = ['data', 'stringData'];
@@ -50,4 +51,3 @@ function touchesSecretValues(op: unknown): boolean {
   return paths.some((p) => SECRET_FIELDS.some((f) => p === `/${f}` || p.startsWith(`/${f}/`)) || p === `/metadata/annotations/${LAST_APPLIED.replace(/~/g, '~0').replace(/\//g, '~1')}`);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -7,6 +7,7 @@
  */
 import { type FieldError, invalid } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { isJSONObject as isObject } from '../../apimachinery/json.js';
 
 export type Shape =
   | 'string'
@@ -20,7 +21,6 @@ export type Shape =
   | { map: Shape }
   | { either: [Shape, Shape] };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(shape: Shape): string {
   if (typeof shape === 'string') {

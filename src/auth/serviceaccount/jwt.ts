@@ -1,6 +1,7 @@
 /** Compact JWS (RFC 7515) for service account tokens: sign with one key, verify against a set. */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { JWSAlgorithm, SigningKey, VerifyKey } from './keys.js';
+import { isJSONObject as isRecord } from '../../apimachinery/json.js';
 
 export interface ParsedJWT {
   header: { alg?: string; kid?: string; typ?: string };
@@ -47,4 +48,3 @@ function fits(key: KeyObject, alg: JWSAlgorithm): boolean {
   return alg === 'RS256' ? pub.asymmetricKeyType === 'rsa' : pub.asymmetricKeyType === 'ec';
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

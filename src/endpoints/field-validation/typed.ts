@@ -1,5 +1,6 @@
 import { setOwnProperty as setOwn } from '../../apimachinery/own-property.js';
 import type { TypeNode } from './schema.js';
+import { isJSONObject as isPlainObject } from '../../apimachinery/json.js';
 
 /**
  * What kube keeps of a body once its JSON is decoded into the kind's Go type
@@ -100,4 +101,3 @@ function primitive(value: unknown, go: string): unknown {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -12,6 +12,7 @@
  */
 import { stringify } from 'yaml';
 import { messageType } from '../protobuf/loader.js';
+import { isJSONObject as isObject } from '../../apimachinery/json.js';
 
 type Json = Record<string, unknown>;
 type Message = Record<string, unknown>;
@@ -19,7 +20,6 @@ type Message = Record<string, unknown>;
 /** What the answer is labelled (kube-openapi's): the '@' of the type clients ask for is not valid in a media type. */
 export const PROTOBUF_V2_MEDIA_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);

@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { isInline, keepsZero } from './json-shape.js';
 import { formatMicroTime, formatTime, parseTime } from './time.js';
+import { isJSONObject as isPlainObject } from '../../apimachinery/json.js';
 
 /**
  * Converts between kube's JSON objects and protobufjs messages, field by field over
@@ -34,7 +35,6 @@ export function typeName(type: protobuf.Type): string {
 
 const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
-const isPlainObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // protobufjs gives 64-bit integers as Long objects when the long package is present.
 const toNumber = (v: unknown): number => {

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { planOf, scalarFromJson, specialFromJson, ProtobufShapeError, type FieldPlan } from './convert.js';
+import { isJSONObject as isPlainObject } from '../../apimachinery/json.js';
 
 /**
  * Writes kube's JSON object straight to protobuf bytes in one walk over the
@@ -120,7 +121,6 @@ function writeValue(e: EncodePlan, v: unknown, w: protobuf.Writer, tag: number):
   w.ldelim();
 }
 
-const isPlainObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A list message split around its items, so they can be encoded a batch at a time. */
 export interface SplitListMessage {

@@ -12,6 +12,7 @@ import { FieldPath } from '../../../apimachinery/validation/path.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPathSegmentName, type NameValidator } from '../../../apimachinery/validation/names.js';
 import { validateObjectMeta } from '../../../apimachinery/validation/object-meta.js';
 import { ageColumn } from '../../shared/age.js';
+import { isJSONObject as isRecord } from '../../../apimachinery/json.js';
 
 export interface ServiceReference {
   namespace?: string;
@@ -69,7 +70,6 @@ const MAX_VERSION_PRIORITY = 1000;
 const SPEC = FieldPath.of('spec');
 const METADATA = FieldPath.of('metadata');
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const int = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const specOf = (s: APIService): APIServiceSpec => (isRecord(s.spec) ? s.spec : {});
