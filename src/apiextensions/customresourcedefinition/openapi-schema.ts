@@ -3,7 +3,7 @@
  * specStandardValidatorV3: what an OpenAPI v3 schema may contain in a CRD, and
  * the x-kubernetes-* placement rules (list and map types, list-map keys,
  * embedded resources inside metadata, x-kubernetes-validations' static
- * checks). CEL rules are not compiled here (the schema runtime owns CEL).
+ * checks). CEL rules are compiled afterwards, in cel-rules.ts.
  * Recursion is safe: schema-walk.ts has bounded the depth beforehand.
  */
 import {

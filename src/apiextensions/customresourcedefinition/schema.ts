@@ -7,6 +7,7 @@
  */
 import { type FieldError, forbidden, invalid, OMIT_VALUE } from '../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../apimachinery/validation/path.js';
+import { validateCelRules } from './cel-rules.js';
 import { type OpenAPISchemaOptions, validateOpenAPISchema } from './openapi-schema.js';
 import { validateDefaults } from './schema-defaults.js';
 import { checkSchemaShape, isPlainObject } from './schema-walk.js';
@@ -95,6 +96,8 @@ export function validateCustomResourceValidation(
     }
   }
   errs.push(...validateOpenAPISchema(schema, schemaPath, opts));
+  // Rules are typed by the schema, so they are compiled only once the schema itself is valid.
+  if (errs.length === 0 && initErrs.length === 0) errs.push(...validateCelRules(schema, schemaPath));
   // The conversion error repeats what the OpenAPI rules say better; kube shows it only alone.
   if (errs.length === 0) errs.push(...initErrs);
   return errs;

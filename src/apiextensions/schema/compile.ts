@@ -3,6 +3,8 @@ import * as field from '../../apimachinery/validation/field-error.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { type ObjectMeta, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/object-meta.js';
 import type { TypeNode } from '../../endpoints/field-validation/schema.js';
+import { NIL_PATH_TEXT } from '../../apimachinery/validation/path.js';
+import { newCelValidator } from './cel/validator.js';
 import { applyDefaults } from './default.js';
 import { validateListTypes } from './list-type.js';
 import { coerceObjectMeta } from './object-meta-coerce.js';
@@ -33,15 +35,17 @@ export interface CustomResourceSchema {
    * apiVersion, the root's ObjectMeta (on update, against `old`'s), the
    * schema's value validations (kube-openapi's wording; on update ratcheting:
    * values unchanged from `old` are not checked), embedded resources, and
-   * list-type set/map duplicates, in that order. Run it on the pruned and
-   * defaulted object, as kube does.
+   * list-type set/map duplicates, then the x-kubernetes-validations rules
+   * (cel/), in that order. Run it on the pruned and defaulted object, as kube
+   * does.
    */
   validate(obj: unknown, old?: unknown): FieldError[];
   /**
    * The status subresource's update (kube's statusStrategy.ValidateUpdate):
    * kind and apiVersion, metadata against `old`'s, `status` against the
    * schema's status (ratcheting; paths under `status`), and list-type
-   * duplicates unless `old` had some already.
+   * duplicates unless `old` had some already, then the whole object's
+   * x-kubernetes-validations rules (ratcheting spares an unchanged spec).
    */
   validateStatus(obj: unknown, old: unknown): FieldError[];
   /** kube's pruning; the unknown fields are what fieldValidation Warn/Strict report, in kube's order. */
@@ -59,6 +63,14 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
   const values = toValueSchema(openAPIV3Schema);
   const statusValues = toValueSchema(isObject(openAPIV3Schema) && isObject(openAPIV3Schema.properties) ? openAPIV3Schema.properties.status : undefined);
   let typeNode: TypeNode | undefined;
+  // Every rule compiles here, once per version; CRD validation has refused rules that do not.
+  const cel = newCelValidator(structural);
+  // kube's hasBlockingErr: rules assume the types, so type errors leave them unchecked.
+  const withRules = (errs: FieldError[], obj: unknown, old: unknown): FieldError[] => {
+    if (!cel) return errs;
+    if (errs.some((e) => BLOCKING.has(e.type))) return [...errs, field.invalid(NIL_PATH_TEXT, null, RULES_NOT_CHECKED)];
+    return [...errs, ...cel.validate(obj, old)];
+  };
   // On update list-type duplicates ratchet: an object that had some already may keep them.
   const listTypes = (obj: unknown, old: unknown): FieldError[] => {
     const errs = validateListTypes(obj, structural);
@@ -76,7 +88,7 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
       errs.push(...validateValue(obj, values, old));
       errs.push(...validateEmbeddedResources(obj, structural));
       errs.push(...listTypes(obj, old));
-      return errs;
+      return withRules(errs, obj, old);
     },
     validateStatus(obj, old) {
       if (!isObject(obj)) return [field.invalid('', '', 'must be an object')];
@@ -88,7 +100,7 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
         errs.push(...underRoot(validateValue(obj.status, statusValues, oldStatus), 'status'));
       }
       errs.push(...listTypes(obj, old));
-      return errs;
+      return withRules(errs, obj, old);
     },
     prune: (obj) => pruneObject(obj, structural),
     default(obj) {
@@ -102,6 +114,9 @@ export function compileCustomResourceSchema(openAPIV3Schema: unknown, opts: Cust
     },
   };
 }
+
+const BLOCKING = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+const RULES_NOT_CHECKED = 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
 /** kube's ValidateTypeMeta: when these fail, nothing else is checked. */
 function validateTypeMeta(obj: Record<string, unknown>, opts: CustomResourceSchemaOptions): FieldError[] {

@@ -48,6 +48,17 @@ export interface JSONSchemaProps {
   'x-kubernetes-list-type'?: string;
   'x-kubernetes-list-map-keys'?: string[];
   'x-kubernetes-map-type'?: string;
+  'x-kubernetes-validations'?: ValidationRule[];
+}
+
+/** One x-kubernetes-validations entry (apiextensions.k8s.io/v1 ValidationRule). */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: string;
+  fieldPath?: string;
+  optionalOldSelf?: boolean;
 }
 
 /** Schemas nest at most this deep; kube's CRD validation refuses far less, this only bounds the work. */
@@ -71,6 +82,13 @@ export interface Structural {
   listMapKeys: readonly string[];
   mapType?: string;
   description?: string;
+  format?: string;
+  /** The bounds CEL's cost estimate reads (kube's ValueValidation). */
+  maxItems?: number;
+  maxLength?: number;
+  maxProperties?: number;
+  /** x-kubernetes-validations, entries without a string rule dropped. */
+  validations: readonly ValidationRule[];
   /** Cut off at MAX_SCHEMA_DEPTH: what lies below is not known. */
   truncated: boolean;
 }
@@ -81,6 +99,18 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const EMPTY: ReadonlyMap<string, Structural> = new Map();
+const EMPTY_RULES: readonly ValidationRule[] = [];
+
+function toRule(raw: unknown): ValidationRule[] {
+  if (!isObject(raw) || typeof raw.rule !== 'string') return [];
+  const rule: ValidationRule = { rule: raw.rule };
+  for (const key of ['message', 'messageExpression', 'reason', 'fieldPath'] as const) {
+    const v = str(raw[key]);
+    if (v !== undefined) rule[key] = v;
+  }
+  if (typeof raw.optionalOldSelf === 'boolean') rule.optionalOldSelf = raw.optionalOldSelf;
+  return [rule];
+}
 
 /** Parses a version's openAPIV3Schema (anything: it is read defensively). */
 export function toStructural(schema: unknown): Structural {
@@ -100,6 +130,7 @@ function parse(raw: unknown, depth: number): Structural {
       ? (s['x-kubernetes-list-map-keys'] as unknown[]).filter((k): k is string => typeof k === 'string')
       : [],
     truncated: false,
+    validations: EMPTY_RULES,
   };
   const listType = str(s['x-kubernetes-list-type']);
   if (listType !== undefined) node.listType = listType;
@@ -107,6 +138,13 @@ function parse(raw: unknown, depth: number): Structural {
   if (mapType !== undefined) node.mapType = mapType;
   const description = str(s.description);
   if (description !== undefined) node.description = description;
+  const format = str(s.format);
+  if (format !== undefined) node.format = format;
+  for (const bound of ['maxItems', 'maxLength', 'maxProperties'] as const) {
+    const n = s[bound];
+    if (typeof n === 'number' && Number.isFinite(n)) node[bound] = n;
+  }
+  if (Array.isArray(s['x-kubernetes-validations'])) node.validations = (s['x-kubernetes-validations'] as unknown[]).flatMap(toRule);
   if (Object.hasOwn(s, 'default') && s.default !== null && s.default !== undefined) node.default = s.default;
 
   if (depth >= MAX_SCHEMA_DEPTH) {

@@ -1,0 +1,137 @@
+/**
+ * kube's cel.Compile: the x-kubernetes-validations of one schema node,
+ * compiled once per CRD version. `self` is the node's type, `oldSelf` the
+ * same type; a rule must check as bool, a messageExpression as string. A
+ * compiled program is @bufbuild/cel's plan, with each comprehension step
+ * metered and each loop condition guarded (meter.ts), so evaluation is
+ * bounded per request.
+ */
+import { type CelInput, type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
+import type { Structural, ValidationRule } from '../structural.js';
+import { type CelT, schemaDeclType } from './types.js';
+import { checkParsed, type Expr, type ParsedExpr } from './checker.js';
+import { estimateCost } from './cost.js';
+import { KUBE_LIBRARY } from './library.js';
+import { METER_FUNCTION, METER_GUARD_FUNCTION, meterFunc, meterGuardFunc } from './meter.js';
+import { normalizeRuleFieldPath } from './rule-field-path.js';
+
+export type Program = (bindings: { self: CelInput; oldSelf?: CelInput }) => CelResult;
+
+export interface CompiledRule {
+  rule: ValidationRule;
+  /** Absent when the rule did not compile (then `error` says why). */
+  program?: Program;
+  /** kube's "compilation failed: ..." and friends. */
+  error?: string;
+  messageProgram?: Program;
+  messageError?: string;
+  /** Transition rule: evaluated only on update, with the old value. */
+  usesOldSelf: boolean;
+  /** The static cost estimate of the rule and of its messageExpression (one evaluation). */
+  cost: number;
+  messageCost: number;
+  /** The normalized fieldPath its failures are reported at, relative to the node. */
+  fieldPath?: string;
+}
+
+const ENV = celEnv({ funcs: [...KUBE_LIBRARY, meterFunc, meterGuardFunc] });
+
+let selfTypes = 0;
+
+type CallValue = Extract<Expr['exprKind'], { case: 'callExpr' }>['value'];
+
+/** Wraps each comprehension's step in the meter, so every iteration is counted. */
+function metered(e: Expr): void {
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'selectExpr':
+      if (k.value.operand) metered(k.value.operand);
+      return;
+    case 'callExpr':
+      if (k.value.target) metered(k.value.target);
+      k.value.args.forEach(metered);
+      return;
+    case 'listExpr':
+      k.value.elements.forEach(metered);
+      return;
+    case 'structExpr':
+      for (const entry of k.value.entries) {
+        if (entry.value) metered(entry.value);
+        if (entry.keyKind.case === 'mapKey') metered(entry.keyKind.value);
+      }
+      return;
+    case 'comprehensionExpr': {
+      const c = k.value;
+      for (const x of [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result]) if (x) metered(x);
+      const wrap = (x: Expr, fn: string): Expr => ({ ...x, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: fn, args: [x] } as CallValue } });
+      if (c.loopStep) c.loopStep = wrap(c.loopStep, METER_FUNCTION);
+      // An exhausted meter ends every loop at its next condition.
+      if (c.loopCondition) c.loopCondition = wrap(c.loopCondition, METER_GUARD_FUNCTION);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+interface Compiled {
+  program?: Program;
+  error?: string;
+  type?: CelT;
+  cost: number;
+  usesOldSelf: boolean;
+}
+
+function compileExpression(source: string, vars: ReadonlyMap<string, CelT>): Compiled {
+  let parsed: ParsedExpr;
+  try {
+    parsed = parse(source);
+  } catch (err) {
+    return { error: `ERROR: ${err instanceof Error ? err.message : String(err)}`, cost: 0, usesOldSelf: false };
+  }
+  const checked = checkParsed(parsed, source, vars);
+  const usesOldSelf = checked.references.has('oldSelf');
+  if (checked.issues !== '') return { error: checked.issues, cost: 0, usesOldSelf };
+  const cost = estimateCost(parsed.expr, checked.types);
+  metered(parsed.expr);
+  try {
+    const run = plan(ENV, parsed) as (ctx: Record<string, CelInput>) => CelResult;
+    return { program: (b) => run(b.oldSelf === undefined ? { self: b.self } : { self: b.self, oldSelf: b.oldSelf }), type: checked.type, cost, usesOldSelf };
+  } catch (err) {
+    return { error: `ERROR: ${err instanceof Error ? err.message : String(err)}`, cost: 0, usesOldSelf };
+  }
+}
+
+const isKind = (t: CelT | undefined, name: string): boolean => t?.kind === 'dyn' || (t?.kind === 'prim' && t.name === name);
+
+/**
+ * Compiles the rules of schema node `s` (the root of a resource, or an
+ * embedded resource, when `isResourceRoot`). Every rule gets a result, in order.
+ */
+export function compileRules(s: Structural, isResourceRoot: boolean): CompiledRule[] {
+  if (s.validations.length === 0) return [];
+  const self = schemaDeclType(s, `selfType${selfTypes++}`, isResourceRoot);
+  const vars = new Map<string, CelT>([['self', self], ['oldSelf', self]]);
+  return s.validations.map((rule): CompiledRule => {
+    const out: CompiledRule = { rule, usesOldSelf: false, cost: 0, messageCost: 0 };
+    if (rule.rule.trim() === '') return out;
+    const compiled = compileExpression(rule.rule, vars);
+    out.usesOldSelf = compiled.usesOldSelf;
+    out.cost = compiled.cost;
+    if (compiled.error !== undefined) out.error = `compilation failed: ${compiled.error}`;
+    else if (!isKind(compiled.type, 'bool')) out.error = 'cel expression must evaluate to a bool';
+    else if (compiled.program) out.program = compiled.program;
+    if (rule.messageExpression !== undefined && rule.messageExpression.trim() !== '') {
+      const message = compileExpression(rule.messageExpression, vars);
+      out.messageCost = message.cost;
+      if (message.error !== undefined) out.messageError = `messageExpression compilation failed: ${message.error}`;
+      else if (!isKind(message.type, 'string')) out.messageError = 'messageExpression must evaluate to a string';
+      else if (message.program) out.messageProgram = message.program;
+    }
+    if (rule.fieldPath !== undefined && rule.fieldPath !== '') {
+      const normalized = normalizeRuleFieldPath(rule.fieldPath, s);
+      if (normalized !== undefined) out.fieldPath = normalized;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * kube's cel.Validator: every x-kubernetes-validations rule of a CRD
+ * version, compiled once, evaluated on an object (after pruning and
+ * defaulting) as the walk meets each node with rules. Kube's semantics:
+ * - transition rules (naming oldSelf) run only on update where the node has
+ *   a correlated old value: the same property or map key, the same keys of
+ *   a list-type=map item (other lists' items have none);
+ * - ratcheting (kube 1.30+): a failing rule without oldSelf on a value
+ *   equal to its old value is not reported;
+ * - a failed rule is reported at the node (or its fieldPath) with its
+ *   message, its messageExpression's result, or `failed rule: <rule>`, typed
+ *   by its reason;
+ * - a runtime error (no such key, overflow...) is an Invalid field error;
+ *   past the request's iteration budget (meter.ts) evaluation stops with
+ *   kube's "running out of cost budget" error.
+ * Null values are not validated (kube's walk stops at them).
+ */
+import type { CelResult, CelValue } from '@bufbuild/cel';
+import { isCelError } from '@bufbuild/cel';
+import * as field from '../../../apimachinery/validation/field-error.js';
+import type { FieldError } from '../../../apimachinery/validation/field-error.js';
+import { FieldPath } from '../../../apimachinery/validation/path.js';
+import { isObject, type Structural } from '../structural.js';
+import { compileRules, type CompiledRule } from './compile.js';
+import { Meter, metering, RUNTIME_ITERATION_BUDGET } from './meter.js';
+import { toCelValue } from './values.js';
+
+export interface CelValidator {
+  /** Field errors of the object's rules; `old` on update. */
+  validate(obj: unknown, old: unknown, at?: FieldPath): FieldError[];
+}
+
+/** kube's MaxEvaluatedMessageExpressionSizeBytes. */
+const MAX_MESSAGE_BYTES = 5 * 1024;
+const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
+
+class OutOfBudget extends Error {}
+
+/** Compiles every rule under `root` (nodes without rules below them are skipped at runtime). */
+export function newCelValidator(root: Structural): CelValidator | undefined {
+  const rules = new Map<Structural, CompiledRule[]>();
+  const hasRules = new Set<Structural>();
+  const visit = (s: Structural, isResourceRoot: boolean): boolean => {
+    let found = false;
+    if (s.validations.length > 0) {
+      rules.set(s, compileRules(s, isResourceRoot));
+      found = true;
+    }
+    for (const p of s.properties.values()) found = visit(p, p.embeddedResource) || found;
+    if (s.additionalProperties !== undefined && s.additionalProperties !== true) found = visit(s.additionalProperties, s.additionalProperties.embeddedResource) || found;
+    if (s.items) found = visit(s.items, s.items.embeddedResource) || found;
+    if (found) hasRules.add(s);
+    return found;
+  };
+  if (!visit(root, true)) return undefined;
+
+  const walk = (s: Structural, v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[]): void => {
+    if (v === null || v === undefined || !hasRules.has(s)) return;
+    const compiled = rules.get(s);
+    if (compiled) evaluate(s, compiled, v, old, path, meter, errs);
+    if (isObject(v)) {
+      const oldObj = isObject(old) ? old : undefined;
+      for (const key of Object.keys(v)) {
+        const prop = s.properties.get(key);
+        const sub = prop ?? (s.additionalProperties === true ? undefined : s.additionalProperties);
+        if (!sub) continue;
+        const oldV = oldObj && Object.hasOwn(oldObj, key) ? oldObj[key] : undefined;
+        walk(sub, v[key], oldV, prop ? path.child(key) : path.key(key), meter, errs);
+      }
+    } else if (Array.isArray(v) && s.items) {
+      const correlate = listCorrelation(s, old);
+      v.forEach((item, i) => walk(s.items!, item, correlate(item), path.index(i), meter, errs));
+    }
+  };
+
+  return {
+    validate(obj, old, at = FieldPath.of('')) {
+      const errs: FieldError[] = [];
+      try {
+        walk(root, obj, old, at, new Meter(RUNTIME_ITERATION_BUDGET), errs);
+      } catch (err) {
+        if (!(err instanceof OutOfBudget)) throw err;
+      }
+      return errs;
+    },
+  };
+}
+
+/** Old items of a list-type=map list, found by the new item's keys; other lists correlate nothing. */
+function listCorrelation(s: Structural, old: unknown): (item: unknown) => unknown {
+  if (s.listType !== 'map' || !Array.isArray(old) || s.listMapKeys.length === 0) return () => undefined;
+  const keyOf = (item: unknown): string | undefined => (isObject(item) ? JSON.stringify(s.listMapKeys.map((k) => item[k] ?? null)) : undefined);
+  const byKey = new Map<string, unknown>();
+  for (const item of old) {
+    const k = keyOf(item);
+    if (k !== undefined && !byKey.has(k)) byKey.set(k, item);
+  }
+  return (item) => {
+    const k = keyOf(item);
+    return k === undefined ? undefined : byKey.get(k);
+  };
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+const ruleErrorString = (c: CompiledRule): string => (c.rule.message ? c.rule.message.trim() : c.rule.rule.trim());
+
+/** cel-go's wording for the errors kube's clients see. */
+function errorText(err: Error): string {
+  return err.message.replace(/^field not found: /, 'no such key: ').replace(/^int divide by zero/, 'division by zero').replace(/^int overflow.*/, 'integer overflow');
+}
+
+function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[]): void {
+  const self = toCelValue(v, s);
+  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, s);
+  const shown = s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v;
+  const run = (p: NonNullable<CompiledRule['program']>): CelResult => metering(meter, () => p(oldSelf === undefined ? { self } : { self, oldSelf }));
+  const ratchets = old !== undefined && jsonEqual(v, old);
+  for (const c of compiled) {
+    if (!c.program) {
+      if (c.error) errs.push(field.invalid(path, s.type, `rule compile error: ${c.error}`));
+      continue;
+    }
+    // Transition rules need the old value (kube's optionalOldSelf is not supported: such rules too wait for one).
+    if (c.usesOldSelf && oldSelf === undefined) continue;
+    const result = run(c.program);
+    if (meter.exhausted) {
+      errs.push(field.invalid(path, s.type, OUT_OF_BUDGET));
+      throw new OutOfBudget();
+    }
+    if (isCelError(result)) {
+      const text = errorText(result);
+      errs.push(text.startsWith('found no matching overload')
+        ? field.invalid(path, s.type, `'no such overload': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(c)}`)
+        : field.invalid(path, s.type, `${text} evaluating rule: ${ruleErrorString(c)}`));
+      continue;
+    }
+    if (result === true) continue;
+    if (!c.usesOldSelf && ratchets) continue;
+    const at = c.fieldPath ? path.child(c.fieldPath) : path;
+    let detail = c.rule.message?.trim() || `failed rule: ${ruleErrorString(c)}`;
+    if (c.messageProgram) {
+      const message = run(c.messageProgram);
+      if (meter.exhausted) {
+        errs.push(field.invalid(at, s.type, 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run'));
+        throw new OutOfBudget();
+      }
+      const text = messageText(message);
+      if (text !== undefined) detail = text;
+    }
+    errs.push(errorForReason(at, shown, detail, c.rule.reason));
+  }
+}
+
+/** A messageExpression's result when kube would use it: a non-empty one-line string of at most 5 KiB. */
+function messageText(v: CelValue | Error): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const trimmed = v.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_MESSAGE_BYTES || trimmed.includes('\n')) return undefined;
+  return trimmed;
+}
+
+function errorForReason(path: FieldPath, value: unknown, detail: string, reason: string | undefined): FieldError {
+  switch (reason) {
+    case 'FieldValueForbidden':
+      return field.forbidden(path, detail);
+    case 'FieldValueRequired':
+      return field.required(path, detail);
+    case 'FieldValueDuplicate':
+      return field.duplicate(path, value);
+    default:
+      return field.invalid(path, value, detail);
+  }
+}

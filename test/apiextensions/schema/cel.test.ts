@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileCustomResourceSchema } from '../../../src/apiextensions/schema/index.js';
+import { compileRules } from '../../../src/apiextensions/schema/cel/compile.js';
+import { toStructural } from '../../../src/apiextensions/schema/structural.js';
+
+type Rule = { rule: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string };
+
+/** A Widget whose spec carries `rules`, and optionally a property with its own. */
+function schemaWith(rules: Rule[], props: Record<string, unknown> = {}) {
+  return compileCustomResourceSchema(
+    {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-validations': rules,
+          properties: {
+            replicas: { type: 'integer' },
+            min: { type: 'integer' },
+            name: { type: 'string' },
+            'image-name': { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
+            labels: { type: 'object', additionalProperties: { type: 'string' } },
+            ports: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['name'],
+              items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'port is immutable' }] } } },
+            },
+            any: { 'x-kubernetes-int-or-string': true },
+            ...props,
+          },
+        },
+      },
+    },
+    { group: 'example.com', version: 'v1', kind: 'Widget', namespaced: true },
+  );
+}
+
+const widget = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default', resourceVersion: '1' }, spec });
+const errorsOf = (rules: Rule[], spec: Record<string, unknown>, oldSpec?: Record<string, unknown>): string[] =>
+  schemaWith(rules).validate(widget(spec), oldSpec ? widget(oldSpec) : undefined).map(String);
+const compileErrors = (rule: string, schema: Record<string, unknown> = { type: 'object', properties: { a: { type: 'integer' }, s: { type: 'string' } } }) =>
+  compileRules(toStructural({ ...schema, 'x-kubernetes-validations': [{ rule }] }), false)[0]!;
+
+describe('CEL rules: compilation', () => {
+  it('accepts well-typed rules and types self from the schema', () => {
+    for (const rule of ['self.a > 0', 'has(self.s) && self.s.startsWith("x")', 'self.a + 1 == 2', 'size(self.s) < 3', '[1, 2].all(x, x > 0)']) {
+      assert.equal(compileErrors(rule).error, undefined, rule);
+    }
+  });
+  it('refuses an undefined field with cel-go\'s issue text and caret', () => {
+    assert.equal(compileErrors('self.b > 0').error, "compilation failed: ERROR: <input>:1:5: undefined field 'b'\n | self.b > 0\n | ....^");
+  });
+  it('refuses calls no overload accepts, and undeclared names', () => {
+    assert.match(compileErrors('self.a + "x" == "1x"').error!, /found no matching overload for '_\+_' applied to '\(int, string\)'/);
+    assert.match(compileErrors('self.s.charAt("x") == "a"').error!, /found no matching overload for 'charAt' applied to 'string.\(string\)'/);
+    assert.match(compileErrors('foo(self.a)').error!, /undeclared reference to 'foo'/);
+    assert.match(compileErrors('other > 1').error!, /undeclared reference to 'other'/);
+  });
+  it('refuses a syntax error and a non-bool rule', () => {
+    assert.match(compileErrors('self.a +').error!, /^compilation failed: ERROR: <input>:1:/);
+    assert.equal(compileErrors('self.a + 1').error, 'cel expression must evaluate to a bool');
+  });
+  it('int-or-string and preserve-unknown-fields are dyn: checked at runtime', () => {
+    const dynSchema = { type: 'object', properties: { x: { 'x-kubernetes-int-or-string': true }, p: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+    assert.equal(compileErrors('self.x == 1 || self.x == "a"', dynSchema).error, undefined);
+    assert.equal(compileErrors('self.p.anything.goes == 1', dynSchema).error, undefined);
+  });
+  it('the root and embedded resources have apiVersion, kind, metadata.name', () => {
+    const root = compileRules(toStructural({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.metadata.name.startsWith("a") && self.kind == "W"' }, { rule: 'self.metadata.labels.size() > 0' }] }), true);
+    assert.equal(root[0]!.error, undefined);
+    assert.match(root[1]!.error!, /undefined field 'labels'/);
+  });
+  it('escapes property names as kube does', () => {
+    assert.deepEqual(errorsOf([{ rule: 'self.image__dash__name.endsWith(":latest") == false' }], { 'image-name': 'nginx:latest' }), [
+      'spec: Invalid value: "object": failed rule: self.image__dash__name.endsWith(":latest") == false'.replace('"object": ', ''),
+    ]);
+  });
+  it('marks transition rules and compiles messageExpression as a string', () => {
+    const [r] = compileRules(toStructural({ type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf', messageExpression: '"was " + string(oldSelf)' }] }), false);
+    assert.equal(r!.usesOldSelf, true);
+    assert.ok(r!.messageProgram);
+    const [bad] = compileRules(toStructural({ type: 'integer', 'x-kubernetes-validations': [{ rule: 'true', messageExpression: 'self' }] }), false);
+    assert.equal(bad!.messageError, 'messageExpression must evaluate to a string');
+  });
+});
+
+describe('CEL rules: runtime', () => {
+  it('reports a failing rule at its node with kube\'s default message', () => {
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas >= self.min' }], { replicas: 1, min: 2 }), ['spec: Invalid value: failed rule: self.replicas >= self.min']);
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas >= self.min' }], { replicas: 3, min: 2 }), []);
+  });
+  it('uses message, then messageExpression, and shows a scalar\'s value', () => {
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas < 5', message: 'too many' }], { replicas: 9 }), ['spec: Invalid value: too many']);
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas < 5', messageExpression: '"got " + string(self.replicas)' }], { replicas: 9 }), ['spec: Invalid value: got 9']);
+    const s = schemaWith([], { n: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self % 2 == 0', message: 'must be even' }] } });
+    assert.deepEqual(s.validate(widget({ n: 3 })).map(String), ['spec.n: Invalid value: 3: must be even']);
+  });
+  it('types the error by reason and places it at fieldPath', () => {
+    assert.deepEqual(errorsOf([{ rule: 'has(self.name)', reason: 'FieldValueRequired', fieldPath: '.name', message: 'name is required' }], {}), ['spec.name: Required value: name is required']);
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas < 5', reason: 'FieldValueForbidden', message: 'no' }], { replicas: 9 }), ['spec: Forbidden: no']);
+    const [dup] = schemaWith([{ rule: 'false', reason: 'FieldValueDuplicate' }]).validate(widget({}));
+    assert.equal(dup!.type, 'FieldValueDuplicate');
+  });
+  it('a runtime error is a field error, not a throw', () => {
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas > 0' }], {}), ['spec: Invalid value: "object": no such key: replicas evaluating rule: self.replicas > 0']);
+    assert.deepEqual(errorsOf([{ rule: 'self.replicas + 9223372036854775807 > 0' }], { replicas: 1 }), ['spec: Invalid value: "object": integer overflow evaluating rule: self.replicas + 9223372036854775807 > 0']);
+    assert.deepEqual(errorsOf([{ rule: 'self.tags[5] == "a"' }], { tags: [] }).length, 1);
+    assert.match(errorsOf([{ rule: 'self.any + 1 > 0' }], { any: 'str' })[0]!, /'no such overload': call arguments did not match/);
+  });
+  it('transition rules run only on update; self == oldSelf makes a field immutable', () => {
+    const rules = [{ rule: 'self.name == oldSelf.name', message: 'name is immutable' }];
+    assert.deepEqual(errorsOf(rules, { name: 'a' }), []);
+    assert.deepEqual(errorsOf(rules, { name: 'a' }, { name: 'a' }), []);
+    assert.deepEqual(errorsOf(rules, { name: 'b' }, { name: 'a' }), ['spec: Invalid value: name is immutable']);
+  });
+  it('list-type=map items correlate by key for oldSelf', () => {
+    const rules: Rule[] = [];
+    assert.deepEqual(errorsOf(rules, { ports: [{ name: 'b', port: 2 }, { name: 'a', port: 1 }] }, { ports: [{ name: 'a', port: 1 }, { name: 'b', port: 2 }] }), []);
+    assert.deepEqual(errorsOf(rules, { ports: [{ name: 'a', port: 5 }] }, { ports: [{ name: 'a', port: 1 }] }), ['spec.ports[0].port: Invalid value: 5: port is immutable']);
+    assert.deepEqual(errorsOf(rules, { ports: [{ name: 'c', port: 5 }] }, { ports: [{ name: 'a', port: 1 }] }), []);
+  });
+  it('ratchets: a rule failing on an unchanged value is not reported on update', () => {
+    const rules = [{ rule: 'self.replicas < 5', message: 'too many' }];
+    assert.deepEqual(errorsOf(rules, { replicas: 9 }, { replicas: 9 }), []);
+    assert.deepEqual(errorsOf(rules, { replicas: 10 }, { replicas: 9 }), ['spec: Invalid value: too many']);
+  });
+  it('type errors leave the rules unchecked, as kube\'s hasBlockingErr', () => {
+    const errs = errorsOf([{ rule: 'self.replicas < 5' }], { replicas: 'x' });
+    assert.equal(errs.at(-1), '<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation');
+  });
+  it('bounds runtime cost per request', () => {
+    const tags = Array.from({ length: 2000 }, (_, i) => `t${i}`);
+    const errs = errorsOf([{ rule: 'self.tags.all(x, self.tags.all(y, x == y || x != y))' }], { tags });
+    assert.deepEqual(errs, ['spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run']);
+  });
+});
