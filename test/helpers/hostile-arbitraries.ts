@@ -40,6 +40,14 @@ export const WIDGET_CRD = {
               spec: {
                 type: 'object',
                 required: ['size'],
+                // CEL rules of every kind (message, messageExpression, fieldPath, reason, a transition rule, a dyn
+                // value), so mutated objects reach runtime errors, and mutated CRDs reach rules that do not compile.
+                'x-kubernetes-validations': [
+                  { rule: 'self.replicas <= 1000', message: 'replicas must be at most 1000' },
+                  { rule: '!has(self.port) || type(self.port) == string || self.port > 0', messageExpression: '"port must be positive, not " + string(self.port)' },
+                  { rule: '!has(self.labels) || self.labels.all(k, k.size() <= 63 && self.labels[k].size() <= 63)', fieldPath: '.labels' },
+                  { rule: 'self.size == oldSelf.size || oldSelf.size != "L"', message: 'size L is final', reason: 'FieldValueForbidden' },
+                ],
                 properties: {
                   size: { type: 'string', enum: ['S', 'M', 'L'] },
                   replicas: { type: 'integer', minimum: 0, default: 1 },
@@ -47,7 +55,12 @@ export const WIDGET_CRD = {
                     type: 'array',
                     'x-kubernetes-list-type': 'map',
                     'x-kubernetes-list-map-keys': ['name'],
-                    items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer' } } },
+                    items: {
+                      type: 'object',
+                      required: ['name'],
+                      properties: { name: { type: 'string' }, port: { type: 'integer' } },
+                      'x-kubernetes-validations': [{ rule: '!has(self.port) || (self.port > 0 && self.port < 65536)' }],
+                    },
                   },
                   labels: { type: 'object', additionalProperties: { type: 'string' } },
                   free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },

@@ -45,6 +45,8 @@ export function estimateCost(e: Expr, types: ReadonlyMap<bigint, CelT>): number 
       const { function: fn, target, args } = k.value;
       const argCosts = args.map(cost);
       const base = cost(target) + argCosts.reduce((a, b) => a + b, 0);
+      // cel-go charges the logical operators nothing beyond their operands.
+      if (fn === '_&&_' || fn === '_||_') return base;
       if (fn === '_?_:_') return cost(args[0]) + Math.max(argCosts[1] ?? 0, argCosts[2] ?? 0);
       const scanned = fn === '@in' ? args[1] : target ?? args[0];
       const scannedSize = scanned ? sizeOf(types.get(scanned.id)) : 0;

@@ -2,7 +2,7 @@
  * kube's CEL extension libraries (k8s.io/apiserver pkg/cel/library) that
  * @bufbuild/cel does not ship, written against its function API: lists
  * (isSorted, sum, min, max, indexOf, lastIndexOf) and regex (find,
- * findAll). Its own strings extension supplies charAt, indexOf, lastIndexOf,
+ * findAll), and split with a limit as cel-go has it. Its own strings extension supplies charAt, indexOf, lastIndexOf,
  * lowerAscii, upperAscii, replace, split, substring, trim, join and format.
  * Errors are thrown; @bufbuild/cel turns them into CEL errors.
  */
@@ -98,8 +98,18 @@ function findAll(text: string, pattern: string, limit: bigint): string[] {
   return out;
 }
 
+/** Go's strings.SplitN, as cel-go's split(sep, n): the last piece keeps the rest (buf's keeps only n pieces). */
+function splitN(text: string, sep: string, n: bigint): string[] {
+  if (n === 0n) return [];
+  const all = text.split(sep);
+  if (n < 0n || BigInt(all.length) <= n) return all;
+  const k = Number(n);
+  return [...all.slice(0, k - 1), all.slice(k - 1).join(sep)];
+}
+
 export const KUBE_LIBRARY: readonly CelFunc[] = [
-  ...strings,
+  ...strings.filter((f) => !(f.name === 'split' && f.arguments.length === 2)),
+  celMethod('split', STRING, [STRING, INT], listType(STRING), function (this: string, sep: string, n: bigint) { return splitN(this, sep, n); }),
   celMethod('isSorted', LIST, [], BOOL, function (this: CelList) {
     let prev: CelValue | undefined;
     for (const v of this) {
