@@ -11,6 +11,7 @@ import { APIServiceRegistrationController, type APIServiceRegistrationOptions } 
 import { AutoRegisterController, type LocalGroupVersion } from './autoregister.js';
 import { AvailableConditionController } from './available-condition.js';
 import { APIServiceBackendSet, type BackendsOptions } from './backends.js';
+import type { ResolvedEndpoint, ServiceReference } from './proxy/index.js';
 
 const GROUP = 'apiregistration.k8s.io';
 
@@ -38,6 +39,12 @@ export interface AggregatorOptions {
 
 export interface AggregatorServer extends GenericAPIServer {
   apiResources: APIResources;
+  /**
+   * A Service's endpoints as the proxy finds them (Service and Endpoints
+   * caches, ExternalName as its name), for other servers' webhooks; absent
+   * without `proxy`. Throws when the Service cannot be reached.
+   */
+  resolveService?: (ref: ServiceReference) => ResolvedEndpoint[];
 }
 
 /**
@@ -81,6 +88,7 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
   const isAvailable = (name: string) =>
     registration?.informer.indexer.get(name)?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
   const backends = opts.proxy && new APIServiceBackendSet({ ...opts.proxy, storage, isAvailable, logger: opts.logger });
+  if (backends) server.resolveService = (ref) => backends.resolveService(ref);
   registration = backends
     ? new APIServiceRegistrationController({
         storage,

@@ -92,6 +92,14 @@ export class APIServiceBackendSet implements APIServiceBackends {
     await Promise.all([this.services.waitForSync(signal), this.endpoints.waitForSync(signal)]);
   }
 
+  /**
+   * A Service's endpoints through the same caches (another server's webhook
+   * client, e.g. CRD conversion); throws a ServiceResolutionError.
+   */
+  resolveService(ref: ServiceReference): ResolvedEndpoint[] {
+    return this.resolve(ref);
+  }
+
   handlerFor(s: APIService): RequestHandler {
     const name = s.metadata?.name ?? '';
     const entry = this.entryFor(s);

@@ -9,6 +9,8 @@ import { APIResources } from '../server/api-resources.js';
 import { GenericAPIServer } from '../server/generic-apiserver.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import type { Storage } from '../storage/interfaces.js';
+import { warningHeaderValues } from '../endpoints/field-validation/index.js';
+import type { ResolveService } from './conversion/client.js';
 import { CRDController } from './controllers/crd-controller.js';
 import { enableLinearRegExp } from './customresourcedefinition/go-regexp.js';
 import type { SchemaCompiler } from './customresource/definition.js';
@@ -25,6 +27,12 @@ export interface APIExtensionsOptions {
   lookupNamespace: (name: string) => Promise<KubeObject | undefined>;
   /** Compiles a CRD version's structural schema (validation, defaulting, typing). */
   compileSchema: SchemaCompiler;
+  /**
+   * Where a conversion webhook's Service is reached (kube's webhook service
+   * resolver); the chain's assembly gives the aggregator's. Without it, only
+   * webhooks with a `url` are called.
+   */
+  resolveService?: ResolveService;
 }
 
 export interface APIExtensionsServer extends GenericAPIServer {
@@ -66,7 +74,15 @@ export function createAPIExtensionsServer(delegate: GenericAPIServer, opts: APIE
   }
 
   const crds = resources.install(customResourceDefinitions);
-  const controller = new CRDController({ storage: opts.storage, crds, resources, compileSchema: opts.compileSchema, logger });
+  const controller = new CRDController({ storage: opts.storage, crds, resources, compileSchema: opts.compileSchema, resolveService: opts.resolveService, logger });
+  // A deprecated version's Warning on every request for it (kube's crdHandler adds it before serving): claimed ahead of attach's handler.
+  const deprecated = (info: RequestInfo) => controller.warningsFor(info.apiGroup, info.apiVersion, info.resource);
+  const warnThenServe: RequestHandler = (req, res, next) => {
+    const info = requestInfoFrom(req);
+    for (const w of warningHeaderValues((info && deprecated(info)) ?? [])) res.append('Warning', w);
+    return resources.installer.handler(req, res, next);
+  };
+  server.serveResources((info) => deprecated(info) !== undefined && resources.installer.serves(info), warnThenServe);
   resources.attach(server);
 
   // A custom resource whose CRD exists but is not served yet (created a moment ago): wait for it, bounded.

@@ -128,6 +128,11 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     logger: opts.logger,
     lookupNamespace: (name) => master!.lookupNamespace(name),
     compileSchema: compileVersionSchema,
+    // The aggregator (built below) resolves Services for the proxy; conversion webhooks find theirs the same way.
+    resolveService: (ref) => {
+      if (!aggregator.resolveService) throw new Error(`service ${JSON.stringify(ref.name)} cannot be resolved: no Service lookups`);
+      return aggregator.resolveService(ref);
+    },
   });
   // --authorization-mode: the authorizer every request passes, the reviews that ask it, RBAC's escalation checks.
   const authorization =

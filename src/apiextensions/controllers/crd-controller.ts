@@ -6,6 +6,9 @@ import type { KubeObject } from '../../registry/object.js';
 import type { Store } from '../../registry/store.js';
 import type { APIResources } from '../../server/api-resources.js';
 import type { Storage } from '../../storage/interfaces.js';
+import type { ResolveService } from '../conversion/client.js';
+import { newConverter, type CRConverter } from '../conversion/converter.js';
+import { deprecationWarnings } from '../conversion/deprecation.js';
 import { customResourceDefinitionFor, type SchemaCompiler } from '../customresource/definition.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionStatus } from '../customresourcedefinition/types.js';
 import { CLEANUP_FINALIZER, hasCleanupFinalizer } from './cleanup-finalizer.js';
@@ -18,6 +21,8 @@ export interface CRDControllerOptions {
   /** Where custom resources are served (the CRD server's unit). */
   resources: APIResources;
   compileSchema: SchemaCompiler;
+  /** Finds a conversion webhook's Service (`service` clientConfig); without it only `url` webhooks work. */
+  resolveService?: ResolveService;
   logger: Logger;
   now?: () => Date;
 }
@@ -29,6 +34,8 @@ interface Served {
   versions: string[];
   /** The CRD's generation and accepted names when they were installed. */
   fingerprint: string;
+  /** Shared by its versions; closed when they are installed again or removed. */
+  converter: CRConverter;
 }
 
 /**
@@ -49,6 +56,8 @@ export class CRDController {
   /** CRDs whose names another CRD of their group holds: handled, not served. */
   private readonly refused = new Set<string>();
   private readonly waiters = new Set<() => void>();
+  /** Deprecation warnings of served versions, by "group/version/plural". */
+  private readonly warnings = new Map<string, string[]>();
 
   constructor(private readonly opts: CRDControllerOptions) {
     this.informer = new Informer<CustomResourceDefinition & KubeObject>({ storage: opts.storage, prefix: opts.crds.prefix, logger: opts.logger });
@@ -75,6 +84,11 @@ export class CRDController {
   caughtUp(): boolean {
     if (!this.informer.hasSynced()) return false;
     return this.informer.indexer.list().every((crd) => !isEstablishable(crd) || this.served.has(crd.metadata.name!) || this.refused.has(crd.metadata.name!));
+  }
+
+  /** The Warning texts a request for this served resource answers with (a deprecated version's). */
+  warningsFor(group: string, version: string, plural: string): readonly string[] | undefined {
+    return this.warnings.get(`${group}/${version}/${plural}`);
   }
 
   /** Resolves once `pred` holds after a sync (bounded by the caller's signal). */
@@ -136,15 +150,22 @@ export class CRDController {
     const before = this.served.get(name);
     if (before?.fingerprint === fingerprint) return;
     const versions = crd.spec.versions.filter((v) => v.served);
+    const converter = newConverter(crd, { resolveService: this.opts.resolveService });
     // Together: the versions share one watch cache on the CRD's storage prefix.
-    this.opts.resources.installAll(versions.map((v) => ({ def: customResourceDefinitionFor(crd, v, this.opts.compileSchema(crd, v)) })));
+    this.opts.resources.installAll(versions.map((v) => ({ def: customResourceDefinitionFor(crd, v, this.opts.compileSchema(crd, v), converter) })));
     if (before) {
+      before.converter.close();
       const keep = new Set(versions.map((v) => `${crd.spec.group}/${v.name}/${plural}`));
       for (const v of before.versions) {
+        this.warnings.delete(`${before.group}/${v}/${before.plural}`);
         if (!keep.has(`${before.group}/${v}/${before.plural}`)) void this.opts.resources.uninstall(before.group, v, before.plural);
       }
     }
-    this.served.set(name, { group: crd.spec.group, plural, versions: versions.map((v) => v.name), fingerprint });
+    for (const v of versions) {
+      const texts = deprecationWarnings(crd, v.name);
+      if (texts.length > 0) this.warnings.set(`${crd.spec.group}/${v.name}/${plural}`, texts);
+    }
+    this.served.set(name, { group: crd.spec.group, plural, versions: versions.map((v) => v.name), fingerprint, converter });
     this.opts.logger.info('serving custom resources', { crd: name, versions: versions.map((v) => v.name) });
   }
 
@@ -152,7 +173,11 @@ export class CRDController {
     const before = this.served.get(name);
     if (!before) return;
     this.served.delete(name);
-    for (const v of before.versions) await this.opts.resources.uninstall(before.group, v, before.plural);
+    before.converter.close();
+    for (const v of before.versions) {
+      this.warnings.delete(`${before.group}/${v}/${before.plural}`);
+      await this.opts.resources.uninstall(before.group, v, before.plural);
+    }
     this.opts.logger.info('stopped serving custom resources', { crd: name });
   }
 
@@ -214,7 +239,9 @@ export class CRDController {
         crd.metadata.name!,
         (current) => {
           const next = structuredClone(current!);
-          next.status = structuredClone(status) as unknown as KubeObject['status'];
+          // storedVersions is the strategy's and the user's: a status read from a lagging cache must not shrink it.
+          const stored = (current?.status as CustomResourceDefinitionStatus | undefined)?.storedVersions;
+          next.status = structuredClone({ ...status, ...(stored ? { storedVersions: stored } : {}) }) as unknown as KubeObject['status'];
           return next;
         },
         { subresource: 'status' },

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import type { Strategy } from '../../registry/strategy.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../customresourcedefinition/types.js';
+import { newConverter, type CRConverter } from '../conversion/converter.js';
 import { openAPIModelsFor } from './openapi-models.js';
 import { printerColumns } from './printer-columns.js';
 
@@ -35,13 +36,29 @@ const namesOf = (crd: CustomResourceDefinition) => ({ ...crd.spec.names, ...(crd
 export const storageVersionOf = (crd: CustomResourceDefinition): string => crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]!.name;
 
 /**
+ * Whether objects read through `version` may need converting: it is not the
+ * storage version, or objects may still be stored in another one
+ * (status.storedVersions lists more). A version with nothing to convert
+ * keeps the Store's cached, conversion-free reads.
+ */
+function converts(crd: CustomResourceDefinition, version: string, storageVersion: string): boolean {
+  return version !== storageVersion || (crd.status?.storedVersions ?? []).some((v) => v !== storageVersion);
+}
+
+/**
  * A served version of a CRD as a resource definition: the same generic Store,
  * watch cache, handlers and discovery as a built-in (kube's crdHandler builds
  * the equivalent per version). Objects are stored in the storage version;
- * another served version reads and writes them with its apiVersion rewritten
- * (conversion strategy None).
+ * another served version reads and writes them through the CRD's converter
+ * (strategy None: apiVersion rewritten; Webhook: the webhook, one call per
+ * batch). Pass one converter for all versions of a CRD (one webhook agent).
  */
-export function customResourceDefinitionFor(crd: CustomResourceDefinition, version: CustomResourceDefinitionVersion, schema: CompiledSchema): ResourceDefinition {
+export function customResourceDefinitionFor(
+  crd: CustomResourceDefinition,
+  version: CustomResourceDefinitionVersion,
+  schema: CompiledSchema,
+  converter: CRConverter = newConverter(crd),
+): ResourceDefinition {
   const names = namesOf(crd);
   const group = crd.spec.group;
   const storageVersion = storageVersionOf(crd);
@@ -81,7 +98,14 @@ export function customResourceDefinitionFor(crd: CustomResourceDefinition, versi
         }
       : {}),
     tableColumns: printerColumns(version.additionalPrinterColumns),
-    ...(version.name !== storageVersion ? { conversion: { toStorage: rewrite(storageVersion), fromStorage: (objs: KubeObject[]) => objs.map(rewrite(version.name)) } } : {}),
+    ...(converts(crd, version.name, storageVersion)
+      ? {
+          conversion: {
+            toStorage: async (obj: KubeObject) => (await converter.convert([obj], storageVersion))[0]!,
+            fromStorage: (objs: KubeObject[]) => converter.convert(objs, version.name),
+          },
+        }
+      : {}),
     ...(schema.typeNode ? { schema: schema.typeNode } : {}),
     prune: (obj) => schema.prune(obj),
     strategicMergePatch: false,
