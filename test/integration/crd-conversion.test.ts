@@ -69,7 +69,8 @@ function convert(o: Obj, desired: string): Obj {
   return { ...o, apiVersion: desired, spec };
 }
 
-const specSchema = (field: string) => ({ openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { [field]: { type: 'string' } } } } } });
+// Each version requires its own name of the field: an object is defaulted and validated in a shape its schema describes.
+const specSchema = (field: string) => ({ openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: [field], properties: { [field]: { type: 'string' } } } } } });
 
 function conversionCRD(plural: string, kind: string, clientConfig: Record<string, unknown>): Obj {
   return {

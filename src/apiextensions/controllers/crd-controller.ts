@@ -151,8 +151,11 @@ export class CRDController {
     if (before?.fingerprint === fingerprint) return;
     const versions = crd.spec.versions.filter((v) => v.served);
     const converter = newConverter(crd, { resolveService: this.opts.resolveService });
+    const compiled = new Map(versions.map((v) => [v.name, this.opts.compileSchema(crd, v)]));
+    const storage = crd.spec.versions.find((v) => v.storage);
+    const storageSchema = storage ? (compiled.get(storage.name) ?? this.opts.compileSchema(crd, storage)) : undefined;
     // Together: the versions share one watch cache on the CRD's storage prefix.
-    this.opts.resources.installAll(versions.map((v) => ({ def: customResourceDefinitionFor(crd, v, this.opts.compileSchema(crd, v), converter) })));
+    this.opts.resources.installAll(versions.map((v) => ({ def: customResourceDefinitionFor(crd, v, compiled.get(v.name)!, converter, storageSchema) })));
     if (before) {
       before.converter.close();
       const keep = new Set(versions.map((v) => `${crd.spec.group}/${v.name}/${plural}`));

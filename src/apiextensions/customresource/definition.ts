@@ -58,19 +58,25 @@ export function customResourceDefinitionFor(
   version: CustomResourceDefinitionVersion,
   schema: CompiledSchema,
   converter: CRConverter = newConverter(crd),
+  storageSchema?: CompiledSchema,
 ): ResourceDefinition {
   const names = namesOf(crd);
   const group = crd.spec.group;
   const storageVersion = storageVersionOf(crd);
   const rewrite = (v: string) => (obj: KubeObject): KubeObject => ({ ...obj, apiVersion: `${group}/${v}` });
-  // The Store hands the strategy the stored shape; this version's schema reads the object as this version's.
-  const inVersion = version.name === storageVersion ? (obj: KubeObject) => obj : rewrite(version.name);
+  // The Store hands the strategy the stored shape. With strategy None that shape is this version's but for
+  // its apiVersion, so this version's schema reads it (rewritten); a webhook may have changed the shape, so
+  // the storage version's schema, which describes it, defaults and validates it (kube does both in the
+  // request's version, before converting: the fields named in errors can differ).
+  const byStorageSchema = crd.spec.conversion?.strategy === 'Webhook' && version.name !== storageVersion && storageSchema !== undefined;
+  const shape = byStorageSchema ? storageSchema : schema;
+  const inVersion = byStorageSchema || version.name === storageVersion ? (obj: KubeObject) => obj : rewrite(version.name);
   const strategy: Strategy = {
-    defaults: (obj) => schema.applyDefaults(obj),
-    validate: (obj) => schema.validate(inVersion(obj)),
-    validateUpdate: (obj, old) => schema.validate(inVersion(obj), inVersion(old)),
+    defaults: (obj) => shape.applyDefaults(obj),
+    validate: (obj) => shape.validate(inVersion(obj)),
+    validateUpdate: (obj, old) => shape.validate(inVersion(obj), inVersion(old)),
   };
-  const statusStrategy: Strategy = { validateUpdate: (obj, old) => schema.validateStatus(inVersion(obj), inVersion(old)) };
+  const statusStrategy: Strategy = { validateUpdate: (obj, old) => shape.validateStatus(inVersion(obj), inVersion(old)) };
   const scale = version.subresources?.scale;
   return {
     info: {
