@@ -31,6 +31,12 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    * A selector on any other field is refused with 400 "field label not supported".
    */
   fieldLabels?: (obj: T) => Record<string, string>;
+  /**
+   * Labels of fieldLabels that a selector may not use here, and why: the
+   * Store matches stored objects, so a label read from a converted shape
+   * (a CRD version converted by webhook) cannot be matched. Refused with 400.
+   */
+  unfilterableFieldLabels?: { labels: string[]; reason: string };
   /** Whether PUT of a missing object creates it (kube: true for a few kinds, e.g. endpoints, leases? see kube). */
   allowCreateOnUpdate?: boolean;
   /** Whether PUT without metadata.resourceVersion overwrites (kube: true for most kinds). Default true. */

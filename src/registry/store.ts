@@ -218,6 +218,8 @@ export class Store {
     const supported = this.fieldsOf({ metadata: {} });
     for (const r of selector.requirements()) {
       if (!(r.field in supported)) throw newBadRequest(`field label not supported: ${r.field}`);
+      const unfilterable = this.def.unfilterableFieldLabels;
+      if (unfilterable?.labels.includes(r.field)) throw newBadRequest(`field label ${r.field} cannot be selected: ${unfilterable.reason}`);
     }
   }
 

@@ -8,6 +8,7 @@ import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '
 import { newConverter, type CRConverter } from '../conversion/converter.js';
 import { openAPIModelsFor } from './openapi-models.js';
 import { printerColumns } from './printer-columns.js';
+import { selectableFieldLabels, selectableFieldName } from './selectable-fields.js';
 
 /**
  * What the CRD server needs of one version's structural schema, compiled once
@@ -78,6 +79,11 @@ export function customResourceDefinitionFor(
   };
   const statusStrategy: Strategy = { validateUpdate: (obj, old) => shape.validateStatus(inVersion(obj), inVersion(old)) };
   const scale = version.subresources?.scale;
+  const fieldLabels = selectableFieldLabels(version.selectableFields, version.schema?.openAPIV3Schema);
+  const convertsObjects = converts(crd, version.name, storageVersion);
+  // kube filters objects converted to this version; the Store filters stored ones, whose shape a webhook may differ
+  // from this version's, so a selector on this version's fields would read the wrong paths.
+  const byWebhook = convertsObjects && crd.spec.conversion?.strategy === 'Webhook';
   return {
     info: {
       group,
@@ -104,7 +110,16 @@ export function customResourceDefinitionFor(
         }
       : {}),
     tableColumns: printerColumns(version.additionalPrinterColumns),
-    ...(converts(crd, version.name, storageVersion)
+    ...(fieldLabels ? { fieldLabels } : {}),
+    ...(fieldLabels && byWebhook
+      ? {
+          unfilterableFieldLabels: {
+            labels: (version.selectableFields ?? []).map((f) => selectableFieldName(f.jsonPath)),
+            reason: `version ${version.name} is converted by a webhook and selectable fields are matched against stored objects`,
+          },
+        }
+      : {}),
+    ...(convertsObjects
       ? {
           conversion: {
             toStorage: async (obj: KubeObject) => (await converter.convert([obj], storageVersion))[0]!,

@@ -14,6 +14,7 @@
 import type { OpenAPIModels } from '../../registry/resource-definition.js';
 import { isPlainObject } from '../customresourcedefinition/schema-walk.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../customresourcedefinition/types.js';
+import { selectableFieldName } from './selectable-fields.js';
 
 type Schema = Record<string, unknown>;
 type OpenAPIVersion = 'v2' | 'v3';
@@ -45,8 +46,11 @@ export function openAPIModelsFor(crd: CustomResourceDefinition, version: CustomR
   const name = modelName(group, version.name, kind);
   const listName = modelName(group, version.name, listKind);
   const raw = version.schema?.openAPIV3Schema;
+  // kube's builder lists a version's selectable fields beside its group-version-kind, in both documents.
+  const selectable = (version.selectableFields ?? []).map((f) => ({ fieldPath: selectableFieldName(f.jsonPath) }));
+  const extensions: Schema = selectable.length ? { 'x-kubernetes-selectable-fields': selectable } : {};
   const build = (v: OpenAPIVersion) => ({
-    kind: kindSchema(v, raw, crd.spec.preserveUnknownFields === true, { group, version: version.name, kind }),
+    kind: { ...kindSchema(v, raw, crd.spec.preserveUnknownFields === true, { group, version: version.name, kind }), ...extensions },
     list: listSchema(v, name, { group, version: version.name, kind: listKind }, plural, kind),
   });
   return { name, listName, v2: build('v2'), v3: build('v3') };
