@@ -5,6 +5,7 @@ import { benchApply } from './apply.js';
 import { benchAuthz } from './authz.js';
 import { benchCodec } from './codec.js';
 import { benchCrd } from './crd.js';
+import { benchCrdVersions } from './crd-versions.js';
 import { benchInputChecks } from './input-checks.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   storm: benchStorm,
   input: benchInputChecks,
   crd: benchCrd,
+  'crd-versions': benchCrdVersions,
   aggregator: benchAggregator,
 };
 
