@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { newCA, newServingCert } from '../dynamiccertificates/helpers.js';
+import { base64, conversionCRD as conversionCRDIn, ConversionWebhook, type ConversionMode } from '../helpers/conversion-webhook.js';
 import { eventually } from '../helpers/https.js';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { startedClient, statusOf, type Client, type List, type Obj } from './api-helpers.js';
@@ -11,86 +10,9 @@ const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const GROUP = 'conv.example.com';
 const SERVICE_NAME = 'convert.hooks.svc';
 
-interface Review {
-  apiVersion: string;
-  request: { uid: string; desiredAPIVersion: string; objects: Obj[] };
-}
+type Mode = ConversionMode;
+const conversionCRD = (plural: string, kind: string, clientConfig: Record<string, unknown>) => conversionCRDIn(GROUP, plural, kind, clientConfig);
 
-type Mode = 'ok' | 'garbage' | 'short' | 'rename';
-
-/**
- * The conversion webhook, served by the test over TLS: spec.colour
- * (v1alpha1) <-> spec.color (v1). `mode` makes it misbehave; `calls`
- * records each review's object count.
- */
-class ConversionWebhook {
-  mode: Mode = 'ok';
-  readonly calls: { objects: number; desired: string }[] = [];
-  readonly server: https.Server;
-
-  constructor(cert: { certPem: string; keyPem: string }) {
-    this.server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
-        this.calls.push({ objects: review.request.objects.length, desired: review.request.desiredAPIVersion });
-        res.setHeader('Content-Type', 'application/json');
-        if (this.mode === 'garbage') return res.end('garbage');
-        const converted = review.request.objects.map((o) => convert(o, review.request.desiredAPIVersion));
-        if (this.mode === 'short') converted.pop();
-        if (this.mode === 'rename') for (const o of converted) o.metadata.name = 'renamed';
-        res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'ConversionReview', response: { uid: review.request.uid, result: { status: 'Success' }, convertedObjects: converted } }));
-      });
-    });
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-}
-
-function convert(o: Obj, desired: string): Obj {
-  const spec = { ...((o.spec as Record<string, unknown> | undefined) ?? {}) };
-  if (desired.endsWith('/v1')) {
-    if ('colour' in spec) spec.color = spec.colour;
-    delete spec.colour;
-  } else {
-    if ('color' in spec) spec.colour = spec.color;
-    delete spec.color;
-  }
-  return { ...o, apiVersion: desired, spec };
-}
-
-// Each version requires its own name of the field: an object is defaulted and validated in a shape its schema describes.
-const specSchema = (field: string) => ({ openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: [field], properties: { [field]: { type: 'string' } } } } } });
-
-function conversionCRD(plural: string, kind: string, clientConfig: Record<string, unknown>): Obj {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${GROUP}` },
-    spec: {
-      group: GROUP,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        { name: 'v1alpha1', served: true, storage: false, deprecated: true, schema: specSchema('colour') },
-        { name: 'v1', served: true, storage: true, schema: specSchema('color') },
-      ],
-      conversion: { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: ['v1', 'v1beta1'] } },
-    },
-  };
-}
-
-const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
 const spec = (o: Obj) => o.spec as Record<string, unknown>;
 
 /**
