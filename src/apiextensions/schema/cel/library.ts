@@ -82,10 +82,24 @@ function indexOf(list: CelList, needle: CelValue, last: boolean): bigint {
   return BigInt(found);
 }
 
+/** Compiled patterns by pattern and mode: rules run per request, their patterns rarely change. Bounded, oldest out. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 512;
+
 function regex(pattern: string, global: boolean): RegExp {
+  const key = `${global ? 'g' : '-'}${pattern}`;
+  const hit = compiled.get(key);
+  if (hit) {
+    // A global RegExp keeps lastIndex between uses: start every use from the beginning.
+    hit.lastIndex = 0;
+    return hit;
+  }
   const re = compileForMatching(pattern);
   if (!re) throw new Error(`cannot run regular expression safely: ${pattern}`);
-  return global ? new RegExp(re.source, `${re.flags}g`) : re;
+  const made = global ? new RegExp(re.source, `${re.flags}g`) : re;
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, made);
+  return made;
 }
 
 function findAll(text: string, pattern: string, limit: bigint): string[] {
