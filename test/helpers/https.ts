@@ -28,7 +28,7 @@ export function request(
   port: number,
   path: string,
   creds: ClientCreds,
-  opts: { method?: string; agent?: https.Agent; headers?: Record<string, string>; body?: string } = {},
+  opts: { method?: string; agent?: https.Agent; headers?: Record<string, string | string[]>; body?: string | Buffer } = {},
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = https.request(

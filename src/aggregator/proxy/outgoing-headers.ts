@@ -40,6 +40,12 @@ export function outgoingHeaders(req: IncomingMessage, opts: OutgoingHeaderOption
   if (opts.upgrade) {
     headers.connection = 'Upgrade';
     if (req.headers.upgrade !== undefined) headers.upgrade = req.headers.upgrade;
+    // An upgrade goes out without a body: Node hands whatever follows its head to the new protocol, which the
+    // proxy passes on only once the backend switched. Transfer-Encoding would make Node end the request with a
+    // last chunk ("0\r\n\r\n") that the backend reads as the new protocol's first bytes, and a Content-Length
+    // would have a backend that reads the body before it switches wait for bytes sent only after.
+    delete headers['content-length'];
+    delete headers['transfer-encoding'];
   }
   opts.scrub(headers);
   setAuthProxyHeaders(headers, opts.user);

@@ -16,20 +16,28 @@ export const mustHoldBody = (req: IncomingMessage): boolean =>
 
 export class BodyTooLargeError extends Error {}
 
-/** The whole body; rejects with BodyTooLargeError past `limit` bytes, or with the stream's error. */
+/**
+ * The whole body; rejects with BodyTooLargeError past `limit` bytes, or with
+ * the stream's error. A body past the limit is then read and dropped, as the
+ * server's own readBody does: the client's connection stays up to carry the
+ * 413 (destroying the request would close it before the answer is written).
+ */
 export function readHeldBody(req: IncomingMessage, limit = MAX_HELD_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.destroy();
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
         reject(new BodyTooLargeError(`the request body is larger than ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });

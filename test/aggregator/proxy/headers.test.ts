@@ -88,4 +88,12 @@ describe('outgoing headers', () => {
     assert.equal(out['audit-id'], 'a-1');
     assert.equal(out['x-forwarded-for'], '203.0.113.1, 192.0.2.7');
   });
+
+  it('sends an upgrade without a body\'s framing (what follows its head is the new protocol\'s)', () => {
+    for (const framing of [{ 'transfer-encoding': 'chunked' }, { 'content-length': '5' }]) {
+      const out = outgoingHeaders(request({ connection: 'Upgrade, transfer-encoding', upgrade: 'SPDY/3.1', ...framing }), { ...base, upgrade: true });
+      assert.equal(out['transfer-encoding'], undefined);
+      assert.equal(out['content-length'], undefined);
+    }
+  });
 });

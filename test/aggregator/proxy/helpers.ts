@@ -66,8 +66,9 @@ export function headerLines(seen: Seen, name: string): string[] {
 
 export class Backend {
   readonly seen: Seen[] = [];
-  /** By pathname; anything else answers 200 {"ok":true} with a Content-Length. */
+  /** By pathname; anything else goes to `fallback`, or answers 200 {"ok":true} with a Content-Length. */
   readonly routes = new Map<string, BackendRoute>();
+  fallback: BackendRoute | undefined;
   onUpgrade: BackendUpgrade | undefined;
   private waiters: ((s: Seen) => void)[] = [];
 
@@ -119,7 +120,7 @@ export class Backend {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const seen = this.record(req, Buffer.concat(chunks).toString('utf8'));
-      const route = this.routes.get(new URL(req.url ?? '/', 'https://x').pathname);
+      const route = this.routes.get(pathnameOf(req.url ?? '/')) ?? this.fallback;
       if (route) {
         route(req, res, seen);
         return;
@@ -148,6 +149,15 @@ export class Backend {
     this.waiters = [];
     for (const w of waiters) w(seen);
     return seen;
+  }
+}
+
+/** The path of a request target; the target itself when it does not parse (hostile tests send such). */
+function pathnameOf(url: string): string {
+  try {
+    return new URL(url, 'https://x').pathname;
+  } catch {
+    return url;
   }
 }
 
