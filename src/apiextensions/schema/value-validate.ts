@@ -5,6 +5,7 @@ import { NIL_PATH_TEXT } from '../../apimachinery/validation/path.js';
 import { badValue, canonicalJSON, goNumber } from './go-value.js';
 import { isObject } from './structural.js';
 import type { ValueSchema } from './value-schema.js';
+import { correlateByMapKeys, jsonEqual } from './list-correlation.js';
 
 /**
  * kube-openapi's SchemaValidator as kube runs it on a custom resource
@@ -245,25 +246,6 @@ function correlateItems(s: ValueSchema, old: unknown): (item: unknown) => unknow
     return (item) => (before.has(canonicalJSON(item)) ? item : undefined);
   }
   if (s.listType !== 'map' || s.listMapKeys.length === 0) return none;
-  const keyOf = (item: unknown): string | undefined =>
-    isObject(item) ? canonicalJSON(s.listMapKeys.map((k) => (Object.hasOwn(item, k) ? item[k] : null))) : undefined;
-  const byKey = new Map<string, unknown>();
-  for (const o of old) {
-    const k = keyOf(o);
-    if (k !== undefined && !byKey.has(k)) byKey.set(k, o);
-  }
-  return (item) => {
-    const k = keyOf(item);
-    return k === undefined ? undefined : byKey.get(k);
-  };
+  return correlateByMapKeys(s.listMapKeys, old);
 }
 
-/** JSON equality: objects equal with their keys in any order. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (!isObject(a) || !isObject(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-}

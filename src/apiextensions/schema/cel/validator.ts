@@ -21,6 +21,7 @@ import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldError } from '../../../apimachinery/validation/field-error.js';
 import { FieldPath } from '../../../apimachinery/validation/path.js';
 import { isObject, type Structural } from '../structural.js';
+import { correlateByMapKeys, jsonEqual } from '../list-correlation.js';
 import { compileRules, type CompiledRule } from './compile.js';
 import { Meter, metering, RUNTIME_ITERATION_BUDGET } from './meter.js';
 import { toCelValue } from './values.js';
@@ -89,26 +90,7 @@ export function newCelValidator(root: Structural): CelValidator | undefined {
 /** Old items of a list-type=map list, found by the new item's keys; other lists correlate nothing. */
 function listCorrelation(s: Structural, old: unknown): (item: unknown) => unknown {
   if (s.listType !== 'map' || !Array.isArray(old) || s.listMapKeys.length === 0) return () => undefined;
-  const keyOf = (item: unknown): string | undefined => (isObject(item) ? JSON.stringify(s.listMapKeys.map((k) => item[k] ?? null)) : undefined);
-  const byKey = new Map<string, unknown>();
-  for (const item of old) {
-    const k = keyOf(item);
-    if (k !== undefined && !byKey.has(k)) byKey.set(k, item);
-  }
-  return (item) => {
-    const k = keyOf(item);
-    return k === undefined ? undefined : byKey.get(k);
-  };
-}
-
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
+  return correlateByMapKeys(s.listMapKeys, old);
 }
 
 const ruleErrorString = (c: CompiledRule): string => (c.rule.message ? c.rule.message.trim() : c.rule.rule.trim());
