@@ -277,3 +277,79 @@ export const upgradePath = (): fc.Arbitrary<string> =>
   fc.tuple(fc.constantFrom('/namespaces/default/things/t1/exec', '/namespaces/default/things/t1/attach', '/namespaces/default/things/t1/portforward', '/namespaces/default/things', ''), proxyPathSuffix(), proxyQuery()).map(
     ([p, s, q]) => `${p}${s}${q}`,
   );
+
+/** Ends a raw connection: the server must close it once it has answered. */
+export const FINAL_REQUEST = 'GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
+
+export interface RawRequestSpec {
+  method: string;
+  target: string;
+  version: string;
+  headers: HeaderLine[];
+  framing: Framing;
+  /** Undefined: "hello" (a framing with no body ignores it). */
+  body: BodySpec | undefined;
+  trailing: Trailing;
+  run: string;
+  /** Where smuggled requests go (a path the proxy serves). */
+  smuggledPath: string;
+}
+
+/**
+ * The bytes of a hostile request and of what follows it on the connection,
+ * FINAL_REQUEST last. Every length it declares is covered by the bytes that
+ * follow, so that the server never waits for more: it answers, or finds junk
+ * and closes the connection.
+ */
+export function rawRequest(s: RawRequestSpec): Buffer {
+  const smuggled = smuggledRequest(s.smuggledPath, `smuggled-${s.run}`);
+  let payload = s.body === undefined ? Buffer.from('hello') : bodyBytes(s.body);
+  if (s.trailing === 'smuggle-in-body') payload = Buffer.concat([payload, Buffer.from(smuggled, 'latin1')]);
+  const lines: HeaderLine[] = [];
+  if (!s.headers.some(([n]) => n.toLowerCase() === 'host')) lines.push(['Host', 'localhost']);
+  lines.push(...s.headers, [RUN_HEADER, s.run]);
+  let bodyPart: Buffer;
+  const f = s.framing;
+  switch (f.kind) {
+    case 'none':
+      bodyPart = Buffer.alloc(0);
+      break;
+    case 'length':
+      lines.push(['Content-Length', String(Math.max(0, payload.length + f.delta))]);
+      bodyPart = payload;
+      break;
+    case 'length-text':
+      for (const v of f.lines) lines.push(['Content-Length', v]);
+      bodyPart = payload;
+      break;
+    case 'chunked':
+      lines.push(...f.te);
+      bodyPart = chunkedBody(payload, f.chunkSizes, f.ext, f.trailers, f.last);
+      break;
+    case 'chunked-and-length': {
+      const te: HeaderLine = ['Transfer-Encoding', f.te];
+      const cl: HeaderLine = ['Content-Length', f.cl];
+      lines.push(...(f.teFirst ? [te, cl] : [cl, te]));
+      bodyPart = chunkedBody(payload, [], '', [], 'ok');
+      break;
+    }
+  }
+  const head = `${s.method} ${s.target} ${s.version}\r\n` + lines.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
+  const after = s.trailing === 'smuggle' ? smuggled : s.trailing === 'garbage' ? 'XYZZY \u0001 junk\r\n\r\n' : '';
+  return Buffer.concat([Buffer.from(head, 'utf8'), bodyPart, Buffer.from(after + FINAL_REQUEST, 'latin1')]);
+}
+
+/** The payload in chunks of the given sizes (the rest in one), each with the extension, then the last chunk as told. */
+function chunkedBody(payload: Buffer, sizes: number[], ext: string, trailers: HeaderLine[], last: 'ok' | 'missing' | 'bad'): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const size of [...sizes, payload.length]) {
+    if (at >= payload.length) break;
+    const chunk = payload.subarray(at, at + size);
+    at += chunk.length;
+    parts.push(Buffer.from(`${chunk.length.toString(16)}${ext}\r\n`, 'latin1'), chunk, Buffer.from('\r\n'));
+  }
+  if (last === 'ok') parts.push(Buffer.from(`0\r\n${trailers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`, 'latin1'));
+  else if (last === 'bad') parts.push(Buffer.from('zz\r\n\r\n'));
+  return Buffer.concat(parts);
+}

@@ -20,11 +20,13 @@
  *   setPendingUpgrade(req, socket, head), then run the app (filters and
  *   routing) on the request with a ServerResponse assigned to the socket:
  *   when the request reaches this handler it detaches the response and takes
- *   the socket over; when a filter answers instead, the server ends the
- *   socket once that response finishes. Or, after authenticating and
- *   authorizing the upgrade itself, call handleUpgrade(req, socket, head)
- *   (req.url is the path forwarded). From then on the proxy owns the socket
- *   and closes it.
+ *   the socket over, and the response emits 'close' once that connection
+ *   closes, as an answered one does (what filters hold until then, an
+ *   in-flight seat, the drain's count, is given back); when a filter answers
+ *   instead, the server ends the socket once that response finishes. Or,
+ *   after authenticating and authorizing the upgrade itself, call
+ *   handleUpgrade(req, socket, head) (req.url is the path forwarded). From
+ *   then on the proxy owns the socket and closes it.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Agent } from 'node:https';
@@ -212,6 +214,7 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
     if (pending) {
       // The filters ran on an upgrade with a response written to its socket: the socket is the proxy's now.
       if (res.socket === pending.socket) res.detachSocket(pending.socket as Socket);
+      closeWithConnection(res, pending.socket);
       upgrade(req, pending.socket, pending.head, requestPath(req));
       return;
     }
@@ -244,6 +247,17 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
       transport?.close();
     },
   });
+}
+
+/**
+ * A response detached from its socket never emits 'close' (Node emits it when
+ * the socket closes): what the filters hold until then (an in-flight seat,
+ * the drain's count of requests in flight) would never be given back. The
+ * exchange ends with the connection the proxy took over, so 'close' comes then.
+ */
+function closeWithConnection(res: Response, socket: Duplex): void {
+  if (socket.destroyed) process.nextTick(() => res.emit('close'));
+  else socket.once('close', () => res.emit('close'));
 }
 
 /** Behind an express mount req.url lost its prefix: the backend gets the path the client asked for. */

@@ -216,6 +216,8 @@ describe('APIService proxy: an upgrade through the filter chain', () => {
   let pki: TestPKI;
   let backend: Backend;
   let server: http.Server;
+  /** The responses the server made for upgrades, newest last. */
+  const responses: http.ServerResponse[] = [];
   let port = 0;
   let proxy: APIServiceProxy;
 
@@ -245,6 +247,7 @@ describe('APIService proxy: an upgrade through the filter chain', () => {
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       setPendingUpgrade(req, socket, head);
       const res = new http.ServerResponse(req);
+      responses.push(res);
       res.assignSocket(socket as net.Socket);
       res.shouldKeepAlive = false;
       // Answered by a filter (the proxy never took the socket over): the connection ends with the answer.
@@ -271,6 +274,20 @@ describe('APIService proxy: an upgrade through the filter chain', () => {
     assert.deepEqual(headerLines(s, 'X-Remote-User'), ['bob']);
     client.socket.end();
     await closed(client.socket);
+  });
+
+  it('ends the response it took over when the connection closes, so that what the filters hold is given back', async () => {
+    const client = await openUpgrade(port, `${GV}/things/a/exec`, { extra: 'X-Test-User: bob\r\n' });
+    await client.until('hello-from-backend;');
+    const res = responses.at(-1)!;
+    // An in-flight seat, the drain's count: the filters give them back on the response's 'close'.
+    const ended = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the response never emitted 'close'")), 10_000);
+      res.once('close', () => (clearTimeout(timer), resolve()));
+    });
+    client.socket.end();
+    await closed(client.socket);
+    await ended;
   });
 
   it('is answered by the filters when they refuse it, and never reaches the backend', async () => {
