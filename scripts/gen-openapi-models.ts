@@ -32,7 +32,7 @@ export const ROOT_MODELS = [
   'V1HorizontalPodAutoscaler', 'V1HorizontalPodAutoscalerList', 'V2HorizontalPodAutoscaler', 'V2HorizontalPodAutoscalerList',
   'V1Role', 'V1RoleList', 'V1RoleBinding', 'V1RoleBindingList',
   'V1ClusterRole', 'V1ClusterRoleList', 'V1ClusterRoleBinding', 'V1ClusterRoleBindingList',
-  'V1APIService', 'V1APIServiceList',
+  'V1APIService', 'V1APIServiceList', 'V1EndpointSlice', 'V1EndpointSliceList',
   'V1Status', 'V1DeleteOptions', 'V1WatchEvent', 'V1APIResourceList', 'V1APIGroup', 'V1APIGroupList', 'V1APIVersions',
 ];
 
@@ -75,6 +75,7 @@ const GROUP_TYPES: Record<string, string[]> = {
   ],
   scheduling: ['PriorityClass', 'PriorityClassList'],
   coordination: ['Lease', 'LeaseList', 'LeaseSpec'],
+  discovery: ['EndpointSlice', 'EndpointSliceList', 'Endpoint', 'EndpointConditions', 'EndpointHints', 'ForZone', 'ForNode'],
   apiregistration: ['APIService', 'APIServiceList', 'APIServiceSpec', 'APIServiceStatus', 'APIServiceCondition'],
   rbac: ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'PolicyRule', 'RoleRef', 'AggregationRule', 'Subject'],
 };

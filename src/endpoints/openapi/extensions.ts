@@ -29,6 +29,7 @@ const AUTOSCALING = 'io.k8s.api.autoscaling.v1.';
 const AUTOSCALING_V2 = 'io.k8s.api.autoscaling.v2.';
 const BATCH = 'io.k8s.api.batch.v1.';
 const COORDINATION = 'io.k8s.api.coordination.v1.';
+const DISCOVERY = 'io.k8s.api.discovery.v1.';
 const EVENTS = 'io.k8s.api.events.v1.';
 const NETWORKING = 'io.k8s.api.networking.v1.';
 const POLICY = 'io.k8s.api.policy.v1.';
@@ -188,6 +189,9 @@ export const FIELD_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, F
   [`${RBAC}PolicyRule`]: { verbs: atomic, apiGroups: atomic, resources: atomic, resourceNames: atomic, nonResourceURLs: atomic },
   // caBundle's +listType=atomic is left out: on a []byte (a string here) it says nothing to a merge.
   [`${APIREGISTRATION}APIServiceStatus`]: { conditions: mergeByKey('type') },
+  [`${DISCOVERY}EndpointSlice`]: { endpoints: atomic, ports: atomic },
+  [`${DISCOVERY}Endpoint`]: { addresses: set },
+  [`${DISCOVERY}EndpointHints`]: { forZones: atomic, forNodes: atomic },
   [`${META}ObjectMeta`]: {
     ownerReferences: mergeByKey('uid'),
     finalizers: { 'x-kubernetes-list-type': 'set', 'x-kubernetes-patch-strategy': 'merge' },
@@ -249,6 +253,7 @@ export const KIND_DEFINITIONS: Readonly<Record<string, GroupVersionKind>> = Obje
       [AUTOSCALING_V2, 'autoscaling', 'v2', ['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList']],
       [BATCH, 'batch', 'v1', ['Job', 'JobList', 'CronJob', 'CronJobList']],
       [COORDINATION, 'coordination.k8s.io', 'v1', ['Lease', 'LeaseList']],
+      [DISCOVERY, 'discovery.k8s.io', 'v1', ['EndpointSlice', 'EndpointSliceList']],
       [EVENTS, 'events.k8s.io', 'v1', ['Event', 'EventList']],
       [NETWORKING, 'networking.k8s.io', 'v1', ['Ingress', 'IngressList', 'NetworkPolicy', 'NetworkPolicyList']],
       [POLICY, 'policy', 'v1', ['PodDisruptionBudget', 'PodDisruptionBudgetList']],
