@@ -60,6 +60,8 @@ export interface UpdateOptions extends WriteOptions {
    * an object by one of the same name but another uid is a 409, not a 422.
    */
   preconditions?: { uid?: string };
+  /** Create a missing object whatever the kind allows (kube's forceAllowCreate: a server-side apply creates). */
+  forceAllowCreate?: boolean;
 }
 
 export interface UpdateResult {
@@ -403,7 +405,7 @@ export class Store {
     try {
       const exists = await this.exists(key);
       if (!exists) {
-        if (!this.def.allowCreateOnUpdate || opts.subresource) throw newNotFound(this.gr, name);
+        if (!(this.def.allowCreateOnUpdate || opts.forceAllowCreate) || opts.subresource) throw newNotFound(this.gr, name);
         const obj = await updated(undefined);
         this.checkNameAndNamespace(obj, namespace, name);
         created = true;

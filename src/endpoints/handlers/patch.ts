@@ -9,18 +9,20 @@ import type { KubeObject } from '../../registry/object.js';
 import { mediaTypeOf, readBody } from '../request-body.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import { writeObject } from '../responsewriters/object.js';
-import { writeOptions } from '../query.js';
+import { managerOf, writeOptions } from '../query.js';
 import { infoOf, renderingFor, requesterOf, schemaOf, transformObject, type ResourceContext } from './context.js';
 import * as fv from '../field-validation/index.js';
 import { auditRequestPatch } from '../../audit/context.js';
 import { builtinPatchMetaForKind, strategicMergePatch } from '../patch/strategic-merge-patch.js';
+import { fieldManagerFor } from '../fieldmanager/field-manager.js';
+import { APPLY_JSON, APPLY_YAML, handleApply } from './apply.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
-const SUPPORTED = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
+const SUPPORTED = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_YAML, APPLY_JSON];
 // A strategic merge needs a Go type's merge keys: kube's CRD handler offers custom resources only these.
-const SUPPORTED_UNTYPED = [JSON_PATCH, MERGE_PATCH];
+const SUPPORTED_UNTYPED = [JSON_PATCH, MERGE_PATCH, APPLY_YAML, APPLY_JSON];
 const KIND_OF: Record<string, fv.PatchKind> = { [JSON_PATCH]: 'json', [MERGE_PATCH]: 'merge', [STRATEGIC_PATCH]: 'strategic' };
 
 /** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
@@ -69,8 +71,11 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   if (!supported.includes(type)) {
     throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`);
   }
+  if (type === APPLY_YAML || type === APPLY_JSON) return handleApply(ctx, req, res, type);
   const raw = await readBody(req);
-  const { dryRun, fieldValidation: mode } = writeOptions(req, 'PatchOptions');
+  const { dryRun, fieldValidation: mode, fieldManager } = writeOptions(req, 'PatchOptions');
+  const fm = fieldManagerFor(ctx.def);
+  const manager = managerOf(req, fieldManager);
   const text = raw.toString('utf8');
   // Every walker after the parse recurses: a deep patch is refused before it is parsed.
   if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding patch: exceeded max depth');
@@ -109,7 +114,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
       // The patch decides the next object, not a resourceVersion the client did not send.
       const sentRV = type !== JSON_PATCH ? (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion : undefined;
       if (type !== JSON_PATCH && sentRV === undefined && next.metadata) next.metadata.resourceVersion = current.metadata?.resourceVersion;
-      return next;
+      return fm.update(current, next, manager, info.subresource);
     },
     { dryRun, subresource: info.subresource, strategy: ctx.def.subresources?.[info.subresource]?.strategy, requester: requesterOf(req) },
   );

@@ -6,11 +6,12 @@ import { labelSelectorAsSelector, type LabelSelectorSpec } from '../../apimachin
 import type { KubeObject } from '../../registry/object.js';
 import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { writeOptions } from '../query.js';
+import { managerOf, writeOptions } from '../query.js';
 import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
 import { applyJSONPatch, mergePatch } from './patch.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import * as fv from '../field-validation/index.js';
+import { fieldManagerFor } from '../fieldmanager/field-manager.js';
 
 const getPath = (obj: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
@@ -49,7 +50,8 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const isPatch = req.method === 'PATCH';
-  const { dryRun } = writeOptions(req, isPatch ? 'PatchOptions' : 'UpdateOptions');
+  const { dryRun, fieldManager } = writeOptions(req, isPatch ? 'PatchOptions' : 'UpdateOptions');
+  const manager = managerOf(req, fieldManager);
   const type = mediaTypeOf(req);
   let body: unknown;
   if (isPatch) {
@@ -92,7 +94,8 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
       }
       const next = structuredClone(current);
       setPath(next, ctx.def.scale!.specReplicasPath, replicas);
-      return next;
+      // Owned on the parent, as kube records a scale: the replicas field, subresource "scale".
+      return fieldManagerFor(ctx.def).update(current, next, manager, 'scale');
     },
     { dryRun, requester: requesterOf(req) },
   );

@@ -6,7 +6,8 @@ import { decodeObjectBody, decodeObjectBodyWithRaw } from '../request-body.js';
 import { validateBodyFields } from './field-validation.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
 import { writeObject } from '../responsewriters/object.js';
-import { listOptions, writeOptions } from '../query.js';
+import { listOptions, managerOf, writeOptions } from '../query.js';
+import { fieldManagerFor } from '../fieldmanager/field-manager.js';
 import { infoOf, renderingFor, requesterOf, schemaOf, transformObject, type ResourceContext } from './context.js';
 
 /**
@@ -18,23 +19,25 @@ async function decodeWriteBody(
   req: Request,
   res: Response,
   optionsKind: 'CreateOptions' | 'UpdateOptions',
-): Promise<{ body: KubeObject; dryRun: boolean }> {
+): Promise<{ body: KubeObject; dryRun: boolean; manager: string }> {
   let dryRun = false;
   let mode: 'Ignore' | 'Warn' | 'Strict' = 'Warn';
+  let fieldManager = '';
   const { obj, text, mediaType, yamlDuplicates } = await decodeObjectBodyWithRaw(req, {
     kind: ctx.def.info.kind,
-    afterRead: () => ({ dryRun, fieldValidation: mode } = writeOptions(req, optionsKind)),
+    afterRead: () => ({ dryRun, fieldValidation: mode, fieldManager } = writeOptions(req, optionsKind)),
   });
   const served = { apiVersion: apiVersionOf(ctx.def.info), kind: ctx.def.info.kind, schema: schemaOf(ctx), prune: ctx.def.prune };
   const body = validateBodyFields(res, obj as KubeObject, text, mediaType, mode, served, yamlDuplicates);
-  return { body, dryRun };
+  return { body, dryRun, manager: managerOf(req, fieldManager) };
 }
 
 export async function handleCreate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
-  const obj = await ctx.store.create(info.namespace, body, { dryRun, handOver: true, requester: requesterOf(req) });
+  const { body, dryRun, manager } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
+  const tracked = fieldManagerFor(ctx.def).update(undefined, body, manager, '');
+  const obj = await ctx.store.create(info.namespace, tracked, { dryRun, handOver: true, requester: requesterOf(req) });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
 
@@ -42,10 +45,13 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
 export async function handleUpdate(ctx: ResourceContext, req: Request, res: Response): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const { body, dryRun } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
+  const { body, dryRun, manager } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
   // kube compares the names before it reads storage: the same 400 whether or not the object exists.
   checkNamesMatchURL(body, info.namespace, info.name, ctx.def.info.namespaced);
-  const { obj, created } = await ctx.store.update(info.namespace, info.name, () => body, {
+  const fm = fieldManagerFor(ctx.def);
+  // What the client sent, kept for every attempt: tracking replaces the body's managedFields.
+  const sent = body.metadata?.managedFields;
+  const { obj, created } = await ctx.store.update(info.namespace, info.name, (current) => fm.update(current, body, manager, info.subresource, sent), {
     dryRun,
     requester: requesterOf(req),
     preconditions: { uid: body.metadata?.uid },

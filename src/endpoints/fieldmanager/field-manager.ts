@@ -1,0 +1,175 @@
+import { newBadRequest, StatusError } from '../../apimachinery/status-error.js';
+import { failureStatus } from '../../apimachinery/status.js';
+import { FieldSet, fieldElement, pathString } from '../../apimachinery/managedfields/field-set.js';
+import { conflictStatusError } from '../../apimachinery/managedfields/conflict-status.js';
+import {
+  capUpdateManagers,
+  decodeManagers,
+  encodeManagers,
+  isReset,
+  ManagedFieldsError,
+  type ManagerInfo,
+  type Managers,
+} from '../../apimachinery/managedfields/managers.js';
+import type { MergeType } from '../../apimachinery/managedfields/merge-type.js';
+import { TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
+import { applyConfiguration, ConflictsError, updateOwnership } from '../../apimachinery/managedfields/updater.js';
+import type { KubeObject } from '../../registry/object.js';
+import type { ResourceDefinition } from '../../registry/resource-definition.js';
+import { apiVersionOf } from '../../registry/resource-info.js';
+import { builtinMergeType, modelsMergeType, untypedMergeType } from './merge-types.js';
+import { zeroObjectOf } from './zero-objects.js';
+
+/**
+ * kube's FieldManager for one served resource version: records who owns
+ * which field in metadata.managedFields on every write, and performs
+ * server-side apply. Built once per resource definition.
+ */
+export class FieldManager {
+  private readonly apiVersion: string;
+  private readonly mergeType: MergeType;
+  /** Fields nobody owns (kube's stripMetaManager): what the server sets. */
+  private readonly stripped: FieldSet;
+  private readonly defaults: ((obj: KubeObject) => void) | undefined;
+
+  constructor(private readonly def: ResourceDefinition) {
+    this.apiVersion = apiVersionOf(def.info);
+    const { group, version, kind } = def.info;
+    this.mergeType = builtinMergeType({ group, version, kind }) ?? (def.openAPIModels ? modelsMergeType(def.openAPIModels()) : untypedMergeType());
+    this.stripped = FieldSet.of([
+      ['f:apiVersion'],
+      ['f:kind'],
+      ['f:metadata'],
+      ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', fieldElement(f)]),
+    ]);
+    // Defaults run on the stored shape; a converted version leaves them to the Store (then nobody owns them).
+    this.defaults = def.conversion ? undefined : def.strategy.defaults?.bind(def.strategy);
+  }
+
+  /** Fields a write through `subresource` cannot set (kube's reset fields), never owned by its manager. */
+  private ignoredFor(subresource: string): FieldSet {
+    if (subresource === '' && this.def.status) return FieldSet.of([['f:status']]);
+    if (subresource === 'status') return FieldSet.of([['f:spec']]);
+    return new FieldSet();
+  }
+
+  private info(manager: string, operation: 'Apply' | 'Update', subresource: string): ManagerInfo {
+    return { manager, operation, apiVersion: this.apiVersion, subresource };
+  }
+
+  /**
+   * A create, update or patch: `next` gets the managedFields of `live`
+   * (or the ones the client sent, or none when it sent `[]` / `[{}]`) with
+   * `manager` owning what it changed. A malformed entry the client sent is
+   * a 400. An object the merge type cannot place keeps no managedFields,
+   * as kube's UpdateNoErrors does, rather than failing the write.
+   */
+  update(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string, sent: unknown = next.metadata?.managedFields): KubeObject {
+    const meta = next.metadata;
+    if (!meta) return next;
+    let managers: Managers;
+    try {
+      if (subresource !== '') managers = decodeManagers(live?.metadata?.managedFields);
+      else if (isReset(sent)) managers = new Map();
+      else {
+        managers = decodeManagers(sent);
+        if (managers.size === 0) managers = decodeManagers(live?.metadata?.managedFields);
+      }
+    } catch (err) {
+      if (err instanceof ManagedFieldsError) throw newBadRequest(`error decoding managedFields: ${err.message}`);
+      throw err;
+    }
+    delete meta.managedFields;
+    try {
+      this.defaults?.(next);
+      const before = live ? withoutManagedFields(live) : zeroObjectOf(this.def, this.mergeType);
+      updateOwnership(before, next, this.mergeType, managers, this.info(manager, 'Update', subresource), this.ignoredFor(subresource), now());
+      this.finish(next, managers);
+    } catch (err) {
+      // An object the merge type cannot place (a list-map item without its key): validation refuses it
+      // next; until then nothing is tracked, as kube's UpdateNoErrors drops managedFields.
+      if (!(err instanceof TypedValueError)) throw err;
+      delete meta.managedFields;
+    }
+    return next;
+  }
+
+  /**
+   * A server-side apply of `config` over `live` (undefined: the object is
+   * created). Returns the next object (the live one with new managedFields
+   * when the configuration changes nothing). Throws kube's 409 on conflicts
+   * and a 422 for a configuration the merge type cannot place.
+   */
+  apply(live: KubeObject | undefined, config: KubeObject, manager: string, subresource: string, force: boolean): KubeObject {
+    let managers: Managers;
+    try {
+      managers = decodeManagers(live?.metadata?.managedFields);
+    } catch (err) {
+      if (err instanceof ManagedFieldsError) throw newBadRequest(`failed to decode managed fields: ${err.message}`);
+      throw err;
+    }
+    const base = live ? withoutManagedFields(live) : ({ apiVersion: config.apiVersion, kind: config.kind, metadata: {} } as KubeObject);
+    const ignored = this.ignoredFor(subresource).union(this.stripped);
+    try {
+      if (managers.size === 0 && live) {
+        // An object written before anything tracked it: what it holds belongs to "before-first-apply" (kube's skipNonAppliedManager).
+        updateOwnership(zeroObjectOf(this.def, this.mergeType), base, this.mergeType, managers, this.info('before-first-apply', 'Update', ''), new FieldSet(), now());
+        this.strip(managers);
+      }
+      const { object } = applyConfiguration(base, config, this.mergeType, managers, this.info(manager, 'Apply', subresource), ignored, force, now(), (o) => {
+        this.defaults?.(o as KubeObject);
+        return o;
+      });
+      const next = structuredClone((object ?? base) as KubeObject);
+      this.finish(next, managers);
+      return next;
+    } catch (err) {
+      if (err instanceof ConflictsError) throw conflictStatusError(err.conflicts);
+      if (err instanceof TypedValueError) {
+        throw new StatusError(
+          failureStatus(422, 'Invalid', `failed to create typed patch object (${this.apiVersion}, Kind=${this.def.info.kind}): ${pathString(err.path)}: ${err.message}`),
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** The fields `obj` sets, as the applier of it would own them (for kubectl's last-applied migration). */
+  fieldSetOf(obj: unknown): FieldSet {
+    return toFieldSet(obj, this.mergeType).difference(this.stripped);
+  }
+
+  private strip(managers: Managers): void {
+    for (const [id, o] of managers) {
+      o.set = o.set.difference(this.stripped);
+      if (o.set.empty()) managers.delete(id);
+    }
+  }
+
+  private finish(next: KubeObject, managers: Managers): void {
+    this.strip(managers);
+    capUpdateManagers(managers);
+    const entries = encodeManagers(managers);
+    if (entries.length > 0) (next.metadata ??= {}).managedFields = entries as NonNullable<KubeObject['metadata']>['managedFields'];
+    else if (next.metadata) delete next.metadata.managedFields;
+  }
+}
+
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const managers = new WeakMap<ResourceDefinition, FieldManager>();
+
+/** The field manager of a served resource definition, made on first use. */
+export function fieldManagerFor(def: ResourceDefinition): FieldManager {
+  let fm = managers.get(def);
+  if (!fm) managers.set(def, (fm = new FieldManager(def)));
+  return fm;
+}

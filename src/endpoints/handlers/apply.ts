@@ -1,0 +1,99 @@
+import type { Request, Response } from 'express';
+import { newBadRequest, newRequestEntityTooLarge } from '../../apimachinery/status-error.js';
+import { isJSONObject } from '../../apimachinery/json.js';
+import type { KubeObject } from '../../registry/object.js';
+import { checkNamesMatchURL } from '../../registry/store.js';
+import { apiVersionOf } from '../../registry/resource-info.js';
+import { readBody, MAX_REQUEST_BODY_BYTES } from '../request-body.js';
+import { jsonNestsDeeperThan } from '../decode-bounds.js';
+import { decodeYAMLBody } from '../yaml/yaml-decoder.js';
+import { writeObject } from '../responsewriters/object.js';
+import { managerOf, writeOptions } from '../query.js';
+import { auditRequestPatch } from '../../audit/context.js';
+import * as fv from '../field-validation/index.js';
+import { fieldManagerFor } from '../fieldmanager/field-manager.js';
+import { infoOf, renderingFor, requesterOf, schemaOf, transformObject, type ResourceContext } from './context.js';
+
+export const APPLY_YAML = 'application/apply-patch+yaml';
+/** JSON is YAML's subset: read as JSON, without the YAML parser's cost. */
+export const APPLY_JSON = 'application/apply-patch+json';
+
+/** The applied configuration: a YAML (or JSON) object, within the body bounds. */
+async function decodeConfiguration(text: string, json: boolean): Promise<unknown> {
+  if (json) {
+    if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding YAML: exceeded max depth');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw newBadRequest(`error decoding YAML: ${(err as Error).message}`);
+    }
+  }
+  const r = await decodeYAMLBody(text, MAX_REQUEST_BODY_BYTES);
+  if (r.ok) return r.value;
+  if (r.error === 'too large') throw newRequestEntityTooLarge(r.message);
+  throw newBadRequest(`error decoding YAML: ${r.message}`);
+}
+
+/**
+ * PATCH with an apply patch (server-side apply): the configuration is
+ * merged into the object by its schema, owned by `fieldManager`, and a
+ * change to a field another manager owns is a 409 unless `force`. Creates
+ * the object when it does not exist (201).
+ */
+export async function handleApply(ctx: ResourceContext, req: Request, res: Response, mediaType: string): Promise<void> {
+  const info = infoOf(req);
+  const rendering = renderingFor(req, false);
+  const raw = await readBody(req);
+  const { dryRun, fieldValidation: mode, fieldManager, force } = writeOptions(req, 'PatchOptions', { apply: true });
+  const config = await decodeConfiguration(raw.toString('utf8'), mediaType === APPLY_JSON);
+  auditRequestPatch(req, config);
+  if (!isJSONObject(config)) {
+    const what = config === null ? 'null' : Array.isArray(config) ? 'array' : typeof config;
+    throw newBadRequest(`error decoding YAML: the applied configuration must be an object, not ${what}`);
+  }
+  const want = apiVersionOf(ctx.def.info);
+  const sentVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+  if (sentVersion !== want) {
+    throw newBadRequest(`Incorrect version specified in apply patch. Specified patch version: ${sentVersion}, expected: ${want}`);
+  }
+  if (config.kind !== ctx.def.info.kind) {
+    const sentKind = typeof config.kind === 'string' ? config.kind : '';
+    throw newBadRequest(`the kind in the apply patch (${sentKind}) does not match the expected kind (${ctx.def.info.kind})`);
+  }
+  const meta = config.metadata;
+  if (meta !== undefined && meta !== null && !isJSONObject(meta)) throw newBadRequest('metadata of the applied configuration must be an object');
+  if (isJSONObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) throw newBadRequest('metadata.managedFields must be nil');
+  checkNamesMatchURL(config as KubeObject, info.namespace, info.name, ctx.def.info.namespaced);
+
+  // What kube's typed decoding makes of it: a wrong type is a 422; a custom resource's unknown fields are pruned.
+  const schema = schemaOf(ctx);
+  const typed = fv.typedPatchedObject(config, config, schema, 'merge', ctx.def.prune as ((o: Record<string, unknown>) => { pruned: Record<string, unknown> }) | undefined) as KubeObject;
+  let warnings: string[] = [];
+  if (mode !== 'Ignore') {
+    const unknown = fv.findPatchedObjectUnknownFields(config, schema, 'merge');
+    ({ warnings } = fv.applyPatchFieldValidation(mode, fv.noFindings(), unknown, config, 'merge'));
+  }
+  const fm = fieldManagerFor(ctx.def);
+  const manager = managerOf(req, fieldManager);
+  const { obj, created } = await ctx.store.update(
+    info.namespace,
+    info.name,
+    (current) => {
+      const next = fm.apply(current, typed, manager, info.subresource, force);
+      if (!current && next.metadata) {
+        // A created object starts from the configuration alone: what the server sets it sets itself.
+        next.metadata.name = info.name;
+      }
+      return next;
+    },
+    {
+      dryRun,
+      subresource: info.subresource,
+      strategy: ctx.def.subresources?.[info.subresource]?.strategy,
+      requester: requesterOf(req),
+      forceAllowCreate: info.subresource === '',
+    },
+  );
+  for (const w of fv.warningHeaderValues(warnings)) res.append('Warning', w);
+  writeObject(res, created ? 201 : 200, transformObject(ctx, obj, rendering), rendering);
+}
