@@ -10,7 +10,11 @@
  */
 import type { parse } from '@bufbuild/cel';
 import { OVERLOADS, type Overload } from './overloads.js';
-import { BOOL, type CelT, DYN, INT, listOf, mapOf, NULL, prim, STRING, typeString } from './types.js';
+import { BOOL, type CelT, DYN, INT, isOptional, listOf, mapOf, NULL, optionalOf, prim, STRING, typeString } from './types.js';
+
+/** cel-go's optional field selection `a.?f` and index `a[?i]`, as calls (parse.ts rewrites the syntax into them). */
+export const OPT_SELECT = '@opt_select';
+export const OPT_INDEX = '@opt_index';
 
 export type ParsedExpr = ReturnType<typeof parse>;
 export type Expr = ParsedExpr['expr'];
@@ -64,6 +68,11 @@ class Checker {
     const t = this.checkKind(e);
     this.types.set(e.id, t);
     return t;
+  }
+
+  /** Whether `name` is a variable in scope (so `name.f()` is a method call, not the function `name.f`). */
+  private declared(name: string): boolean {
+    return this.scopes.some((scope) => scope.has(name)) || this.vars.has(name);
   }
 
   private lookup(name: string): CelT | undefined {
@@ -126,6 +135,26 @@ class Checker {
     }
   }
 
+  /**
+   * `a.?f` and `a[?k]`: optional_type of what `a.f` or `a[k]` would be,
+   * on a value or on an optional one (which stays none when it is none).
+   */
+  private checkOptionalAccess(e: Expr, fn: string, args: readonly Expr[]): CelT {
+    const [operand, key] = args;
+    if (!operand || !key) return this.error(e, `unsupported expression`);
+    const outer = this.check(operand);
+    const inner = isOptional(outer) ? outer.params[0]! : outer;
+    if (fn === OPT_SELECT) {
+      this.types.set(key.id, STRING);
+      const field = key.exprKind.case === 'constExpr' && key.exprKind.value.constantKind.case === 'stringValue' ? key.exprKind.value.constantKind.value : '';
+      return optionalOf(this.selectField(e, inner, field));
+    }
+    const k = this.check(key);
+    const elem = elementType(inner, k);
+    if (!elem) return this.error(e, `found no matching overload for '_[?_]' applied to '(${typeString(outer)}, ${typeString(k)})'`);
+    return optionalOf(elem);
+  }
+
   private checkComprehension(c: Extract<Expr['exprKind'], { case: 'comprehensionExpr' }>['value']): CelT {
     const range = c.iterRange ? this.check(c.iterRange) : DYN;
     let iter: CelT = DYN;
@@ -156,6 +185,12 @@ class Checker {
   }
 
   private checkCall(e: Expr, fn: string, target: Expr | undefined, args: readonly Expr[]): CelT {
+    // `optional.of(x)`, `format.named(n)`, `ip.isCanonical(s)`: a qualified function name, not a method.
+    if (target?.exprKind.case === 'identExpr' && !this.declared(target.exprKind.value.name)) {
+      const qualified = `${target.exprKind.value.name}.${fn}`;
+      if (OVERLOADS.has(qualified)) return this.checkCall(e, qualified, undefined, args);
+    }
+    if (fn === OPT_SELECT || fn === OPT_INDEX) return this.checkOptionalAccess(e, fn, args);
     const recv = target ? this.check(target) : undefined;
     const argTypes = args.map((a) => this.check(a));
     const candidates = OVERLOADS.get(fn);
@@ -167,6 +202,13 @@ class Checker {
     const applied = `${recv ? `${typeString(recv)}.` : ''}(${argTypes.map(typeString).join(', ')})`;
     return this.error(e, `found no matching overload for '${fn}' applied to '${applied}'`);
   }
+}
+
+function elementType(t: CelT, key: CelT): CelT | undefined {
+  if (t.kind === 'list') return key.kind === 'dyn' || (key.kind === 'prim' && (key.name === 'int' || key.name === 'uint')) ? t.elem : undefined;
+  if (t.kind === 'map') return assignable(t.key, key, new Map()) ? t.value : undefined;
+  if (t.kind === 'dyn') return DYN;
+  return undefined;
 }
 
 function constType(kind: string | undefined): CelT {
@@ -228,6 +270,9 @@ export function assignable(param: CelT, arg: CelT, bind: Map<string, CelT>): boo
       return arg.kind === 'object' && arg.name === param.name;
     case 'type':
       return arg.kind === 'type';
+    case 'opaque':
+      return arg.kind === 'opaque' && arg.name === param.name && arg.params.length === param.params.length
+        && param.params.every((p, i) => assignable(p, arg.params[i]!, bind));
   }
 }
 
@@ -239,6 +284,8 @@ function substitute(t: CelT, bind: ReadonlyMap<string, CelT>): CelT {
       return listOf(substitute(t.elem, bind));
     case 'map':
       return mapOf(substitute(t.key, bind), substitute(t.value, bind));
+    case 'opaque':
+      return t.params.length === 0 ? t : { ...t, params: t.params.map((p) => substitute(p, bind)) };
     default:
       return t;
   }

@@ -6,12 +6,17 @@
  * metered and each loop condition guarded (meter.ts), so evaluation is
  * bounded per request.
  */
-import { type CelInput, type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
+import { type CelInput, type CelResult, celEnv, plan } from '@bufbuild/cel';
 import type { Structural, ValidationRule } from '../structural.js';
-import { type CelT, schemaDeclType } from './types.js';
-import { checkParsed, type Expr, type ParsedExpr } from './checker.js';
+import { type CelT, isOptional, optionalOf, schemaDeclType } from './types.js';
+import { checkParsed, type Expr, OPT_INDEX, type ParsedExpr } from './checker.js';
 import { estimateCost } from './cost.js';
+import { IP_LIBRARY } from './ip.js';
 import { KUBE_LIBRARY } from './library.js';
+import { OPT_INDEX_ON_OPTIONAL, OPTIONAL_LIBRARY } from './optional.js';
+import { parseCel } from './parse.js';
+import { QUANTITY_LIBRARY } from './quantity.js';
+import { FORMAT_LIBRARY, URL_LIBRARY } from './url-format.js';
 import { METER_FUNCTION, METER_GUARD_FUNCTION, meterFunc, meterGuardFunc } from './meter.js';
 import { normalizeRuleFieldPath } from './rule-field-path.js';
 
@@ -27,6 +32,8 @@ export interface CompiledRule {
   messageError?: string;
   /** Transition rule: evaluated only on update, with the old value. */
   usesOldSelf: boolean;
+  /** optionalOldSelf on a transition rule: evaluated on create too, oldSelf an optional (none without an old value). */
+  optionalOldSelf?: boolean;
   /** The static cost estimate of the rule and of its messageExpression (one evaluation). */
   cost: number;
   messageCost: number;
@@ -34,11 +41,42 @@ export interface CompiledRule {
   fieldPath?: string;
 }
 
-const ENV = celEnv({ funcs: [...KUBE_LIBRARY, meterFunc, meterGuardFunc] });
+const ENV = celEnv({
+  funcs: [...KUBE_LIBRARY, ...OPTIONAL_LIBRARY, ...QUANTITY_LIBRARY, ...URL_LIBRARY, ...IP_LIBRARY, ...FORMAT_LIBRARY, meterFunc, meterGuardFunc],
+});
 
 let selfTypes = 0;
 
 type CallValue = Extract<Expr['exprKind'], { case: 'callExpr' }>['value'];
+
+/** `a[?k]` on an optional `a` (a list at runtime) gets its own function: the checker knows which it is. */
+function renameOptionalIndexes(e: Expr, types: ReadonlyMap<bigint, CelT>): void {
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'selectExpr':
+      if (k.value.operand) renameOptionalIndexes(k.value.operand, types);
+      return;
+    case 'callExpr':
+      if (k.value.target) renameOptionalIndexes(k.value.target, types);
+      k.value.args.forEach((a) => renameOptionalIndexes(a, types));
+      if (k.value.function === OPT_INDEX && k.value.args[0] && isOptional(types.get(k.value.args[0].id))) k.value.function = OPT_INDEX_ON_OPTIONAL;
+      return;
+    case 'listExpr':
+      k.value.elements.forEach((x) => renameOptionalIndexes(x, types));
+      return;
+    case 'structExpr':
+      for (const entry of k.value.entries) {
+        if (entry.value) renameOptionalIndexes(entry.value, types);
+        if (entry.keyKind.case === 'mapKey') renameOptionalIndexes(entry.keyKind.value, types);
+      }
+      return;
+    case 'comprehensionExpr':
+      for (const x of [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result]) if (x) renameOptionalIndexes(x, types);
+      return;
+    default:
+      return;
+  }
+}
 
 /** Wraps each comprehension's step in the meter, so every iteration is counted. */
 function metered(e: Expr): void {
@@ -85,7 +123,7 @@ interface Compiled {
 function compileExpression(source: string, vars: ReadonlyMap<string, CelT>): Compiled {
   let parsed: ParsedExpr;
   try {
-    parsed = parse(source);
+    parsed = parseCel(source);
   } catch (err) {
     return { error: `ERROR: ${err instanceof Error ? err.message : String(err)}`, cost: 0, usesOldSelf: false };
   }
@@ -93,6 +131,7 @@ function compileExpression(source: string, vars: ReadonlyMap<string, CelT>): Com
   const usesOldSelf = checked.references.has('oldSelf');
   if (checked.issues !== '') return { error: checked.issues, cost: 0, usesOldSelf };
   const cost = estimateCost(parsed.expr, checked.types);
+  renameOptionalIndexes(parsed.expr, checked.types);
   metered(parsed.expr);
   try {
     const run = plan(ENV, parsed) as (ctx: Record<string, CelInput>) => CelResult;
@@ -111,12 +150,15 @@ const isKind = (t: CelT | undefined, name: string): boolean => t?.kind === 'dyn'
 export function compileRules(s: Structural, isResourceRoot: boolean): CompiledRule[] {
   if (s.validations.length === 0) return [];
   const self = schemaDeclType(s, `selfType${selfTypes++}`, isResourceRoot);
-  const vars = new Map<string, CelT>([['self', self], ['oldSelf', self]]);
+  const plainVars = new Map<string, CelT>([['self', self], ['oldSelf', self]]);
+  const optionalVars = new Map<string, CelT>([['self', self], ['oldSelf', optionalOf(self)]]);
   return s.validations.map((rule): CompiledRule => {
     const out: CompiledRule = { rule, usesOldSelf: false, cost: 0, messageCost: 0 };
     if (rule.rule.trim() === '') return out;
+    const vars = rule.optionalOldSelf === true ? optionalVars : plainVars;
     const compiled = compileExpression(rule.rule, vars);
     out.usesOldSelf = compiled.usesOldSelf;
+    if (rule.optionalOldSelf === true && compiled.usesOldSelf) out.optionalOldSelf = true;
     out.cost = compiled.cost;
     if (compiled.error !== undefined) out.error = `compilation failed: ${compiled.error}`;
     else if (!isKind(compiled.type, 'bool')) out.error = 'cel expression must evaluate to a bool';

@@ -19,6 +19,14 @@ const TRAVERSAL = 0.1;
 const SCANS = new Set(['contains', 'startsWith', 'endsWith', 'charAt', 'indexOf', 'lastIndexOf', 'lowerAscii', 'upperAscii', 'replace',
   'split', 'substring', 'trim', 'join', 'format', 'isSorted', 'sum', 'min', 'max', '@in', '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_+_', 'string']);
 const REGEX = new Set(['matches', 'find', 'findAll']);
+/** kube's library functions that parse their string argument: one traversal of it (2 for ip.isCanonical, which also prints). */
+const PARSES: ReadonlyMap<string, number> = new Map([
+  ['quantity', 1], ['isQuantity', 1], ['url', 1], ['isURL', 1], ['ip', 1], ['isIP', 1], ['cidr', 1], ['isCIDR', 1], ['ip.isCanonical', 2],
+]);
+/** kube's MaxNameFormatRegexSize: `validate` is charged as a regex of this size over its argument. */
+const MAX_NAME_FORMAT_REGEX_SIZE = 128;
+/** IP comparisons: kube charges two addresses of at most 16 bytes. */
+const IP_COMPARE = Math.ceil((16 + 16) * TRAVERSAL);
 
 /** The most elements or bytes a value of the type may have. */
 function sizeOf(t: CelT | undefined): number {
@@ -48,6 +56,8 @@ export function estimateCost(e: Expr, types: ReadonlyMap<bigint, CelT>): number 
       // cel-go charges the logical operators nothing beyond their operands.
       if (fn === '_&&_' || fn === '_||_') return base;
       if (fn === '_?_:_') return cost(args[0]) + Math.max(argCosts[1] ?? 0, argCosts[2] ?? 0);
+      const library = libraryCost(fn, target, args, types);
+      if (library !== undefined) return base + library;
       const scanned = fn === '@in' ? args[1] : target ?? args[0];
       const scannedSize = scanned ? sizeOf(types.get(scanned.id)) : 0;
       if (REGEX.has(fn)) {
@@ -71,6 +81,38 @@ export function estimateCost(e: Expr, types: ReadonlyMap<bigint, CelT>): number 
     }
     default:
       return 1;
+  }
+}
+
+/**
+ * kube's library.CostEstimator for the quantity, URL, IP, CIDR and format
+ * libraries: string parsers traverse their argument, `validate` is a regex
+ * over it, everything else on a parsed value costs 1. Undefined for other functions.
+ */
+function libraryCost(fn: string, target: Expr | undefined, args: readonly Expr[], types: ReadonlyMap<bigint, CelT>): number | undefined {
+  const argSize = (i: number): number => sizeOf(args[i] ? types.get(args[i]!.id) : undefined);
+  const stringArg = (i: number): boolean => {
+    const t = args[i] ? types.get(args[i]!.id) : undefined;
+    return t?.kind === 'prim' && t.name === 'string';
+  };
+  const parses = PARSES.get(fn);
+  if (parses !== undefined && !target && args.length === 1) return 1 + Math.ceil(argSize(0) * TRAVERSAL * parses);
+  switch (fn) {
+    case 'validate':
+      return target ? 1 + Math.ceil(argSize(0) * TRAVERSAL * MAX_NAME_FORMAT_REGEX_SIZE * 0.25) : undefined;
+    case 'containsIP':
+      return IP_COMPARE + (stringArg(0) ? Math.ceil(argSize(0) * TRAVERSAL) : 0);
+    case 'containsCIDR':
+      return IP_COMPARE + Math.ceil(16 * TRAVERSAL) + 1 + (stringArg(0) ? Math.ceil(argSize(0) * TRAVERSAL) : 0);
+    case 'ip':
+    case 'masked': case 'prefixLength': case 'family': case 'isUnspecified': case 'isLoopback': case 'isLinkLocalMulticast': case 'isLinkLocalUnicast': case 'isGlobalUnicast':
+    case 'sign': case 'asInteger': case 'isInteger': case 'asApproximateFloat': case 'isGreaterThan': case 'isLessThan': case 'compareTo': case 'add': case 'sub':
+    case 'getScheme': case 'getHostname': case 'getHost': case 'getPort': case 'getEscapedPath': case 'getQuery':
+    case 'format.named': case 'hasValue': case 'value': case 'orValue': case 'or': case 'optional.of': case 'optional.none': case 'optional.ofNonZeroValue':
+    case '@opt_select': case '@opt_index': case '@opt_index_opt':
+      return 1;
+    default:
+      return fn.startsWith('format.') && args.length === 0 ? 1 : undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The signatures the checker knows: CEL's standard functions and operators,
- * the strings extension, and kube's lists and regex libraries. One line per
+ * the strings extension, optional types, and kube's lists, regex, quantity,
+ * URL, IP, CIDR and format libraries. One line per
  * overload, `receiver | name | args | result` (receiver empty for a global
  * function); one capital letter is a type parameter. The runtime behind them
  * is @bufbuild/cel's and library.ts'.
@@ -45,6 +46,29 @@ const lines: string[] = [
   // kube's lists library.
   'list(A)|isSorted||bool', 'list(A)|min||A', 'list(A)|max||A', 'list(A)|indexOf|A|int', 'list(A)|lastIndexOf|A|int',
   ...['int', 'uint', 'double', 'duration'].map((t) => `list(${t})|sum||${t}`),
+  // Optional types (cel-go's OptionalTypes; `a.?f` and `a[?k]` are checked apart).
+  '|optional.of|A|optional(A)', '|optional.ofNonZeroValue|A|optional(A)', '|optional.none||optional(A)',
+  'optional(A)|hasValue||bool', 'optional(A)|value||A', 'optional(A)|orValue|A|A', 'optional(A)|or|optional(A)|optional(A)',
+  // kube's quantity library.
+  '|quantity|string|kubernetes.Quantity', '|isQuantity|string|bool', '|sign|kubernetes.Quantity|int', 'kubernetes.Quantity|sign||int',
+  'kubernetes.Quantity|isGreaterThan|kubernetes.Quantity|bool', 'kubernetes.Quantity|isLessThan|kubernetes.Quantity|bool',
+  'kubernetes.Quantity|compareTo|kubernetes.Quantity|int',
+  ...['add', 'sub'].flatMap((op) => [`kubernetes.Quantity|${op}|kubernetes.Quantity|kubernetes.Quantity`, `kubernetes.Quantity|${op}|int|kubernetes.Quantity`]),
+  'kubernetes.Quantity|asInteger||int', 'kubernetes.Quantity|isInteger||bool', 'kubernetes.Quantity|asApproximateFloat||double',
+  // kube's URL library.
+  '|url|string|kubernetes.URL', '|isURL|string|bool',
+  ...['getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath'].map((m) => `kubernetes.URL|${m}||string`),
+  'kubernetes.URL|getQuery||map(string,list(string))',
+  // kube's IP and CIDR libraries.
+  '|ip|string|net.IP', '|isIP|string|bool', '|ip.isCanonical|string|bool', '|string|net.IP|string', 'net.IP|family||int',
+  ...['isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast'].map((m) => `net.IP|${m}||bool`),
+  '|cidr|string|net.CIDR', '|isCIDR|string|bool', '|string|net.CIDR|string',
+  'net.CIDR|containsIP|string|bool', 'net.CIDR|containsIP|net.IP|bool', 'net.CIDR|containsCIDR|string|bool', 'net.CIDR|containsCIDR|net.CIDR|bool',
+  'net.CIDR|ip||net.IP', 'net.CIDR|prefixLength||int', 'net.CIDR|masked||net.CIDR',
+  // kube's format library.
+  '|format.named|string|optional(kubernetes.NamedFormat)', 'kubernetes.NamedFormat|validate|string|optional(list(string))',
+  ...['dns1123Label', 'dns1123Subdomain', 'dns1035Label', 'qualifiedName', 'dns1123LabelPrefix', 'dns1123SubdomainPrefix', 'dns1035LabelPrefix',
+    'labelValue', 'uri', 'uuid', 'byte', 'date', 'datetime'].map((f) => `|format.${f}||kubernetes.NamedFormat`),
   // Conversions.
   ...['int', 'uint', 'double', 'string', 'timestamp'].map((t) => `|int|${t}|int`),
   ...['int', 'uint', 'double', 'string'].map((t) => `|uint|${t}|uint`),

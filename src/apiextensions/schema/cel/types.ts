@@ -18,7 +18,9 @@ export type CelT =
   | { kind: 'map'; key: CelT; value: CelT; size?: number }
   | { kind: 'object'; name: string; fields: ReadonlyMap<string, CelT>; size?: number }
   | { kind: 'type' }
-  | { kind: 'param'; name: string };
+  | { kind: 'param'; name: string }
+  /** A type known only by name (kubernetes.Quantity, net.IP), or optional_type(T) with its one parameter. */
+  | { kind: 'opaque'; name: string; params: readonly CelT[] };
 
 export const DYN: CelT = { kind: 'dyn' };
 export const prim = (name: PrimitiveName, size?: number): CelT => (size === undefined ? { kind: 'prim', name } : { kind: 'prim', name, size });
@@ -28,6 +30,10 @@ export const STRING = prim('string');
 export const DOUBLE = prim('double');
 export const NULL = prim('null_type');
 export const listOf = (elem: CelT, size?: number): CelT => (size === undefined ? { kind: 'list', elem } : { kind: 'list', elem, size });
+export const opaque = (name: string, ...params: CelT[]): CelT => ({ kind: 'opaque', name, params });
+export const OPTIONAL = 'optional_type';
+export const optionalOf = (t: CelT): CelT => opaque(OPTIONAL, t);
+export const isOptional = (t: CelT | undefined): t is Extract<CelT, { kind: 'opaque' }> => t?.kind === 'opaque' && t.name === OPTIONAL;
 export const mapOf = (key: CelT, value: CelT, size?: number): CelT =>
   size === undefined ? { kind: 'map', key, value } : { kind: 'map', key, value, size };
 
@@ -48,6 +54,8 @@ export function typeString(t: CelT): string {
       return 'type';
     case 'param':
       return t.name;
+    case 'opaque':
+      return t.params.length === 0 ? t.name : `${t.name}(${t.params.map(typeString).join(', ')})`;
   }
 }
 
@@ -60,11 +68,13 @@ export function parseType(src: string): CelT {
   if (/^[A-Z]$/.test(s)) return { kind: 'param', name: s };
   if (s === 'dyn') return DYN;
   if (s === 'type') return { kind: 'type' };
-  const m = /^(list|map)\((.*)\)$/.exec(s);
+  const m = /^(list|map|optional)\((.*)\)$/.exec(s);
   if (m) {
     const args = splitTop(m[2]!).map(parseType);
-    return m[1] === 'list' ? listOf(args[0]!) : mapOf(args[0]!, args[1]!);
+    return m[1] === 'list' ? listOf(args[0]!) : m[1] === 'map' ? mapOf(args[0]!, args[1]!) : optionalOf(args[0]!);
   }
+  // kube's library types: kubernetes.Quantity, kubernetes.URL, kubernetes.NamedFormat, net.IP, net.CIDR.
+  if (s.includes('.')) return opaque(s);
   return prim(s as PrimitiveName);
 }
 

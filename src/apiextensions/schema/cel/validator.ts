@@ -4,7 +4,9 @@
  * defaulting) as the walk meets each node with rules. Kube's semantics:
  * - transition rules (naming oldSelf) run only on update where the node has
  *   a correlated old value: the same property or map key, the same keys of
- *   a list-type=map item (other lists' items have none);
+ *   a list-type=map item (other lists' items have none); with
+ *   optionalOldSelf they run without one too (on create), oldSelf then
+ *   optional.none();
  * - ratcheting (kube 1.30+): a failing rule without oldSelf on a value
  *   equal to its old value is not reported;
  * - a failed rule is reported at the node (or its fieldPath) with its
@@ -104,15 +106,18 @@ function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, 
   const self = toCelValue(v, s);
   const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, s);
   const shown = s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v;
-  const run = (p: NonNullable<CompiledRule['program']>): CelResult => metering(meter, () => p(oldSelf === undefined ? { self } : { self, oldSelf }));
+  // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
+  const optionalOldSelf = oldSelf === undefined ? [] : [oldSelf];
   const ratchets = old !== undefined && jsonEqual(v, old);
   for (const c of compiled) {
     if (!c.program) {
       if (c.error) errs.push(field.invalid(path, s.type, `rule compile error: ${c.error}`));
       continue;
     }
-    // Transition rules need the old value (kube's optionalOldSelf is not supported: such rules too wait for one).
-    if (c.usesOldSelf && oldSelf === undefined) continue;
+    // Transition rules need the old value, unless optionalOldSelf lets them run without one (as on create).
+    if (c.usesOldSelf && oldSelf === undefined && !c.optionalOldSelf) continue;
+    const bindings = c.optionalOldSelf ? { self, oldSelf: optionalOldSelf } : oldSelf === undefined ? { self } : { self, oldSelf };
+    const run = (p: NonNullable<CompiledRule['program']>): CelResult => metering(meter, () => p(bindings));
     const result = run(c.program);
     if (meter.exhausted) {
       errs.push(field.invalid(path, s.type, OUT_OF_BUDGET));

@@ -1,0 +1,243 @@
+/**
+ * kube's quantity, URL, IP, CIDR and format CEL libraries and optional
+ * types, case by case after apiserver pkg/cel/library/*_test.go: results,
+ * runtime errors with kube's texts, and compile errors the checker reports.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileRules, type CompiledRule } from '../../../src/apiextensions/schema/cel/compile.js';
+import { toCelValue } from '../../../src/apiextensions/schema/cel/values.js';
+import { toStructural } from '../../../src/apiextensions/schema/structural.js';
+import { parseQuantity } from '../../../src/apiextensions/schema/cel/quantity.js';
+
+const SCHEMA = { type: 'object', properties: { s: { type: 'string', maxLength: 64 }, n: { type: 'integer' } } };
+
+function compile(rule: string, extra: Record<string, unknown> = {}): CompiledRule {
+  const s = toStructural({ ...SCHEMA, 'x-kubernetes-validations': [{ rule, ...extra }] });
+  return compileRules(s, false)[0]!;
+}
+
+function run(rule: string, self: Record<string, unknown> = {}): unknown {
+  const s = toStructural({ ...SCHEMA, 'x-kubernetes-validations': [{ rule }] });
+  const [c] = compileRules(s, false);
+  assert.equal(c!.error, undefined, `${rule}: ${c!.error}`);
+  return c!.program!({ self: toCelValue(self, s) });
+}
+
+const holds = (rule: string): void => assert.equal(run(rule), true, rule);
+
+function fails(rule: string, pattern: RegExp): void {
+  const v = run(rule);
+  assert.ok(v instanceof Error, `${rule} should fail, got ${String(v)}`);
+  assert.match(v.message, pattern, rule);
+}
+
+function refused(rule: string, pattern: RegExp): void {
+  const c = compile(rule);
+  assert.ok(c.error, `${rule} should not compile`);
+  assert.match(c.error, pattern);
+}
+
+describe('CEL quantity library', () => {
+  const cases = [
+    'quantity("12Mi") == quantity("12582912")',
+    'isQuantity("20") && isQuantity("20M") && isQuantity("20Mi") && !isQuantity("20Mo") && !isQuantity("10Mm") && !isQuantity("Three")',
+    // kube's doc comment says isQuantity("Mi") is false, but apimachinery's parser (ported here) reads a missing number as 0.
+    'isQuantity("Mi") && quantity("Mi") == quantity("0")',
+    'isQuantity("1.3G") && isQuantity("10000k") && !isQuantity("1,3G") && !isQuantity("200K") && !isQuantity("")',
+    'quantity("200M") == quantity("200M")',
+    'quantity("200M") == quantity("0.2G") && quantity("0.2G") == quantity("200M")',
+    'quantity("2M") == quantity("0.002G") && quantity("2000k") == quantity("2M") && quantity("0.002G") == quantity("2000k")',
+    'quantity("200M") != quantity("0.3G")',
+    'quantity("50M").isLessThan(quantity("50Mi")) && quantity("50M").isLessThan(quantity("100M")) && !quantity("100M").isLessThan(quantity("50M"))',
+    'quantity("50Mi").isGreaterThan(quantity("50M")) && quantity("150Mi").isGreaterThan(quantity("100Mi")) && !quantity("50M").isGreaterThan(quantity("100M"))',
+    'quantity("200M").compareTo(quantity("0.2G")) == 0 && quantity("50M").compareTo(quantity("50Mi")) == -1 && quantity("50Mi").compareTo(quantity("50M")) == 1',
+    'quantity("50k").add(quantity("20")) == quantity("50.02k")',
+    '!quantity("50k").add(20).isLessThan(quantity("50020"))',
+    'quantity("50k").sub(quantity("20")) == quantity("49.98k")',
+    'quantity("50k").sub(20) == quantity("49980")',
+    'quantity("50k").add(20).sub(quantity("100k")).asInteger() == -49980',
+    'quantity("50k").add(20).sub(quantity("100k")).sub(-50000).asInteger() == 20',
+    'quantity("50k").asInteger() == 50000',
+    '!quantity("9999999999999999999999999999999999999G").isInteger()',
+    'quantity("50").isInteger() && quantity("50000000G").isInteger() && quantity("50k").isInteger()',
+    // kube's int64 form with a negative scale, and its decimal form, are not integers even when whole.
+    '!quantity("1000m").isInteger() && !quantity("1.5Ki").isInteger()',
+    'quantity("50.703k").asApproximateFloat() == 50703.0',
+    '[quantity("9999999999999999999999999999999999999")].all(x, x.add(quantity("1")).compareTo(x.add(quantity("2"))) == -1)',
+    'quantity("-5").sign() == -1 && sign(quantity("0")) == 0 && quantity("1n").sign() == 1',
+    // Nano rounding (up, away from zero) and the BinarySI cap.
+    'quantity("0.0000000001") == quantity("1n") && quantity("-0.0000000001") == quantity("-1n")',
+    'quantity("100Ei") == quantity("9223372036854775807")',
+    'quantity("1e3") == quantity("1k") && quantity("1E-3") == quantity("1m") && quantity("+1") == quantity("1")',
+  ];
+  for (const rule of cases) it(rule, () => holds(rule));
+
+  it('invalid quantities give kube\'s runtime errors', () => {
+    fails('quantity("10Mo") == quantity("1")', /^quantities must match the regular expression '\^\(\[\+-\]\?\[0-9\.\]\+\)\(\[eEinumkKMGTP\]\*\[-\+\]\?\[0-9\]\*\)\$'/);
+    fails('quantity("10Mm") == quantity("1")', /^unable to parse quantity's suffix$/);
+    fails('quantity("Three") == quantity("1")', /quantities must match/);
+    fails('quantity("9999999999999999999999999999999999999G").asInteger() == 1', /^cannot convert value to integer$/);
+    fails('quantity("1e999999999").add(1).isInteger()', /too large/);
+  });
+
+  it('misuse is a compile error', () => {
+    refused('isQuantity([1, 2, 3])', /found no matching overload for 'isQuantity' applied to '\(list\(int\)\)'/);
+    refused('quantity("1").isGreaterThan(1)', /found no matching overload for 'isGreaterThan'/);
+    refused('quantity("1") == 1', /found no matching overload for '_==_'/);
+    refused('quantity("1").value > 0', /does not support field selection/);
+  });
+
+  it('parses as apimachinery does', () => {
+    assert.deepEqual(parseQuantity('1000m'), { dec: false, unscaled: 1000n, exp: -3 });
+    assert.deepEqual(parseQuantity('-'), { dec: false, unscaled: 0n, exp: 0 });
+    assert.deepEqual(parseQuantity('1.5Ki'), { dec: true, unscaled: 15360n, exp: -1 });
+    assert.throws(() => parseQuantity(''), /quantities must match/);
+    assert.throws(() => parseQuantity('1e'), /suffix/);
+    assert.throws(() => parseQuantity('1e99999999999999999999'), /suffix/);
+  });
+});
+
+describe('CEL URL library', () => {
+  const cases = [
+    'url("https://user:pass@kubernetes.io:80/docs/?query=val&query=val2#frag").getScheme() == "https"',
+    'url("https://user:pass@kubernetes.io:80/docs/?query=val&query=val2#frag").getHost() == "kubernetes.io:80"',
+    'url("https://user:pass@kubernetes.io:80/docs/?query=val&query=val2#frag").getHostname() == "kubernetes.io"',
+    'url("https://user:pass@kubernetes.io:80/docs/?query=val&query=val2#frag").getPort() == "80"',
+    'url("https://kubernetes.io/docs/").getPort() == ""',
+    'url("https://user:pass@kubernetes.io:80/docs/?query=val&query=val2#frag").getEscapedPath() == "/docs/"',
+    'url("https://example.com/path with spaces/").getEscapedPath() == "/path%20with%20spaces/"',
+    'url("https://example.com/%2Fencoded").getEscapedPath() == "/%2Fencoded"',
+    'url("https://kubernetes.io/docs/?query=val&query=val2&x=a+b&y=%3D").getQuery() == {"query": ["val", "val2"], "x": ["a b"], "y": ["="]}',
+    'url("https://kubernetes.io/").getQuery() == {}',
+    'url("https://[::1]:80/").getHostname() == "::1" && url("https://[::1]:80/").getPort() == "80" && url("https://[::1]/").getHost() == "[::1]"',
+    'url("/absolute-path").getScheme() == "" && url("/absolute-path").getEscapedPath() == "/absolute-path"',
+    'url("https://a.example/x") == url("https://a.example/x") && url("https://a.example/x") != url("https://a.example/y")',
+    'isURL("https://kubernetes.io/") && isURL("/absolute-path") && isURL("mailto:someone@example.com")',
+    '!isURL("../relative-path") && !isURL("") && !isURL("#frag") && !isURL("http://a b/") && !isURL("https://example.com:port/")',
+  ];
+  for (const rule of cases) it(rule, () => holds(rule));
+
+  it('invalid URLs give kube\'s runtime errors', () => {
+    fails('url("../relative-path").getScheme() == ""', /^URL parse error during conversion from string: parse "\.\.\/relative-path": invalid URI for request$/);
+    fails('url("").getScheme() == ""', /^URL parse error during conversion from string: parse "": empty url$/);
+    fails('url("https://example.com:port/").getHost() == ""', /invalid port ":port" after host/);
+    fails('url("https://exa%zzmple.com/").getHost() == ""', /invalid URL escape "%zz"/);
+    fails('url(":x").getHost() == ""', /missing protocol scheme/);
+  });
+
+  it('misuse is a compile error', () => {
+    refused('url(1).getScheme() == ""', /found no matching overload for 'url' applied to '\(int\)'/);
+    refused('"https://a".getScheme() == ""', /found no matching overload for 'getScheme' applied to 'string\.\(\)'/);
+  });
+});
+
+describe('CEL IP and CIDR libraries', () => {
+  const cases = [
+    'isIP("192.168.0.1") && isIP("2001:db8::68") && !isIP("192.168.0.1/24") && !isIP("not an ip") && !isIP("fe80::1%eth0") && !isIP("::ffff:1.2.3.4")',
+    '!isIP("01.2.3.4") && !isIP("256.1.1.1") && !isIP("1.2.3") && !isIP("1.2.3.4.5") && !isIP("")',
+    'ip("192.168.0.1").family() == 4 && ip("::1").family() == 6',
+    'ip("127.0.0.1").isLoopback() && ip("::1").isLoopback() && !ip("1.2.3.4").isLoopback()',
+    'ip("0.0.0.0").isUnspecified() && ip("::").isUnspecified() && !ip("127.0.0.1").isUnspecified()',
+    'ip("224.0.0.1").isLinkLocalMulticast() && ip("ff02::1").isLinkLocalMulticast() && !ip("224.0.1.1").isLinkLocalMulticast()',
+    'ip("169.254.169.254").isLinkLocalUnicast() && ip("fe80::1").isLinkLocalUnicast() && !ip("10.0.0.1").isLinkLocalUnicast()',
+    'ip("10.0.0.1").isGlobalUnicast() && ip("2001:db8::1").isGlobalUnicast() && !ip("255.255.255.255").isGlobalUnicast() && !ip("224.0.0.1").isGlobalUnicast() && !ip("::1").isGlobalUnicast()',
+    'ip.isCanonical("127.0.0.1") && ip.isCanonical("2001:db8::1") && !ip.isCanonical("2001:DB8::1") && !ip.isCanonical("2001:db8:0:0:0:0:0:1")',
+    'string(ip("2001:DB8:0:0::1")) == "2001:db8::1" && string(ip("1.2.3.4")) == "1.2.3.4"',
+    'ip("1.2.3.4") == ip("1.2.3.4") && ip("::1") != ip("::2") && ip("2001:db8::1") == ip("2001:DB8::1")',
+    'isCIDR("192.168.0.0/24") && isCIDR("::1/128") && !isCIDR("192.168.0.0") && !isCIDR("192.168.0.0/33") && !isCIDR("1.2.3.4/01") && !isCIDR("::ffff:1.2.3.4/120")',
+    'cidr("192.168.0.0/24").containsIP("192.168.0.1") && cidr("192.168.0.0/24").containsIP(ip("192.168.0.1")) && !cidr("192.168.0.0/24").containsIP("192.168.1.1")',
+    '!cidr("192.168.0.0/24").containsIP("::1") && cidr("::/0").containsIP("2001:db8::1")',
+    'cidr("192.168.0.0/16").containsCIDR("192.168.10.0/24") && cidr("192.168.0.0/16").containsCIDR(cidr("192.168.0.0/16")) && !cidr("192.168.0.0/24").containsCIDR("192.168.0.0/16")',
+    '!cidr("192.168.0.0/16").containsCIDR("10.0.0.0/24") && !cidr("0.0.0.0/0").containsCIDR("::/0")',
+    'cidr("192.168.0.1/24").ip() == ip("192.168.0.1") && cidr("192.168.0.1/24").prefixLength() == 24',
+    'cidr("192.168.0.1/24").masked() == cidr("192.168.0.0/24") && cidr("192.168.0.1/24") != cidr("192.168.0.0/24")',
+    'string(cidr("2001:db8::1/32").masked()) == "2001:db8::/32" && string(cidr("10.1.2.3/8")) == "10.1.2.3/8"',
+  ];
+  for (const rule of cases) it(rule, () => holds(rule));
+
+  it('invalid addresses give kube\'s runtime errors', () => {
+    fails('ip("not an ip").family() == 4', /^IP Address "not an ip" parse error during conversion from string: ParseAddr\("not an ip"\): unable to parse IP$/);
+    fails('ip("01.2.3.4").family() == 4', /IPv4 field has octet with leading zero/);
+    fails('ip("fe80::1%eth0").family() == 6', /^IP address "fe80::1%eth0" with zone value is not allowed$/);
+    fails('ip("::ffff:1.2.3.4").family() == 6', /^IPv4-mapped IPv6 address "::ffff:1.2.3.4" is not allowed$/);
+    fails('ip.isCanonical("x")', /parse error during conversion from string/);
+    fails('cidr("1.2.3.4").prefixLength() == 0', /^network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix\("1.2.3.4"\): no '\/'$/);
+    fails('cidr("1.2.3.4/33").prefixLength() == 0', /prefix length out of range/);
+    fails('cidr("10.0.0.0/8").containsIP("nope")', /IP Address "nope" parse error/);
+  });
+
+  it('misuse is a compile error', () => {
+    refused('ip("1.2.3.4").containsIP("1.2.3.4")', /found no matching overload for 'containsIP' applied to 'net.IP\.\(string\)'/);
+    refused('cidr("1.2.3.4/8").family() == 4', /found no matching overload for 'family'/);
+  });
+});
+
+describe('CEL format library', () => {
+  const cases = [
+    'format.dns1123Label().validate("my-label-name") == optional.none()',
+    '!format.dns1123Label().validate("my.label").hasValue() == false',
+    'format.dns1123Label().validate("-bad").value()[0].startsWith("a lowercase RFC 1123 label must consist of")',
+    'format.dns1123Subdomain().validate("apiextensions.k8s.io") == optional.none()',
+    'format.dns1035Label().validate("1abc").hasValue()',
+    'format.qualifiedName().validate("apiextensions.k8s.io/v1beta1") == optional.none()',
+    'format.dns1123LabelPrefix().validate("my-label-prefix-") == optional.none() && format.dns1123Label().validate("my-label-prefix-").hasValue()',
+    'format.dns1123SubdomainPrefix().validate("mysubdomain.prefix.-") == optional.none()',
+    'format.labelValue().validate("a b").hasValue()',
+    'format.uri().validate("http://example.com") == optional.none() && format.uri().validate("relative").value() == ["parse \\"relative\\": invalid URI for request"]',
+    'format.uuid().validate("123e4567-e89b-12d3-a456-426614174000") == optional.none() && format.uuid().validate("x").value() == ["does not match the UUID format"]',
+    'format.byte().validate("aGVsbG8=") == optional.none() && format.byte().validate("!").value() == ["invalid base64"]',
+    'format.date().validate("2021-01-01") == optional.none() && format.date().validate("2021-02-30").value() == ["invalid date"]',
+    'format.datetime().validate("2021-01-01T00:00:00Z") == optional.none() && format.datetime().validate("x").value() == ["invalid datetime"]',
+    'format.named("dns1123Label").value() == format.dns1123Label() && !format.named("nope").hasValue()',
+    'format.named("labelValue").value().validate("ok") == optional.none()',
+  ];
+  for (const rule of cases) it(rule, () => holds(rule));
+
+  it('misuse is a compile error', () => {
+    refused('format.dns1123Label().validate(1) == optional.none()', /found no matching overload for 'validate'/);
+    refused('format.nope().validate("x") == optional.none()', /undeclared reference to 'nope'|found no matching overload/);
+    refused('format.named("x").validate("y") == optional.none()', /found no matching overload for 'validate' applied to 'optional_type\(kubernetes.NamedFormat\)\.\(string\)'/);
+  });
+});
+
+describe('CEL optional types', () => {
+  const OBJ = { type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'string' } }, l: { type: 'array', items: { type: 'integer' } }, o: { type: 'object', properties: { a: { type: 'string' } } } } };
+  function evalOn(rule: string, self: unknown): unknown {
+    const s = toStructural({ ...OBJ, 'x-kubernetes-validations': [{ rule }] });
+    const [c] = compileRules(s, false);
+    assert.equal(c!.error, undefined, `${rule}: ${c!.error}`);
+    return c!.program!({ self: toCelValue(self, s) });
+  }
+  const self = { m: { k: 'v' }, l: [1, 2], o: { a: 'x' } };
+  const cases = [
+    'self.m[?"k"] == optional.of("v") && self.m[?"z"] == optional.none()',
+    'self.m[?"z"].orValue("d") == "d" && self.m[?"k"].orValue("d") == "v"',
+    'self.l[?1].value() == 2 && !self.l[?5].hasValue()',
+    'self.?o.?a.orValue("") == "x" && self.?o.?a == optional.of("x")',
+    'self.o.?a.hasValue() && self.?o.value().a == "x"',
+    'optional.ofNonZeroValue("").hasValue() == false && optional.ofNonZeroValue("a").hasValue()',
+    'self.m[?"z"].or(optional.of("w")).value() == "w"',
+    'optional.of(self.m)[?"k"] == optional.of("v")',
+    '"a.?b" == "a.?b" && \'x[?\' == "x[?"',
+  ];
+  for (const rule of cases) it(rule, () => assert.equal(evalOn(rule, self), true, rule));
+
+  it('checks field names under .?', () => {
+    const s = toStructural({ ...OBJ, 'x-kubernetes-validations': [{ rule: 'self.?nope.hasValue()' }] });
+    assert.match(compileRules(s, false)[0]!.error!, /undefined field 'nope'/);
+  });
+
+  it('value() of none is a runtime error', () => {
+    const v = evalOn('self.m[?"z"].value() == ""', self);
+    assert.ok(v instanceof Error && /optional.none\(\) dereference/.test(v.message));
+  });
+
+  it('oldSelf is optional_type(self) with optionalOldSelf', () => {
+    assert.equal(compile('!oldSelf.hasValue() || oldSelf.value().s == self.s', { optionalOldSelf: true }).error, undefined);
+    assert.equal(compile('oldSelf.orValue(self).s == self.s', { optionalOldSelf: true }).error, undefined);
+    assert.equal(compile('oldSelf.?s.orValue("") == self.s', { optionalOldSelf: true }).error, undefined);
+    assert.match(compile('oldSelf.s == self.s', { optionalOldSelf: true }).error!, /does not support field selection/);
+    assert.match(compile('oldSelf.hasValue()').error!, /found no matching overload for 'hasValue'/);
+  });
+});
