@@ -27,7 +27,13 @@ const INT64_MIN = -(1n << 63n);
 const fitsInt64 = (v: bigint): boolean => v >= INT64_MIN && v <= INT64_MAX;
 const NANO = -9;
 /** Past this many digits of alignment, arithmetic refuses instead of building a number that large. */
-const MAX_ALIGN_DIGITS = 10_000;
+const MAX_ALIGN_DIGITS = 1_000;
+/**
+ * Digits a quantity's number may have. kube has no such limit, but a
+ * multi-megabyte number costs seconds of bigint work per evaluation here;
+ * past it the number is refused with kube's numeric error.
+ */
+const MAX_NUMBER_DIGITS = 1_000;
 
 const DEC_SUFFIXES: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BIN_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -122,7 +128,7 @@ export function parseQuantity(str: string): Quantity {
   }
 
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?$/.exec(value);
-  if (!m || `${m[2]}${m[3] ?? ''}` === '') throw new Error(ERR_NUMERIC);
+  if (!m || `${m[2]}${m[3] ?? ''}` === '' || m[2]!.length + (m[3] ?? '').length > MAX_NUMBER_DIGITS) throw new Error(ERR_NUMERIC);
   let unscaled = BigInt(`${m[2]}${m[3] ?? ''}`);
   let exp = -(m[3] ?? '').length;
   if (base === 10) exp += exponent;
@@ -217,14 +223,10 @@ export function asApproximateFloat(q: Quantity): number {
 
 /** The exact value, normalized: what `==` compares. */
 function key(q: Quantity): string {
-  let u = q.unscaled;
-  let exp = q.exp;
-  if (u === 0n) return '0';
-  while (u % 10n === 0n) {
-    u /= 10n;
-    exp++;
-  }
-  return `${u}e${exp}`;
+  if (q.unscaled === 0n) return '0';
+  const text = q.unscaled.toString();
+  const zeros = text.length - text.replace(/0+$/, '').length;
+  return `${text.slice(0, text.length - zeros)}e${q.exp + zeros}`;
 }
 
 export const QUANTITY = new OpaqueType<Quantity>(QUANTITY_DESC);
