@@ -355,3 +355,35 @@ export const junkPathSuffix = (): fc.Arbitrary<string> =>
     fc.constantFrom('/%zz', '/%', '/%2F', '/a%00b', '/..', '/.', '//', '/x/status', '/x/scale', '/x/bogus', '/x/y/z/w', '?%zz', '/%E2%82', '/' + 'n'.repeat(300)),
     fc.string({ maxLength: 12 }).map((s) => `/${encodeURIComponent(s)}`),
   );
+
+/** A fieldManager parameter: absent, ordinary, too long, unprintable, or encoded junk. */
+export const fieldManagerParam = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom('', '&fieldManager=', '&fieldManager=ctl', '&fieldManager=other', '&fieldManager=kubectl', `&fieldManager=${'m'.repeat(129)}`, '&fieldManager=%00', '&fieldManager=%E2%82', '&fieldManager=a%0Ab'),
+    fc.string({ maxLength: 8 }).map((s) => `&fieldManager=${encodeURIComponent(s)}`),
+  );
+
+/** One metadata.managedFields entry: well formed, or broken in one of the ways a client can break it. */
+export const managedFieldsEntry = (): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.constantFrom<unknown>(
+      {},
+      null,
+      'x',
+      [],
+      { manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+      { manager: 'm', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } } },
+      { manager: 'm', operation: 'Bogus', fieldsType: 'FieldsV1', fieldsV1: {} },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV2', fieldsV1: {} },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'x:bad': {} } },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'k:{not json': {} } },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'i:-1': {} } },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { '.': {} } },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:a': 'x' } },
+      { manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: [] },
+      { manager: 1, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: {} },
+      { manager: 'm'.repeat(200), operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: {} },
+      { manager: 'm', operation: 'Update', time: 'yesterday', fieldsType: 'FieldsV1', fieldsV1: {} },
+    ),
+    fc.record({ manager: hostileValue(), operation: fc.constantFrom('Apply', 'Update', 'x'), fieldsType: fc.constantFrom('FieldsV1', ''), fieldsV1: hostileValue() }, { requiredKeys: [] }),
+  );

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { request, type Response } from '../helpers/https.js';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import {
-  encode, encoding, fieldValidation, jsonPatchOp, junkHeaders, junkPathSuffix, KINDS, listQuery, mutate, mutation, PATCH_CONTENT_TYPE,
-  hostileValue, toJSONText, WIDGET_CRD, type Kind, type PatchType,
+  encode, encoding, fieldManagerParam, fieldValidation, jsonPatchOp, managedFieldsEntry, junkHeaders, junkPathSuffix, KINDS, listQuery, mutate, mutation, PATCH_CONTENT_TYPE,
+  hostileValue, toJSONText, WIDGET_CRD, type Encoding, type Kind, type PatchType,
 } from '../helpers/hostile-arbitraries.js';
 import { startedClient, type Client } from './api-helpers.js';
 
@@ -144,6 +144,45 @@ describe('hostile input, property-based, over HTTPS', () => {
           const r = await send('PATCH', `${k.collection}/seed${sub}?fieldValidation=${fv}`, { body: text, contentType: PATCH_CONTENT_TYPE[type] });
           noServerError(r, `PATCH ${type} ${k.name}${sub} ${text.slice(0, 200)}`);
           if (r.status === 200 && sub === '') await checkStored(k, r, `PATCH ${type} ${k.name} ${text.slice(0, 200)}`);
+        }),
+        { seed, numRuns: RUNS, includeErrorInReport: true },
+      );
+    });
+
+    it(`apply: server-side apply configurations, managers and force (${label} ${seed})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          kind(), fc.array(mutation(), { maxLength: 3 }), fc.constantFrom<Encoding>('json', 'yaml', 'yaml', 'truncated', 'garbage'), fc.string({ maxLength: 30 }), fc.nat(),
+          fieldManagerParam(), fc.constantFrom('', '&force=true', '&force=false', '&force=maybe'), fc.constantFrom('', '', '/status', '/scale'), fieldValidation(), dryRun(), fc.boolean(),
+          async (k, mutations, enc, garbage, cut, manager, force, sub, fv, dry, fresh) => {
+            const valid = k.valid(fresh ? `a-${Math.random().toString(36).slice(2, 10)}` : 'seed');
+            const name = encodeURIComponent((valid as { metadata: { name: string } }).metadata.name);
+            const { text } = encode(mutate(valid, mutations), enc, garbage, cut);
+            const type = enc === 'json' ? 'application/apply-patch+json' : 'application/apply-patch+yaml';
+            const path = `${k.collection}/${name}${sub}?fieldValidation=${fv}${manager}${force}${dry}`;
+            const r = await send('PATCH', path, { body: text, contentType: type });
+            noServerError(r, `PATCH apply ${path} ${text.slice(0, 200)}`);
+            if ((r.status === 200 || r.status === 201) && sub === '' && !dry) await checkStored(k, r, `apply ${path} ${text.slice(0, 200)}`);
+            if (r.status === 201 && fresh && !dry) await send('DELETE', `${k.collection}/${name}`);
+          },
+        ),
+        { seed, numRuns: RUNS, includeErrorInReport: true },
+      );
+    });
+
+    it(`managedFields: hostile entries sent with PUT and merge patch (${label} ${seed})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(kind(), fc.oneof(fc.array(managedFieldsEntry(), { maxLength: 3 }), hostileValue()), fc.boolean(), async (k, entries, viaPatch) => {
+          const seedPath = `${k.collection}/${encodeURIComponent((k.valid('seed') as { metadata: { name: string } }).metadata.name)}`;
+          const got = await send('GET', seedPath);
+          assert.equal(got.status, 200);
+          const obj = JSON.parse(got.body) as { metadata: Record<string, unknown> };
+          obj.metadata.managedFields = entries;
+          const r = viaPatch
+            ? await send('PATCH', seedPath, { body: toJSONText({ metadata: { managedFields: entries } }), contentType: 'application/merge-patch+json' })
+            : await send('PUT', seedPath, { body: toJSONText(obj) });
+          noServerError(r, `${viaPatch ? 'PATCH' : 'PUT'} managedFields ${toJSONText(entries).slice(0, 300)}`);
+          if (r.status === 200) await checkStored(k, r, `managedFields ${toJSONText(entries).slice(0, 300)}`);
         }),
         { seed, numRuns: RUNS, includeErrorInReport: true },
       );

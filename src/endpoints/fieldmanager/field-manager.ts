@@ -12,7 +12,7 @@ import {
   type Managers,
 } from '../../apimachinery/managedfields/managers.js';
 import type { MergeType } from '../../apimachinery/managedfields/merge-type.js';
-import { TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
+import { compare, TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
 import { applyConfiguration, ConflictsError, updateOwnership } from '../../apimachinery/managedfields/updater.js';
 import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
@@ -116,11 +116,29 @@ export class FieldManager {
         updateOwnership(zeroObjectOf(this.def, this.mergeType), base, this.mergeType, managers, this.info('before-first-apply', 'Update', ''), new FieldSet(), now());
         this.strip(managers);
       }
-      const { object } = applyConfiguration(base, config, this.mergeType, managers, this.info(manager, 'Apply', subresource), ignored, force, now(), (o) => {
+      const finalize = (o: unknown): unknown => {
         this.defaults?.(o as KubeObject);
         return o;
-      });
+      };
+      const info = this.info(manager, 'Apply', subresource);
+      let object: unknown;
+      const attempt = (managers: Managers, forced: boolean): void => {
+        ({ object } = applyConfiguration(base, config, this.mergeType, managers, info, ignored, forced, now(), finalize));
+      };
+      const before = cloneManagers(managers);
+      try {
+        attempt(managers, force);
+      } catch (err) {
+        // kubectl's own manager may take over what it applied client-side before (kube's lastAppliedManager).
+        if (!(err instanceof ConflictsError) || manager !== KUBECTL) throw err;
+        const allowed = this.allowedFromLastApplied(base);
+        const left = err.conflicts.filter((c) => !allowed?.has(c.path));
+        if (left.length > 0) throw new ConflictsError(left);
+        managers = before;
+        attempt(managers, true);
+      }
       const next = structuredClone((object ?? base) as KubeObject);
+      if (manager === KUBECTL) syncLastApplied(next, config);
       this.finish(next, managers);
       return next;
     } catch (err) {
@@ -134,9 +152,28 @@ export class FieldManager {
     }
   }
 
-  /** The fields `obj` sets, as the applier of it would own them (for kubectl's last-applied migration). */
-  fieldSetOf(obj: unknown): FieldSet {
-    return toFieldSet(obj, this.mergeType).difference(this.stripped);
+  /**
+   * The fields of the live object's last-applied-configuration annotation
+   * (client-side apply's record) that still hold the value it applied:
+   * kubectl's server-side apply may take those over without --force-conflicts.
+   */
+  private allowedFromLastApplied(live: KubeObject): FieldSet | undefined {
+    const text = live.metadata?.annotations?.[LAST_APPLIED];
+    if (typeof text !== 'string' || text === '') return undefined;
+    let lastApplied: unknown;
+    try {
+      lastApplied = JSON.parse(text);
+    } catch {
+      // A hand-edited annotation that is not JSON allows nothing.
+      return undefined;
+    }
+    try {
+      const set = toFieldSet(lastApplied, this.mergeType);
+      return set.difference(compare(lastApplied, live, this.mergeType).modified);
+    } catch (err) {
+      if (err instanceof TypedValueError) return undefined;
+      throw err;
+    }
   }
 
   private strip(managers: Managers): void {
@@ -153,6 +190,35 @@ export class FieldManager {
     if (entries.length > 0) (next.metadata ??= {}).managedFields = entries as NonNullable<KubeObject['metadata']>['managedFields'];
     else if (next.metadata) delete next.metadata.managedFields;
   }
+}
+
+const KUBECTL = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** kube's TotalAnnotationSizeLimitB: past it, the annotation is dropped rather than the apply refused. */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+
+/**
+ * kubectl's server-side apply keeps an existing last-applied-configuration
+ * annotation in step with what it applied, so that a later client-side
+ * `kubectl apply` diffs against it (kube's lastAppliedUpdater).
+ */
+function syncLastApplied(next: KubeObject, config: KubeObject): void {
+  // Our own copies: the annotations are written in place.
+  const annotations = next.metadata?.annotations as Record<string, string> | undefined;
+  if (!annotations || typeof annotations[LAST_APPLIED] !== 'string') return;
+  const applied = structuredClone(config);
+  const appliedAnnotations = applied.metadata?.annotations as Record<string, string> | undefined;
+  if (appliedAnnotations) {
+    delete appliedAnnotations[LAST_APPLIED];
+    if (Object.keys(appliedAnnotations).length === 0) delete applied.metadata!.annotations;
+  }
+  annotations[LAST_APPLIED] = JSON.stringify(applied);
+  const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+  if (size > ANNOTATIONS_LIMIT) delete annotations[LAST_APPLIED];
+}
+
+function cloneManagers(m: Managers): Managers {
+  return new Map([...m].map(([id, o]) => [id, { ...o, set: o.set.copy() }]));
 }
 
 function withoutManagedFields(obj: KubeObject): KubeObject {
