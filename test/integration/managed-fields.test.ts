@@ -1,0 +1,487 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
+import { adminCreds, eventually, request, type ClientCreds, type Response } from '../helpers/https.js';
+import { kubectl } from '../helpers/kubectl.js';
+
+/** One metadata.managedFields entry as kube writes it. */
+interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: string;
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+interface Obj {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name?: string;
+    resourceVersion?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    managedFields?: ManagedFieldsEntry[];
+  };
+  data?: Record<string, string>;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+interface Status {
+  kind: string;
+  apiVersion: string;
+  status: string;
+  message: string;
+  reason: string;
+  code: number;
+  details?: { causes?: { reason: string; message: string; field?: string }[] };
+}
+
+const CM = '/api/v1/namespaces/default/configmaps';
+const DEPLOY = '/apis/apps/v1/namespaces/default/deployments';
+const APPLY = 'application/apply-patch+yaml';
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** An entry without its time, for comparing with kube's by hand. */
+const timeless = ({ time: _time, ...rest }: ManagedFieldsEntry) => rest;
+
+/**
+ * kube's order of managedFields (sortEncodedManagedFields): Apply before
+ * Update, then by time in whole seconds, then by manager. The time is the
+ * server's, so the tests check the order as a rule rather than a fixed list.
+ */
+function assertKubeOrder(entries: ManagedFieldsEntry[]): void {
+  const seconds = (e: ManagedFieldsEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) : 0);
+  for (let i = 1; i < entries.length; i++) {
+    const [p, q] = [entries[i - 1]!, entries[i]!];
+    const ordered =
+      p.operation !== q.operation ? p.operation < q.operation : seconds(p) !== seconds(q) ? seconds(p) < seconds(q) : p.manager <= q.manager;
+    assert.ok(ordered, `managedFields out of kube's order at ${i}: ${JSON.stringify(entries.map((e) => [e.operation, e.time, e.manager]))}`);
+  }
+  for (const e of entries) {
+    assert.equal(e.fieldsType, 'FieldsV1');
+    assert.match(e.time ?? '', RFC3339, `time of ${e.manager}`);
+  }
+}
+
+/** The managedFields of an object keyed by "manager/operation[/subresource]", times dropped, order checked. */
+function byManager(obj: Obj): Record<string, Omit<ManagedFieldsEntry, 'time'>> {
+  const entries = obj.metadata.managedFields ?? [];
+  assertKubeOrder(entries);
+  const out: Record<string, Omit<ManagedFieldsEntry, 'time'>> = {};
+  for (const e of entries) out[`${e.manager}/${e.operation}${e.subresource ? `/${e.subresource}` : ''}`] = timeless(e);
+  return out;
+}
+
+/** What `kubectl create deployment <name> --image=nginx` sends (before kube's defaults). */
+const createdDeployment = (name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, labels: { app: name } },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'nginx', image: 'nginx', resources: {} }] } },
+    strategy: {},
+  },
+  status: {},
+});
+
+/**
+ * metadata.managedFields over raw HTTPS, compared field by field with what
+ * kube-apiserver 1.32 records for the same writes. The expected fieldsV1 are
+ * written by hand from structured-merge-diff's encoding: `f:<field>`,
+ * `k:<keys as compact JSON sorted by name>`, `v:<value>` for set items, and
+ * `.` for a node that is itself owned (an element of an associative list, or
+ * a map or struct an update added where the previous object had none: a Go
+ * struct that is not a pointer, such as a Deployment's spec or status, is
+ * always present in kube's typed old object, so it never gets `.`).
+ */
+describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
+  let fd: Frontdoor;
+  let creds: ClientCreds;
+
+  const send = (method: string, path: string, opts: { body?: unknown; raw?: string; contentType?: string; userAgent?: string } = {}): Promise<Response> => {
+    const headers: Record<string, string> = { 'User-Agent': opts.userAgent ?? 'managed-fields-test/1.0 (linux/amd64) frontdoor/test' };
+    let body: string | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    return request(fd.port, path, creds, { method, headers, body });
+  };
+  const ok = (r: Response, code = 200): Obj => {
+    assert.equal(r.status, code, r.body);
+    return r.json<Obj>();
+  };
+  const status = (r: Response, code: number): Status => {
+    assert.equal(r.status, code, r.body);
+    const s = r.json<Status>();
+    assert.equal(s.kind, 'Status', r.body);
+    return s;
+  };
+  /** Server-side apply of `body` (an object sent as JSON, which is YAML, or raw YAML text). */
+  const apply = (path: string, body: unknown, query = 'fieldManager=a') =>
+    send('PATCH', `${path}${query ? `?${query}` : ''}`, typeof body === 'string' ? { raw: body, contentType: APPLY } : { body, contentType: APPLY });
+  const cm = (name: string, data?: Record<string, string>, labels?: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...(labels ? { labels } : {}) },
+    ...(data ? { data } : {}),
+  });
+  const getCM = async (name: string) => ok(await send('GET', `${CM}/${name}`));
+
+  before(async () => {
+    fd = await startFrontdoor();
+    creds = adminCreds(fd.dataDir);
+    await eventually(() => request(fd.port, '/api/v1/namespaces/default', creds), (r) => r.status === 200);
+  });
+  after(async () => {
+    await fd?.stop();
+  });
+
+  it('kubectl create configmap: one Update entry for kubectl-create, with the data map itself owned', async () => {
+    const r = await kubectl(fd.kubeconfig, ['create', 'configmap', 'mf-kubectl', '--from-literal=a=1']);
+    assert.equal(r.code, 0, r.stderr);
+    const obj = await getCM('mf-kubectl');
+    const entries = obj.metadata.managedFields ?? [];
+    assert.equal(entries.length, 1, JSON.stringify(entries));
+    assert.match(entries[0]!.time ?? '', RFC3339);
+    assert.deepEqual(timeless(entries[0]!), {
+      manager: 'kubectl-create',
+      operation: 'Update',
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } },
+    });
+    assert.equal('subresource' in entries[0]!, false, 'no subresource on the main resource');
+  });
+
+  it('the manager is fieldManager, else the User-Agent up to its first "/"', async () => {
+    const ua = ok(await send('POST', CM, { body: cm('mf-ua', { a: '1' }, { app: 'x' }), userAgent: 'my-controller/v1.2.3 (linux/amd64) kubernetes/abcdef' }), 201);
+    assert.deepEqual(byManager(ua), {
+      'my-controller/Update': {
+        manager: 'my-controller',
+        operation: 'Update',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:a': {} }, 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } },
+      },
+    });
+    const named = ok(await send('POST', `${CM}?fieldManager=explicit`, { body: cm('mf-named', { a: '1' }), userAgent: 'my-controller/v1.2.3' }), 201);
+    assert.deepEqual(Object.keys(byManager(named)), ['explicit/Update']);
+  });
+
+  it('a Deployment as kubectl create deployment makes it: kube\'s defaults are the creator\'s too', async () => {
+    const obj = ok(await send('POST', `${DEPLOY}?fieldManager=kubectl-create`, { body: createdDeployment('mf-web') }), 201);
+    assert.deepEqual(byManager(obj), {
+      'kubectl-create/Update': {
+        manager: 'kubectl-create',
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+          'f:spec': {
+            'f:progressDeadlineSeconds': {},
+            'f:replicas': {},
+            'f:revisionHistoryLimit': {},
+            'f:selector': {},
+            'f:strategy': { 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} }, 'f:type': {} },
+            'f:template': {
+              'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+              'f:spec': {
+                'f:containers': {
+                  'k:{"name":"nginx"}': {
+                    '.': {},
+                    'f:image': {},
+                    'f:imagePullPolicy': {},
+                    'f:name': {},
+                    'f:resources': {},
+                    'f:terminationMessagePath': {},
+                    'f:terminationMessagePolicy': {},
+                  },
+                },
+                'f:dnsPolicy': {},
+                'f:restartPolicy': {},
+                'f:schedulerName': {},
+                'f:securityContext': {},
+                'f:terminationGracePeriodSeconds': {},
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('a /status update is its own entry with subresource: status; the main entry keeps its fields', async () => {
+    const live = ok(await send('GET', `${DEPLOY}/mf-web`));
+    const updated = ok(await send('PUT', `${DEPLOY}/mf-web/status?fieldManager=kube-controller-manager`, {
+      body: { ...live, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1 } },
+    }));
+    const m = byManager(updated);
+    assert.deepEqual(Object.keys(m).sort(), ['kube-controller-manager/Update/status', 'kubectl-create/Update']);
+    assert.deepEqual(m['kube-controller-manager/Update/status'], {
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:status': { 'f:observedGeneration': {}, 'f:replicas': {}, 'f:updatedReplicas': {} } },
+      subresource: 'status',
+    });
+    assert.deepEqual(m['kubectl-create/Update']!.fieldsV1, (byManager(live)['kubectl-create/Update'])!.fieldsV1);
+  });
+
+  it('an apply then a merge patch by another manager: the changed field moves to the patcher (kube\'s TestApplyManagedFields)', async () => {
+    ok(await apply(`${CM}/mf-moves`, cm('mf-moves', { key: 'value' }, { 'test-label': 'test' }), 'fieldManager=apply_test'), 201);
+    const patched = ok(await send('PATCH', `${CM}/mf-moves?fieldManager=updater`, { body: { data: { key: 'new value' } }, contentType: 'application/merge-patch+json' }));
+    assert.deepEqual(patched.metadata.managedFields?.map(timeless), [
+      { manager: 'apply_test', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:test-label': {} } } } },
+      { manager: 'updater', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:key': {} } } },
+    ]);
+    assertKubeOrder(patched.metadata.managedFields!);
+  });
+
+  it('updates move what they change and only that; one manager\'s updates merge; a no-op patch writes nothing', async () => {
+    ok(await send('POST', `${CM}?fieldManager=creator`, { body: cm('mf-upd', { a: '1', b: '1' }) }), 201);
+    const merge = ok(await send('PATCH', `${CM}/mf-upd?fieldManager=patcher`, { body: { data: { a: '2' } }, contentType: 'application/merge-patch+json' }));
+    assert.deepEqual(byManager(merge), {
+      'creator/Update': { manager: 'creator', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:b': {} } } },
+      'patcher/Update': { manager: 'patcher', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    });
+
+    const json = ok(await send('PATCH', `${CM}/mf-upd?fieldManager=patcher`, { body: [{ op: 'add', path: '/data/c', value: '3' }], contentType: 'application/json-patch+json' }));
+    assert.deepEqual(byManager(json)['patcher/Update']!.fieldsV1, { 'f:data': { 'f:a': {}, 'f:c': {} } }, 'the same manager\'s entries merge');
+
+    const smp = ok(await send('PATCH', `${CM}/mf-upd?fieldManager=strategic`, { body: { metadata: { labels: { l: 'v' } } }, contentType: 'application/strategic-merge-patch+json' }));
+    assert.deepEqual(byManager(smp)['strategic/Update']!.fieldsV1, { 'f:metadata': { 'f:labels': { '.': {}, 'f:l': {} } } });
+
+    const put = ok(await send('PUT', `${CM}/mf-upd?fieldManager=putter`, { body: { ...smp, data: { ...smp.data, b: '2' } } }));
+    const m = byManager(put);
+    assert.deepEqual(m['putter/Update']!.fieldsV1, { 'f:data': { 'f:b': {} } });
+    assert.deepEqual(m['creator/Update']!.fieldsV1, { 'f:data': { '.': {} } }, 'the creator keeps the map it made');
+    assert.deepEqual(put.metadata.managedFields?.length, 4, 'a PUT that sends managedFields back unchanged keeps them');
+
+    const noop = ok(await send('PATCH', `${CM}/mf-upd?fieldManager=noop`, { body: { data: { a: '2' } }, contentType: 'application/merge-patch+json' }));
+    assert.equal(noop.metadata.resourceVersion, put.metadata.resourceVersion);
+    assert.equal(byManager(noop)['noop/Update'], undefined, 'a manager that changed nothing owns nothing');
+  });
+
+  it('apply creates with 201, re-applies unchanged with the same resourceVersion; dryRun stores nothing', async () => {
+    const created = ok(await apply(`${CM}/mf-apply`, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mf-apply\ndata:\n  a: "1"\n'), 201);
+    assert.deepEqual(byManager(created), {
+      'a/Apply': { manager: 'a', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    });
+    const again = ok(await apply(`${CM}/mf-apply`, cm('mf-apply', { a: '1' })));
+    assert.equal(again.metadata.resourceVersion, created.metadata.resourceVersion);
+    assert.deepEqual(again.metadata.managedFields, created.metadata.managedFields);
+
+    const dry = ok(await apply(`${CM}/mf-apply`, cm('mf-apply', { a: '2' }), 'fieldManager=a&dryRun=All'));
+    assert.deepEqual(dry.data, { a: '2' });
+    assert.deepEqual((await getCM('mf-apply')).data, { a: '1' });
+    ok(await apply(`${CM}/mf-dry-new`, cm('mf-dry-new', { a: '1' }), 'fieldManager=a&dryRun=All'), 201);
+    assert.equal((await send('GET', `${CM}/mf-dry-new`)).status, 404);
+  });
+
+  it('refuses an apply without fieldManager, and force on other patches, as kube validates PatchOptions (422)', async () => {
+    const noManager = status(await apply(`${CM}/mf-nomanager`, cm('mf-nomanager', { a: '1' }), ''), 422);
+    assert.equal(noManager.reason, 'Invalid');
+    assert.equal(noManager.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    assert.equal((await send('GET', `${CM}/mf-nomanager`)).status, 404);
+
+    ok(await send('POST', CM, { body: cm('mf-force', { a: '1' }) }), 201);
+    const force = status(await send('PATCH', `${CM}/mf-force?force=true`, { body: { data: { a: '2' } }, contentType: 'application/merge-patch+json' }), 422);
+    assert.equal(force.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+    assert.deepEqual((await getCM('mf-force')).data, { a: '1' });
+  });
+
+  it('refuses a bad apply body and changes nothing stored', async () => {
+    const live = ok(await apply(`${CM}/mf-bad`, cm('mf-bad', { x: 'one' })), 201);
+    const unchanged = async (what: string) => {
+      const now = await getCM('mf-bad');
+      assert.equal(now.metadata.resourceVersion, live.metadata.resourceVersion, what);
+      assert.deepEqual(now.data, { x: 'one' }, what);
+      assert.deepEqual(now.metadata.managedFields, live.metadata.managedFields, what);
+    };
+    for (const [what, raw] of [['a YAML list', '- a\n- b\n'], ['a YAML string', 'just a string\n'], ['a JSON number', '42']] as const) {
+      const s = status(await apply(`${CM}/mf-bad`, raw), 400);
+      assert.equal(s.reason, 'BadRequest', what);
+      assert.match(s.message, /error decoding (YAML|patch)/, what);
+      await unchanged(what);
+    }
+
+    const kind = status(await apply(`${CM}/mf-bad`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mf-bad' }, stringData: { x: 'two' } }), 400);
+    assert.equal(kind.message, 'invalid object type: /v1, Kind=Secret');
+    await unchanged('another kind');
+    const version = status(await apply(`${CM}/mf-bad`, { ...cm('mf-bad', { x: 'two' }), apiVersion: 'apps/v1' }), 400);
+    assert.equal(version.message, 'invalid object type: apps/v1, Kind=ConfigMap');
+    await unchanged('another group version');
+
+    const name = status(await apply(`${CM}/mf-bad`, cm('mf-other', { x: 'two' })), 400);
+    assert.equal(name.message, 'the name of the object (mf-other) does not match the name on the URL (mf-bad)');
+    await unchanged('another name');
+
+    const managed = status(await apply(`${CM}/mf-bad`, { ...cm('mf-bad', { x: 'two' }), metadata: { name: 'mf-bad', managedFields: [{ manager: 'a', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: {} }] } }), 400);
+    assert.equal(managed.message, 'metadata.managedFields must be nil');
+    await unchanged('managedFields in an apply');
+
+    // kube answers 500 here ("failed to create typed patch object ... .data.x: expected string"); the issue asks
+    // for a 4xx that names the field, which is what a client can act on.
+    const typed = await apply(`${CM}/mf-bad`, { ...cm('mf-bad'), data: { x: 2 } });
+    assert.ok([400, 422].includes(typed.status), `a wrong-typed field: ${typed.status} ${typed.body}`);
+    assert.match(typed.json<Status>().message, /data\.x/);
+    await unchanged('a wrong-typed field');
+
+    // kube's TestCreateOnApplyFailsWithUID: a create by apply that names a uid conflicts.
+    const uid = status(await apply(`${CM}/mf-uid`, { ...cm('mf-uid', { a: '1' }), metadata: { name: 'mf-uid', uid: '88e00824-7f0e-11e8-94a1-c8d3ffb15800' } }), 409);
+    assert.equal(uid.reason, 'Conflict');
+    assert.equal((await send('GET', `${CM}/mf-uid`)).status, 404);
+  });
+
+  it('a conflict is a 409 Conflict Status with one FieldManagerConflict cause per field; force takes ownership', async () => {
+    const live = ok(await apply(`${CM}/mf-conflict`, cm('mf-conflict', { x: '1', y: '1', z: '1' })), 201);
+
+    const one = status(await apply(`${CM}/mf-conflict`, cm('mf-conflict', { x: '2' }), 'fieldManager=b'), 409);
+    assert.deepEqual(
+      { status: one.status, reason: one.reason, code: one.code, message: one.message, causes: one.details?.causes },
+      {
+        status: 'Failure',
+        reason: 'Conflict',
+        code: 409,
+        message: 'Apply failed with 1 conflict: conflict with "a": .data.x',
+        causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "a"', field: '.data.x' }],
+      },
+    );
+    const two = status(await apply(`${CM}/mf-conflict`, cm('mf-conflict', { x: '2', y: '2' }), 'fieldManager=b'), 409);
+    assert.equal(two.message, 'Apply failed with 2 conflicts: conflicts with "a":\n- .data.x\n- .data.y');
+    assert.deepEqual(two.details?.causes, [
+      { reason: 'FieldManagerConflict', message: 'conflict with "a"', field: '.data.x' },
+      { reason: 'FieldManagerConflict', message: 'conflict with "a"', field: '.data.y' },
+    ]);
+    assert.equal((await getCM('mf-conflict')).metadata.resourceVersion, live.metadata.resourceVersion, 'a conflict never writes');
+
+    // An Update manager is named with its API version.
+    ok(await send('PATCH', `${CM}/mf-conflict?fieldManager=upd`, { body: { data: { z: '9' } }, contentType: 'application/merge-patch+json' }));
+    const upd = status(await apply(`${CM}/mf-conflict`, cm('mf-conflict', { x: '1', y: '1', z: '1' })), 409);
+    assert.equal(upd.message, 'Apply failed with 1 conflict: conflict with "upd" using v1: .data.z');
+    assert.deepEqual(upd.details?.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "upd" using v1', field: '.data.z' }]);
+
+    const forced = ok(await apply(`${CM}/mf-conflict`, cm('mf-conflict', { x: '2' }), 'fieldManager=b&force=true'));
+    assert.deepEqual(forced.data, { x: '2', y: '1', z: '9' });
+    const m = byManager(forced);
+    assert.deepEqual(m['a/Apply']!.fieldsV1, { 'f:data': { 'f:y': {} } }, 'x went to b, z to the update before');
+    assert.deepEqual(m['b/Apply']!.fieldsV1, { 'f:data': { 'f:x': {} } });
+    assert.deepEqual(m['upd/Update']!.fieldsV1, { 'f:data': { 'f:z': {} } });
+  });
+
+  it('a subresource manager is named with its subresource in a conflict', async () => {
+    ok(await send('POST', `${DEPLOY}?fieldManager=kubectl-create`, { body: createdDeployment('mf-st') }), 201);
+    const live = ok(await send('GET', `${DEPLOY}/mf-st`));
+    ok(await send('PUT', `${DEPLOY}/mf-st/status?fieldManager=kcm`, { body: { ...live, status: { replicas: 1 } } }));
+    const s = status(await apply(`${DEPLOY}/mf-st/status`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mf-st' }, status: { replicas: 3 } }, 'fieldManager=applier'), 409);
+    assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "kcm" with subresource "status" using apps/v1: .status.replicas');
+    const applied = ok(await apply(`${DEPLOY}/mf-st/status`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mf-st' }, status: { replicas: 3 } }, 'fieldManager=applier&force=true'));
+    assert.deepEqual(byManager(applied)['applier/Apply/status'], {
+      manager: 'applier',
+      operation: 'Apply',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:status': { 'f:replicas': {} } },
+      subresource: 'status',
+    });
+  });
+
+  it('managedFields [{}] or [] in a write resets them; leaving them out keeps them', async () => {
+    ok(await send('POST', `${CM}?fieldManager=creator`, { body: cm('mf-reset', { a: '1' }, { keep: 'me' }) }), 201);
+    const kept = ok(await send('PUT', `${CM}/mf-reset?fieldManager=putter`, { body: { ...cm('mf-reset', { a: '1', b: '2' }, { keep: 'me' }) } }));
+    assert.deepEqual(Object.keys(byManager(kept)).sort(), ['creator/Update', 'putter/Update'], 'a PUT without managedFields keeps the live ones');
+
+    const reset = ok(await send('PATCH', `${CM}/mf-reset`, { body: { metadata: { managedFields: [{}] } }, contentType: 'application/merge-patch+json' }));
+    assert.equal(reset.metadata.managedFields, undefined);
+    assert.deepEqual(reset.metadata.labels, { keep: 'me' }, 'nothing else changes');
+
+    // With no managedFields, kube tracks no updates until the next apply...
+    const untracked = ok(await send('PATCH', `${CM}/mf-reset?fieldManager=later`, { body: { data: { a: '3' } }, contentType: 'application/merge-patch+json' }));
+    assert.equal(untracked.metadata.managedFields, undefined);
+    // ...which first gives every field there to "before-first-apply".
+    const s = status(await apply(`${CM}/mf-reset`, cm('mf-reset', { a: '4' }), 'fieldManager=applier'), 409);
+    assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.a');
+    const applied = ok(await apply(`${CM}/mf-reset`, cm('mf-reset', { a: '4' }), 'fieldManager=applier&force=true'));
+    assert.deepEqual(byManager(applied), {
+      'applier/Apply': { manager: 'applier', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+      'before-first-apply/Update': {
+        manager: 'before-first-apply',
+        operation: 'Update',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:b': {} }, 'f:metadata': { 'f:labels': { '.': {}, 'f:keep': {} } } },
+      },
+    });
+
+    const cleared = ok(await send('PUT', `${CM}/mf-reset?fieldManager=putter`, { body: { ...applied, metadata: { ...applied.metadata, managedFields: [] } } }));
+    assert.equal(cleared.metadata.managedFields, undefined, 'an empty list clears them too');
+  });
+
+  it('never stores a malformed managedFields entry: 400 when it does not decode, the live entries when it does not parse', async () => {
+    const live = ok(await send('POST', `${CM}?fieldManager=creator`, { body: cm('mf-malformed', { a: '1' }) }), 201);
+    for (const [what, managedFields] of [
+      ['a number for manager', [{ manager: 5, operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: {} }]],
+      ['a string for the list', 'not-a-list'],
+      ['a time that is not one', [{ manager: 'm', operation: 'Update', apiVersion: 'v1', time: 'yesterday', fieldsType: 'FieldsV1', fieldsV1: {} }]],
+    ] as const) {
+      const s = status(await send('PUT', `${CM}/mf-malformed`, { body: { ...live, data: { a: '2' }, metadata: { ...live.metadata, managedFields } } }), 400);
+      assert.equal(s.reason, 'BadRequest', what);
+      const now = await getCM('mf-malformed');
+      assert.equal(now.metadata.resourceVersion, live.metadata.resourceVersion, what);
+      assert.deepEqual(now.metadata.managedFields, live.metadata.managedFields, what);
+    }
+
+    // Entries that decode but do not parse as field sets: kube's fieldmanager falls back to the live
+    // object's (decodeLiveOrNew), so the write goes through and nothing malformed is kept.
+    const bogus = [{ manager: 'm', operation: 'Bogus', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }];
+    const same = ok(await send('PUT', `${CM}/mf-malformed`, { body: { ...live, metadata: { ...live.metadata, managedFields: bogus } } }));
+    assert.equal(same.metadata.resourceVersion, live.metadata.resourceVersion, 'nothing changed, nothing written');
+    assert.deepEqual(same.metadata.managedFields, live.metadata.managedFields);
+    const noType = [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsV1: { 'f:data': {} } }];
+    const changed = ok(await send('PUT', `${CM}/mf-malformed?fieldManager=fixer`, { body: { ...live, data: { a: '3' }, metadata: { ...live.metadata, managedFields: noType } } }));
+    assert.deepEqual(byManager(changed), {
+      'creator/Update': { manager: 'creator', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {} } } },
+      'fixer/Update': { manager: 'fixer', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    });
+    const created = ok(await send('POST', `${CM}?fieldManager=creator`, { body: { ...cm('mf-malformed-new', { a: '1' }), metadata: { name: 'mf-malformed-new', managedFields: bogus } } }), 201);
+    assert.deepEqual(Object.keys(byManager(created)), ['creator/Update']);
+  });
+
+  it('an object with 100 appliers and 100 updaters still applies, with updates capped as kube caps them', async () => {
+    const path = `${CM}/mf-many`;
+    for (let i = 0; i < 100; i++) ok(await apply(path, cm('mf-many', { [`apply-${i}`]: String(i) }), `fieldManager=applier-${i}`), i === 0 ? 201 : 200);
+    for (let i = 0; i < 100; i++) {
+      ok(await send('PATCH', `${path}?fieldManager=updater-${String(i).padStart(3, '0')}`, { body: { data: { [`update-${i}`]: String(i) } }, contentType: 'application/merge-patch+json' }));
+    }
+    const changed = ok(await apply(path, cm('mf-many', { 'apply-0': 'changed' }), 'fieldManager=applier-0'));
+    assert.equal(changed.data?.['apply-0'], 'changed');
+    assert.equal(Object.keys(changed.data ?? {}).length, 200);
+
+    const entries = changed.metadata.managedFields ?? [];
+    assertKubeOrder(entries);
+    const appliers = entries.filter((e) => e.operation === 'Apply');
+    const updaters = entries.filter((e) => e.operation === 'Update');
+    assert.equal(appliers.length, 100, 'apply entries are never capped');
+    for (const e of appliers) {
+      const i = e.manager.replace('applier-', '');
+      assert.deepEqual(e.fieldsV1, { 'f:data': { [`f:apply-${i}`]: {} } }, e.manager);
+    }
+    // kube keeps at most 10 update entries (DefaultMaxUpdateManagers), folding the oldest into "ancient-changes".
+    assert.ok(updaters.length <= 10, `${updaters.length} update entries`);
+    assert.ok(updaters.some((e) => e.manager === 'ancient-changes'), JSON.stringify(updaters.map((e) => e.manager)));
+    const owned = new Set(updaters.flatMap((e) => Object.keys((e.fieldsV1['f:data'] ?? {}) as object)));
+    for (let i = 0; i < 100; i++) assert.ok(owned.has(`f:update-${i}`), `update-${i} lost its owner`);
+  });
+});
