@@ -11,6 +11,7 @@ import { APIServiceRegistrationController, type APIServiceRegistrationOptions } 
 import { AutoRegisterController, type LocalGroupVersion } from './autoregister.js';
 import { AvailableConditionController } from './available-condition.js';
 import { APIServiceBackendSet, type BackendsOptions } from './backends.js';
+import { AggregatorInformers } from './informers.js';
 import type { ResolvedEndpoint, ServiceReference } from './proxy/index.js';
 
 const GROUP = 'apiregistration.k8s.io';
@@ -27,12 +28,18 @@ export interface AggregatorOptions {
   /** Calls back when the local group-versions may have changed (a CRD came or went). */
   onLocalChange?: (callback: () => void) => void;
   /**
-   * The proxy to APIService backends: where core/v1 Services and Endpoints are
-   * stored (the backends are found through them), the client certificate it
-   * presents, the requestheader names it scrubs. Without it service-backed
-   * APIServices are stored but neither proxied nor checked.
+   * The proxy to APIService backends: where core/v1 Services and Endpoints and
+   * discovery/v1 EndpointSlices are stored (the backends are found through
+   * them), the client certificate it presents, the requestheader names it
+   * scrubs. Without it service-backed APIServices are stored but neither
+   * proxied nor checked.
    */
-  proxy?: Pick<BackendsOptions, 'servicesPrefix' | 'endpointsPrefix' | 'proxyClientCert' | 'requestHeaders' | 'enableAggregatorRouting'>;
+  proxy?: {
+    servicesPrefix: string;
+    endpointsPrefix: string;
+    /** Default /discovery.k8s.io/endpointslices. */
+    endpointSlicesPrefix?: string;
+  } & Pick<BackendsOptions, 'proxyClientCert' | 'requestHeaders' | 'enableAggregatorRouting'>;
   /** Where backends' OpenAPI documents go (the chain's OpenAPI service). */
   onRemoteOpenAPI?: APIServiceRegistrationOptions['onRemoteOpenAPI'];
 }
@@ -45,6 +52,8 @@ export interface AggregatorServer extends GenericAPIServer {
    * without `proxy`. Throws when the Service cannot be reached.
    */
   resolveService?: (ref: ServiceReference) => ResolvedEndpoint[];
+  /** The caches its controllers and proxy share (one watch per resource); absent without storage. */
+  aggregatorInformers?: AggregatorInformers;
 }
 
 /**
@@ -84,15 +93,32 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
   const apiServices = resources.install(apiServicesDefinition as unknown as ResourceDefinition);
   resources.attach(server);
 
-  let registration: APIServiceRegistrationController | undefined;
+  // One list+watch per resource, whatever number of controllers read it.
+  const informers = new AggregatorInformers({
+    storage,
+    apiServicesPrefix: apiServices.prefix,
+    servicesPrefix: opts.proxy?.servicesPrefix,
+    endpointsPrefix: opts.proxy?.endpointsPrefix,
+    endpointSlicesPrefix: opts.proxy?.endpointSlicesPrefix,
+    logger: opts.logger,
+  });
+  server.aggregatorInformers = informers;
   const isAvailable = (name: string) =>
-    registration?.informer.indexer.get(name)?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
-  const backends = opts.proxy && new APIServiceBackendSet({ ...opts.proxy, storage, isAvailable, logger: opts.logger });
+    informers.apiServices.indexer.get(name)?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ?? false;
+  const backends =
+    opts.proxy &&
+    new APIServiceBackendSet({
+      informers,
+      proxyClientCert: opts.proxy.proxyClientCert,
+      requestHeaders: opts.proxy.requestHeaders,
+      enableAggregatorRouting: opts.proxy.enableAggregatorRouting,
+      isAvailable,
+      logger: opts.logger,
+    });
   if (backends) server.resolveService = (ref) => backends.resolveService(ref);
-  registration = backends
+  const registration = backends
     ? new APIServiceRegistrationController({
-        storage,
-        prefix: apiServices.prefix,
+        informers,
         server,
         discovery: opts.discovery,
         backends,
@@ -112,7 +138,7 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
   });
 
   if (opts.localGroupVersions) {
-    const autoregister = new AutoRegisterController({ storage, apiServices, desired: opts.localGroupVersions, logger: opts.logger });
+    const autoregister = new AutoRegisterController({ informers, apiServices, desired: opts.localGroupVersions, logger: opts.logger });
     opts.onLocalChange?.(() => autoregister.resync());
     server.addPostStartHook('kube-apiserver-autoregistration', ({ signal }) => {
       void autoregister.run(signal).catch((err: unknown) => opts.logger.error('autoregister controller stopped', { err: String(err) }));
@@ -120,10 +146,8 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
   }
   if (backends && opts.proxy) {
     const available = new AvailableConditionController({
-      storage,
+      informers,
       apiServices,
-      servicesPrefix: opts.proxy.servicesPrefix,
-      endpointsPrefix: opts.proxy.endpointsPrefix,
       check: (s, signal) => backends.check(s, signal),
       logger: opts.logger,
     });

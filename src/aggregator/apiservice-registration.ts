@@ -12,11 +12,11 @@
 import type { RequestHandler } from 'express';
 import type { APIService } from '../apis/apiregistration/v1/index.js';
 import { ControllerRunner } from '../controller/controller-runner.js';
-import { Informer } from '../controller/informer.js';
+import type { Informer } from '../controller/informer.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { GenericAPIServer } from '../server/generic-apiserver.js';
-import type { Storage } from '../storage/interfaces.js';
+import type { AggregatorInformers } from './informers.js';
 import { groupVersionFromAPIResourceList } from './remote-discovery.js';
 
 /** What the registration needs of the proxy: a handler per APIService, and a GET through the same path. */
@@ -29,9 +29,8 @@ export interface APIServiceBackends {
 }
 
 export interface APIServiceRegistrationOptions {
-  storage: Storage;
-  /** The storage prefix of apiservices. */
-  prefix: string;
+  /** The shared caches (this controller reads APIServices). */
+  informers: AggregatorInformers;
   /** The aggregator: it claims the group-versions of service-backed APIServices. */
   server: GenericAPIServer;
   discovery: DiscoveryManager;
@@ -59,7 +58,7 @@ export class APIServiceRegistrationController {
   private readonly fetching = new Map<string, AbortController>();
 
   constructor(private readonly opts: APIServiceRegistrationOptions) {
-    this.informer = new Informer<APIService>({ storage: opts.storage, prefix: opts.prefix, logger: opts.logger });
+    this.informer = opts.informers.apiServices;
     this.runner = new ControllerRunner<string>({
       name: 'APIServiceRegistrationController',
       sync: async (name) => this.sync(name),
@@ -76,7 +75,7 @@ export class APIServiceRegistrationController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    void this.informer.run(signal);
+    this.opts.informers.start(signal);
     const refresh = setInterval(() => {
       for (const name of this.registered.keys()) this.fetchDiscovery(name);
     }, this.opts.refreshMs ?? 30_000);

@@ -14,12 +14,12 @@
 import { isAlreadyExists, isConflict, isNotFound } from '../apimachinery/status-error.js';
 import { apiServiceNameFor, type APIService } from '../apis/apiregistration/v1/index.js';
 import { ControllerRunner } from '../controller/controller-runner.js';
-import { Informer } from '../controller/informer.js';
+import type { Informer } from '../controller/informer.js';
 import { BUILTIN_GROUP_PRIORITIES, DEFAULT_GROUP_PRIORITY } from '../endpoints/discovery/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeObject } from '../registry/object.js';
 import type { Store } from '../registry/store.js';
-import type { Storage } from '../storage/interfaces.js';
+import type { AggregatorInformers } from './informers.js';
 
 export const AUTO_MANAGED_LABEL = 'kube-aggregator.kubernetes.io/automanaged';
 export type AutoManaged = 'onstart' | 'true';
@@ -61,7 +61,8 @@ export function localAPIService(gv: LocalGroupVersion): APIService {
 }
 
 export interface AutoRegisterOptions {
-  storage: Storage;
+  /** The shared caches (this controller reads APIServices). */
+  informers: AggregatorInformers;
   /** The apiservices Store, written as the controller (outside any request). */
   apiServices: Store;
   /** What is served locally now: built-ins (`onstart`) and CRD group-versions (`true`). */
@@ -80,7 +81,7 @@ export class AutoRegisterController {
   private wanted = new Map<string, LocalGroupVersion>();
 
   constructor(private readonly opts: AutoRegisterOptions) {
-    this.informer = new Informer<APIService>({ storage: opts.storage, prefix: opts.apiServices.prefix, logger: opts.logger });
+    this.informer = opts.informers.apiServices;
     this.runner = new ControllerRunner<string>({
       name: 'autoregister-controller',
       sync: (name) => this.sync(name),
@@ -117,7 +118,7 @@ export class AutoRegisterController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    void this.informer.run(signal);
+    this.opts.informers.start(signal);
     await this.informer.waitForSync(signal);
     this.resync();
     // At start, also what was registered before and is not served any more.

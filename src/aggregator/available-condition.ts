@@ -8,17 +8,21 @@
  *
  * Status is written only when the condition changes, so every replica
  * reaching the same answer writes nothing more. Changes of APIServices,
- * Services and Endpoints re-check the APIServices they concern at once; every
- * APIService is re-checked every 30 s.
+ * Services, Endpoints and EndpointSlices (by their kubernetes.io/service-name
+ * label) re-check the APIServices they concern at once; every APIService is
+ * re-checked every 30 s. The caches are the aggregator's shared informers.
  */
 import { isConflict, isNotFound } from '../apimachinery/status-error.js';
 import type { APIService, APIServiceCondition } from '../apis/apiregistration/v1/index.js';
+import { LABEL_SERVICE_NAME } from '../apis/discovery/v1/index.js';
 import { ControllerRunner } from '../controller/controller-runner.js';
-import { Informer } from '../controller/informer.js';
+import type { Informer } from '../controller/informer.js';
 import type { Logger } from '../observability/logger.js';
 import type { KubeObject } from '../registry/object.js';
 import type { Store } from '../registry/store.js';
-import type { Storage, StoredObject } from '../storage/interfaces.js';
+import type { EndpointSlice } from '../apis/discovery/v1/index.js';
+import type { StoredObject } from '../storage/interfaces.js';
+import type { AggregatorInformers } from './informers.js';
 
 /** What a check found: the condition's status, reason and message. */
 export interface Availability {
@@ -31,11 +35,10 @@ export interface Availability {
 export type AvailabilityCheck = (apiService: APIService, signal: AbortSignal) => Promise<Availability>;
 
 export interface AvailableConditionOptions {
-  storage: Storage;
+  /** The shared caches: APIServices, and the Services, Endpoints and EndpointSlices they point at. */
+  informers: AggregatorInformers;
+  /** The apiservices Store, written as the controller. */
   apiServices: Store;
-  /** Storage prefixes of core/v1 services and endpoints, watched for the APIServices that use them. */
-  servicesPrefix: string;
-  endpointsPrefix: string;
   check: AvailabilityCheck;
   logger: Logger;
   /** Re-check period (kube: 30 s). */
@@ -49,14 +52,10 @@ export const LOCAL_AVAILABLE: Availability = { status: 'True', reason: 'Local', 
 
 export class AvailableConditionController {
   readonly apiServices: Informer<APIService>;
-  private readonly services: Informer<StoredObject>;
-  private readonly endpoints: Informer<StoredObject>;
   readonly runner: ControllerRunner<string>;
 
   constructor(private readonly opts: AvailableConditionOptions) {
-    this.apiServices = new Informer<APIService>({ storage: opts.storage, prefix: opts.apiServices.prefix, logger: opts.logger });
-    this.services = new Informer({ storage: opts.storage, prefix: opts.servicesPrefix, logger: opts.logger });
-    this.endpoints = new Informer({ storage: opts.storage, prefix: opts.endpointsPrefix, logger: opts.logger });
+    this.apiServices = opts.informers.apiServices;
     this.runner = new ControllerRunner<string>({
       name: 'AvailableConditionController',
       sync: (name) => this.sync(name),
@@ -65,20 +64,35 @@ export class AvailableConditionController {
     });
     const enqueue = (s: APIService) => s.metadata?.name && this.runner.enqueue(s.metadata.name);
     this.apiServices.addEventHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
-    // A Service or its Endpoints changed: the APIServices that point at it are checked again.
-    const byService = (obj: StoredObject) => {
-      const ns = obj.metadata?.namespace;
-      const name = obj.metadata?.name;
+    // A Service, its Endpoints or one of its EndpointSlices changed: the APIServices that point at it are checked again.
+    const forService = (ns: string | undefined, name: string | undefined) => {
+      if (!name) return;
       for (const s of this.apiServices.indexer.list()) {
         if (s.spec?.service?.namespace === ns && s.spec?.service?.name === name) enqueue(s);
       }
     };
-    for (const inf of [this.services, this.endpoints]) inf.addEventHandler({ onAdd: byService, onUpdate: (_o, x) => byService(x), onDelete: byService });
+    const byName = (obj: StoredObject) => forService(obj.metadata?.namespace, obj.metadata?.name);
+    const byLabel = (obj: EndpointSlice) => forService(obj.metadata?.namespace, obj.metadata?.labels?.[LABEL_SERVICE_NAME]);
+    const caches = opts.informers.service;
+    if (caches) {
+      for (const inf of [caches.services, caches.endpoints] as Informer<StoredObject>[]) {
+        inf.addEventHandler({ onAdd: byName, onUpdate: (_o, x) => byName(x), onDelete: byName });
+      }
+      // A slice relabelled to another Service concerns both.
+      caches.endpointSlices.addEventHandler({
+        onAdd: byLabel,
+        onUpdate: (o, x) => {
+          if (o.metadata?.labels?.[LABEL_SERVICE_NAME] !== x.metadata?.labels?.[LABEL_SERVICE_NAME]) byLabel(o);
+          byLabel(x);
+        },
+        onDelete: byLabel,
+      });
+    }
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    for (const inf of [this.apiServices, this.services, this.endpoints]) void inf.run(signal);
-    await Promise.all([this.services.waitForSync(signal), this.endpoints.waitForSync(signal)]);
+    this.opts.informers.start(signal);
+    await this.opts.informers.waitForServiceSync(signal);
     const resync = setInterval(() => {
       for (const s of this.apiServices.indexer.list()) if (s.metadata?.name) this.runner.enqueue(s.metadata.name);
     }, this.opts.resyncMs ?? 30_000);

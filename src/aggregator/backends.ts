@@ -1,7 +1,8 @@
 /**
  * The backends of service-backed APIServices, as the aggregator's controllers
  * see them: one proxy per APIService (rebuilt when its spec changes), its
- * Service resolved through informer caches of core/v1 Services and Endpoints,
+ * Service resolved through the shared informer caches of core/v1 Services and
+ * Endpoints and discovery/v1 EndpointSlices,
  * GETs through the same transport and client certificate for discovery, and
  * the availability check (kube's AvailableConditionController: every endpoint
  * asked for /apis/<group>/<version> in parallel, the first 2xx passes).
@@ -13,14 +14,11 @@
 import https from 'node:https';
 import type { RequestHandler } from 'express';
 import type { APIService } from '../apis/apiregistration/v1/index.js';
-import type { Endpoints } from '../apis/core/v1/endpoints.js';
-import type { Service } from '../apis/core/v1/service-types.js';
-import { Informer } from '../controller/informer.js';
 import type { CertKeyContentProvider } from '../dynamiccertificates/interfaces.js';
 import type { Logger } from '../observability/logger.js';
-import type { Storage, StoredObject } from '../storage/interfaces.js';
 import type { APIServiceBackends } from './apiservice-registration.js';
 import type { Availability } from './available-condition.js';
+import type { AggregatorInformers, ServiceInformers } from './informers.js';
 import {
   createAPIServiceProxy,
   createServiceResolver,
@@ -35,9 +33,8 @@ import {
 } from './proxy/index.js';
 
 export interface BackendsOptions {
-  storage: Storage;
-  servicesPrefix: string;
-  endpointsPrefix: string;
+  /** The shared caches; their Service side (services, endpoints, endpointslices) must be present. */
+  informers: AggregatorInformers;
   /** The client certificate presented to backends (--proxy-client-cert-file). */
   proxyClientCert?: CertKeyContentProvider;
   /** This server's --requestheader-* names: clients' copies are removed before a request leaves. */
@@ -65,31 +62,30 @@ const serviceRef = (s: APIService): ServiceReference => {
 };
 
 export class APIServiceBackendSet implements APIServiceBackends {
-  private readonly services: Informer<StoredObject>;
-  private readonly endpoints: Informer<StoredObject>;
   private readonly resolve: ServiceResolver;
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly opts: BackendsOptions) {
-    this.services = new Informer({ storage: opts.storage, prefix: opts.servicesPrefix, logger: opts.logger });
-    this.endpoints = new Informer({ storage: opts.storage, prefix: opts.endpointsPrefix, logger: opts.logger });
+    const caches: ServiceInformers | undefined = opts.informers.service;
+    if (!caches) throw new Error('the aggregator\'s backends need the Service, Endpoints and EndpointSlice informers');
+    const informers = opts.informers;
     this.resolve = createServiceResolver(
       {
-        getService: (ns, name) => this.services.indexer.get(`${ns}/${name}`) as Service | undefined,
-        getEndpoints: (ns, name) => this.endpoints.indexer.get(`${ns}/${name}`) as Endpoints | undefined,
+        getService: (ns, name) => caches.services.indexer.get(`${ns}/${name}`),
+        getEndpoints: (ns, name) => caches.endpoints.indexer.get(`${ns}/${name}`),
+        listEndpointSlices: (ns, name) => informers.slicesOf(ns, name),
       },
       { enableAggregatorRouting: opts.enableAggregatorRouting ?? true },
     );
   }
 
-  /** Runs the Service and Endpoints caches; resolves once both are filled. */
+  /** Runs the shared caches (once for all their users); resolves once the Service-side ones are filled. */
   async start(signal: AbortSignal): Promise<void> {
-    void this.services.run(signal);
-    void this.endpoints.run(signal);
+    this.opts.informers.start(signal);
     signal.addEventListener('abort', () => {
       for (const name of [...this.entries.keys()]) this.forget(name);
     });
-    await Promise.all([this.services.waitForSync(signal), this.endpoints.waitForSync(signal)]);
+    await this.opts.informers.waitForServiceSync(signal);
   }
 
   /**

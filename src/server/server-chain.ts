@@ -194,6 +194,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       ? {
           servicesPrefix: master.installer.store('', 'v1', 'services')?.prefix ?? '/services',
           endpointsPrefix: master.installer.store('', 'v1', 'endpoints')?.prefix ?? '/endpoints',
+          endpointSlicesPrefix: master.installer.store('discovery.k8s.io', 'v1', 'endpointslices')?.prefix,
           proxyClientCert: opts.proxyClientCert,
           // Every header authentication reads as an identity (requestheader's names and prefixes) is scrubbed too.
           requestHeaders: { usernameHeaders: authentication.identityHeaders.names, extraHeaderPrefixes: authentication.identityHeaders.prefixes },

@@ -3,11 +3,15 @@
  * aggregator (apiserver's util/proxy ResolveEndpoint and ResolveCluster, as
  * the endpoints-based availability controller words its failures). With
  * aggregator routing on (frontdoor's default: nothing here implements
- * cluster IPs) the Service's port picks the Endpoints port and every ready
- * address is a candidate; with it off, the cluster IP is the one address.
+ * cluster IPs) the Service's port picks the endpoint port and every ready
+ * address is a candidate: from the EndpointSlices labelled
+ * kubernetes.io/service-name=<service> when there is any (kube's
+ * EndpointSlice-based resolution), else from the Service's Endpoints. With it
+ * off, the cluster IP is the one address.
  */
 import type { Endpoints } from '../../apis/core/v1/endpoints.js';
 import type { Service } from '../../apis/core/v1/service-types.js';
+import type { EndpointSlice } from '../../apis/discovery/v1/index.js';
 import { isRecord, numberOf, recordsOf, stringOf, type JsonObject } from '../../apis/core/v1/values.js';
 
 /** An APIService's spec.service. */
@@ -22,6 +26,8 @@ export interface ServiceReference {
 export interface ServiceLookups {
   getService(namespace: string, name: string): Service | undefined;
   getEndpoints(namespace: string, name: string): Endpoints | undefined;
+  /** The EndpointSlices labelled kubernetes.io/service-name=<name> in the namespace; absent: none are looked at. */
+  listEndpointSlices?(namespace: string, name: string): readonly EndpointSlice[];
 }
 
 export interface ResolveOptions {
@@ -90,9 +96,18 @@ function resolveService(ref: ServiceReference, lookups: ServiceLookups, routing:
     return [endpoint(clusterIP, port)];
   }
 
+  const portName = stringOf(svcPort.name);
+  const slices = lookups.listEndpointSlices?.(ref.namespace, ref.name) ?? [];
+  if (slices.length > 0) {
+    const found = sliceEndpoints(slices, (p) => stringOf(p.name) === portName);
+    const byNumber = found.length > 0 ? found : sliceEndpoints(slices, (p) => numberOf(p.port) === targetPortNumber(svcPort));
+    if (byNumber.length === 0) {
+      throw new ServiceResolutionError('MissingEndpoints', `endpointslices for ${where} have no ready endpoints with port name ${JSON.stringify(portName)}`);
+    }
+    return byNumber;
+  }
   const eps = lookups.getEndpoints(ref.namespace, ref.name);
   if (!eps) throw new ServiceResolutionError('EndpointsNotFound', `cannot find endpoints for ${where}`);
-  const portName = stringOf(svcPort.name);
   const found = readyEndpoints(eps, (p) => stringOf(p.name) === portName);
   // Hand-written Endpoints (there is no endpoints controller) may leave the port unnamed: its number then decides.
   const byNumber = found.length > 0 ? found : readyEndpoints(eps, (p) => numberOf(p.port) === targetPortNumber(svcPort));
@@ -113,6 +128,29 @@ function readyEndpoints(eps: Endpoints, matches: (port: JsonObject) => boolean):
       if (ip === '') continue;
       const ep = endpoint(ip, numberOf(port.port));
       out.set(ep.url, ep);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * The ready endpoints of a Service's slices (conditions.ready unset counts as
+ * ready, as in kube) at the slice port that matches, without repeats (an
+ * endpoint may sit in two slices while they are rebalanced). An endpoint's
+ * first address is the one used, as kube's consumers do. A slice of
+ * addressType FQDN gives names, resolved when connecting as an ExternalName's.
+ */
+function sliceEndpoints(slices: readonly EndpointSlice[], matches: (port: JsonObject) => boolean): ResolvedEndpoint[] {
+  const out = new Map<string, ResolvedEndpoint>();
+  for (const slice of slices) {
+    const port = recordsOf(slice.ports).find(matches);
+    if (!port || typeof port.port !== 'number') continue;
+    for (const ep of recordsOf(slice.endpoints)) {
+      if (isRecord(ep.conditions) && ep.conditions.ready === false) continue;
+      const address = Array.isArray(ep.addresses) ? ep.addresses[0] : undefined;
+      if (typeof address !== 'string' || address === '') continue;
+      const e = endpoint(address, port.port);
+      out.set(e.url, e);
     }
   }
   return [...out.values()];

@@ -4,6 +4,7 @@ import { createEndpointPicker } from '../../../src/aggregator/proxy/endpoint-pic
 import { createServiceResolver, ServiceResolutionError, type ResolvedEndpoint, type ServiceLookups } from '../../../src/aggregator/proxy/resolve.js';
 import type { Endpoints } from '../../../src/apis/core/v1/endpoints.js';
 import type { Service } from '../../../src/apis/core/v1/service-types.js';
+import type { EndpointSlice } from '../../../src/apis/discovery/v1/index.js';
 
 const svc = (spec: Record<string, unknown>): Service => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'ns1' }, spec });
 const eps = (subsets: Record<string, unknown>[]): Endpoints => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'api', namespace: 'ns1' }, subsets });
@@ -71,6 +72,62 @@ describe('service resolution, aggregator routing on', () => {
     );
     fails(() => createServiceResolver(lookups(clusterIP, eps([])))(ref), 'MissingEndpoints', 'endpoints for service/api in "ns1" have no addresses with port name "https"');
     fails(() => createServiceResolver(lookups(svc({ type: 'Weird', ports: [{ port: 443 }] })))(ref), 'FailedDiscoveryCheck', 'unsupported service type "Weird"');
+  });
+});
+
+describe('service resolution through EndpointSlices (routing on)', () => {
+  const slice = (name: string, fields: Partial<EndpointSlice>): EndpointSlice => ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name, namespace: 'ns1', labels: { 'kubernetes.io/service-name': 'api' } },
+    addressType: 'IPv4',
+    ...fields,
+  });
+  const withSlices = (service: Service | undefined, slices: EndpointSlice[], endpoints?: Endpoints): ServiceLookups => ({
+    ...lookups(service, endpoints),
+    listEndpointSlices: (ns, name) => (ns === 'ns1' && name === 'api' ? slices : []),
+  });
+
+  it('gives every ready endpoint (ready unset counts) of every slice at the port named like the service port', () => {
+    const resolve = createServiceResolver(
+      withSlices(clusterIP, [
+        slice('api-a', {
+          endpoints: [
+            { addresses: ['10.2.0.1'], conditions: { ready: true } },
+            { addresses: ['10.2.0.2'] },
+            { addresses: ['10.2.0.9'], conditions: { ready: false, serving: true } },
+          ],
+          ports: [{ name: 'https', protocol: 'TCP', port: 8443 }, { name: 'metrics', protocol: 'TCP', port: 9090 }],
+        }),
+        // During a rebalance an endpoint may be in two slices: it is one candidate.
+        slice('api-b', { endpoints: [{ addresses: ['10.2.0.2'] }, { addresses: ['10.2.0.3', '10.2.0.4'] }], ports: [{ name: 'https', protocol: 'TCP', port: 8443 }] }),
+        slice('api-v6', { addressType: 'IPv6', endpoints: [{ addresses: ['fd00::5'] }], ports: [{ name: 'https', protocol: 'TCP', port: 8443 }] }),
+        slice('api-other-port', { endpoints: [{ addresses: ['10.2.0.7'] }], ports: [{ name: 'metrics', protocol: 'TCP', port: 9090 }] }),
+      ]),
+    );
+    assert.deepEqual(urls(resolve(ref)), ['https://10.2.0.1:8443', 'https://10.2.0.2:8443', 'https://10.2.0.3:8443', 'https://[fd00::5]:8443']);
+  });
+
+  it('prefers the slices to the Endpoints, and falls back to the Endpoints when no slice names the service', () => {
+    const endpoints = eps([{ addresses: [{ ip: '10.1.0.1' }], ports: [{ name: 'https', port: 8443 }] }]);
+    const slices = [slice('api-a', { endpoints: [{ addresses: ['10.2.0.1'] }], ports: [{ name: 'https', protocol: 'TCP', port: 8443 }] })];
+    assert.deepEqual(urls(createServiceResolver(withSlices(clusterIP, slices, endpoints))(ref)), ['https://10.2.0.1:8443']);
+    assert.deepEqual(urls(createServiceResolver(withSlices(clusterIP, [], endpoints))(ref)), ['https://10.1.0.1:8443']);
+  });
+
+  it('matches an unnamed slice port by the targetPort', () => {
+    const slices = [slice('api-a', { endpoints: [{ addresses: ['10.2.0.1'] }], ports: [{ name: '', protocol: 'TCP', port: 8443 }] })];
+    assert.deepEqual(urls(createServiceResolver(withSlices(clusterIP, slices))(ref)), ['https://10.2.0.1:8443']);
+  });
+
+  it('slices with no ready endpoint: MissingEndpoints, not the Endpoints', () => {
+    const endpoints = eps([{ addresses: [{ ip: '10.1.0.1' }], ports: [{ name: 'https', port: 8443 }] }]);
+    const slices = [slice('api-a', { endpoints: [{ addresses: ['10.2.0.1'], conditions: { ready: false } }], ports: [{ name: 'https', protocol: 'TCP', port: 8443 }] })];
+    fails(
+      () => createServiceResolver(withSlices(clusterIP, slices, endpoints))(ref),
+      'MissingEndpoints',
+      'endpointslices for service/api in "ns1" have no ready endpoints with port name "https"',
+    );
   });
 });
 
