@@ -485,6 +485,10 @@ export class Store {
       if (obj.status === undefined) delete next.status;
       else next.status = obj.status;
       metaOf(next).resourceVersion = oldMeta.resourceVersion;
+      // The managedFields the write recorded (who changed the status) go with it, as kube's status strategies keep them.
+      const managed = obj.metadata?.managedFields;
+      if (managed !== undefined) metaOf(next).managedFields = managed;
+      else delete metaOf(next).managedFields;
     } else if (this.def.status && subresource === '') {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);
