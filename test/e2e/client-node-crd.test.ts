@@ -158,7 +158,7 @@ describe('@kubernetes/client-node and custom resources', { timeout: 180_000 }, (
     const strategic = await objects.patch(widget('w1', { replicas: 6 })).then(() => undefined, (err: unknown) => err);
     const s = statusOf(strategic);
     assert.equal(s.code, 415);
-    assert.match(s.body.message ?? '', /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json$/);
+    assert.match(s.body.message ?? '', /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml$/);
   });
 
   it('updates status only through the status subresource', async () => {

@@ -142,12 +142,18 @@ describe('API errors over HTTPS', () => {
     assert.match(s.message.slice(prefix.length), MEDIA);
   });
 
-  it('415 for server-side apply patches, listing the patch types served', async () => {
+  it('415 for an unknown patch type, listing the patch types served; 422 for an apply patch without fieldManager', async () => {
     expectStatus(
-      await c.send('PATCH', `${CM}/exists`, { raw: '{}', contentType: 'application/apply-patch+yaml' }),
+      await c.send('PATCH', `${CM}/exists`, { raw: '{}', contentType: 'application/bogus-patch+json' }),
       415,
       'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+    );
+    expectStatus(
+      await c.send('PATCH', `${CM}/exists`, { raw: '{}', contentType: 'application/apply-patch+yaml' }),
+      422,
+      'Invalid',
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
     );
   });
 

@@ -103,7 +103,11 @@ export function encodeManagers(managers: Managers): ManagedFieldsEntry[] {
     .filter((o) => !o.set.empty())
     .sort(compareOwners)
     .map((o) => {
-      const e: ManagedFieldsEntry = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion };
+      // Every field of kube's entry is omitempty: a client without a name or User-Agent records no manager.
+      const e: ManagedFieldsEntry = {};
+      if (o.manager) e.manager = o.manager;
+      e.operation = o.operation;
+      if (o.apiVersion) e.apiVersion = o.apiVersion;
       if (o.time) e.time = o.time;
       e.fieldsType = 'FieldsV1';
       e.fieldsV1 = o.set.toFieldsV1();
