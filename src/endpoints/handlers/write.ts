@@ -67,8 +67,9 @@ export async function handleDelete(ctx: ResourceContext, req: Request, res: Resp
   const { options, dryRun } = await deleteOptions(req);
   const { obj, deleted } = await ctx.store.delete(info.namespace, info.name, { dryRun, preconditions: options.preconditions, requester: requesterOf(req) });
   if (!deleted) {
-    // Marked, not gone (finalizers pending): kube answers 202 with the object.
-    writeObject(res, 202, transformObject(ctx, obj, rendering), rendering);
+    // Marked, not gone (finalizers pending): kube answers with the object, 200, and 202 only
+    // when the client asked for orphanDependents=false (kept for old clients).
+    writeObject(res, options.orphanDependents === false ? 202 : 200, transformObject(ctx, obj, rendering), rendering);
     return;
   }
   if (ctx.def.returnDeletedObject) {
@@ -105,6 +106,7 @@ export async function handleDeleteCollection(ctx: ResourceContext, req: Request,
 
 interface DeleteOptionsBody {
   preconditions?: { uid?: string; resourceVersion?: string };
+  orphanDependents?: boolean;
   dryRun?: string[];
   propagationPolicy?: string;
   gracePeriodSeconds?: number;
