@@ -17,7 +17,7 @@ import { applyConfiguration, ConflictsError, updateOwnership } from '../../apima
 import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
-import { builtinMergeType, modelsMergeType, untypedMergeType } from './merge-types.js';
+import { builtinMergeType, modelsMergeType, typeNodeMergeType, untypedMergeType } from './merge-types.js';
 import { zeroObjectOf } from './zero-objects.js';
 
 /**
@@ -35,7 +35,9 @@ export class FieldManager {
   constructor(private readonly def: ResourceDefinition) {
     this.apiVersion = apiVersionOf(def.info);
     const { group, version, kind } = def.info;
-    this.mergeType = builtinMergeType({ group, version, kind }) ?? (def.openAPIModels ? modelsMergeType(def.openAPIModels()) : untypedMergeType());
+    this.mergeType =
+      builtinMergeType({ group, version, kind }) ??
+      (def.openAPIModels ? modelsMergeType(def.openAPIModels()) : def.schema ? typeNodeMergeType(def.schema) : untypedMergeType());
     this.stripped = FieldSet.of([
       ['f:apiVersion'],
       ['f:kind'],
@@ -80,6 +82,9 @@ export class FieldManager {
       throw err;
     }
     delete meta.managedFields;
+    // An existing object nobody tracks (its managedFields reset) stays untracked until an apply
+    // (kube's skipNonAppliedManager); a create is tracked.
+    if (managers.size === 0 && live?.metadata?.uid) return next;
     try {
       this.defaults?.(next);
       const before = live ? withoutManagedFields(live) : zeroObjectOf(this.def, this.mergeType);
@@ -109,7 +114,9 @@ export class FieldManager {
       throw err;
     }
     const base = live ? withoutManagedFields(live) : ({ apiVersion: config.apiVersion, kind: config.kind, metadata: {} } as KubeObject);
-    const ignored = this.ignoredFor(subresource).union(this.stripped);
+    // Only what the subresource resets is never owned; stripped metadata leaves each set afterwards
+    // (a non-recursive difference: labels and annotations stay owned).
+    const ignored = this.ignoredFor(subresource);
     try {
       if (managers.size === 0 && live) {
         // An object written before anything tracked it: what it holds belongs to "before-first-apply" (kube's skipNonAppliedManager).

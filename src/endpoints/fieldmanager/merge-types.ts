@@ -2,6 +2,7 @@ import { LEAF, type ListType, type MergeType, type StructType } from '../../apim
 import { DefinitionCatalog, type Schema } from '../openapi/schema.js';
 import type { GroupVersionKind } from '../openapi/extensions.js';
 import type { OpenAPIModels } from '../../registry/resource-definition.js';
+import type { TypeNode } from '../../apimachinery/type-node.js';
 
 /**
  * Merge types from OpenAPI schemas, as kube's TypeConverter builds
@@ -159,4 +160,37 @@ export function untypedMergeType(): MergeType {
   const b = builtins();
   const meta = b.builder.typeOf({ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
   return { kind: 'struct', field: (name) => (name === 'metadata' ? meta : undefined), elem: LEAF };
+}
+
+/**
+ * A kind known only by its Go type as a TypeNode (the CRD kind itself, which
+ * the generated models lack): structs and maps granular, lists atomic (what
+ * kube's schema conversion makes of a list without markers), the rest leaves.
+ */
+export function typeNodeMergeType(root: TypeNode): MergeType {
+  const memo = new WeakMap<object, MergeType>();
+  const convert = (t: TypeNode): MergeType => {
+    if (t.kind === 'struct') {
+      let out = memo.get(t);
+      if (!out) {
+        const fields = new Map<string, MergeType | undefined>();
+        const s: StructType = {
+          kind: 'struct',
+          field: (name) => {
+            if (!fields.has(name)) {
+              const f = t.field(name);
+              fields.set(name, f ? convert(f) : undefined);
+            }
+            return fields.get(name);
+          },
+          elem: undefined,
+        };
+        memo.set(t, (out = s));
+      }
+      return out;
+    }
+    if (t.kind === 'map') return { kind: 'struct', field: () => undefined, elem: convert(t.values) };
+    return LEAF;
+  };
+  return convert(root);
 }

@@ -51,14 +51,13 @@ export async function handleApply(ctx: ResourceContext, req: Request, res: Respo
     const what = config === null ? 'null' : Array.isArray(config) ? 'array' : typeof config;
     throw newBadRequest(`error decoding YAML: the applied configuration must be an object, not ${what}`);
   }
-  const want = apiVersionOf(ctx.def.info);
+  // kube's versionCheckManager: the applied object must be of the served group, version and kind.
   const sentVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
-  if (sentVersion !== want) {
-    throw newBadRequest(`Incorrect version specified in apply patch. Specified patch version: ${sentVersion}, expected: ${want}`);
-  }
-  if (config.kind !== ctx.def.info.kind) {
-    const sentKind = typeof config.kind === 'string' ? config.kind : '';
-    throw newBadRequest(`the kind in the apply patch (${sentKind}) does not match the expected kind (${ctx.def.info.kind})`);
+  const sentKind = typeof config.kind === 'string' ? config.kind : '';
+  if (sentVersion !== apiVersionOf(ctx.def.info) || sentKind !== ctx.def.info.kind) {
+    const slash = sentVersion.lastIndexOf('/');
+    const gv = slash < 0 ? `/${sentVersion}` : `${sentVersion.slice(0, slash)}/${sentVersion.slice(slash + 1)}`;
+    throw newBadRequest(`invalid object type: ${gv}, Kind=${sentKind}`);
   }
   const meta = config.metadata;
   if (meta !== undefined && meta !== null && !isJSONObject(meta)) throw newBadRequest('metadata of the applied configuration must be an object');
