@@ -6,6 +6,7 @@ import type { CAContentProvider, CertKeyContentProvider, SNICertKeyContentProvid
 import { StaticCAContent, StaticCertKeyContent } from '../dynamiccertificates/static-content.js';
 import { TLSContextController } from '../dynamiccertificates/tls-context-controller.js';
 import type { Logger } from '../observability/logger.js';
+import { guardPipelinedConnections } from './pipelined-connections.js';
 
 export interface ServingCertificates {
   certPem: string;
@@ -37,6 +38,7 @@ export interface DynamicSecureServer {
  * serving certificate, an SNI certificate or the client CA changes. Client
  * certificates are requested but not required (another authenticator may
  * name the user); the x509 authenticator refuses one that does not verify.
+ * Pipelined requests are guarded as guardPipelinedConnections says.
  */
 export function createDynamicSecureServer(app: Express, opts: DynamicServingOptions): DynamicSecureServer {
   const tlsContext = new TLSContextController({
@@ -54,6 +56,8 @@ export function createDynamicSecureServer(app: Express, opts: DynamicServingOpti
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
+  // Responses queued behind a pipelined one close with their connection; malformed requests are answered in order.
+  guardPipelinedConnections(server);
   return { server, tlsContext };
 }
 
