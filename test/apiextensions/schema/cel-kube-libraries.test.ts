@@ -241,3 +241,14 @@ describe('CEL optional types', () => {
     assert.match(compile('oldSelf.hasValue()').error!, /found no matching overload for 'hasValue'/);
   });
 });
+
+describe('CEL overrides of @bufbuild/cel built-ins', () => {
+  it('matches keeps RE2 semantics in both forms, with compiled patterns reused', () => {
+    for (let i = 0; i < 3; i++) holds('"abc-1".matches("^[a-z]+-[0-9]$") && matches("abc", "b") && !"abc".matches("^b")');
+    fails('"abc".matches("(") == true', /error parsing regexp|missing/i);
+  });
+
+  it('size counts code points, as cel-go does', () => {
+    holds('size("héllo") == 5 && "😀a".size() == 2 && size("") == 0');
+  });
+});

@@ -2,12 +2,14 @@
  * kube's CEL extension libraries (k8s.io/apiserver pkg/cel/library) that
  * @bufbuild/cel does not ship, written against its function API: lists
  * (isSorted, sum, min, max, indexOf, lastIndexOf) and regex (find,
- * findAll), and split with a limit as cel-go has it. Its own strings extension supplies charAt, indexOf, lastIndexOf,
+ * findAll), split with a limit as cel-go has it, and a `matches` that
+ * keeps its compiled patterns. Its own strings extension supplies charAt, indexOf, lastIndexOf,
  * lowerAscii, upperAscii, replace, split, substring, trim, join and format.
  * Errors are thrown; @bufbuild/cel turns them into CEL errors.
  */
-import { type CelFunc, type CelList, type CelValue, celMethod, CelScalar, isCelUint, listType } from '@bufbuild/cel';
+import { type CelFunc, type CelList, type CelValue, celFunc, celMethod, CelScalar, isCelUint, listType } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { RE2JS } from '@bufbuild/re2';
 import { compileForMatching } from '../../customresourcedefinition/go-regexp.js';
 
 const LIST = listType(CelScalar.DYN);
@@ -102,6 +104,23 @@ function regex(pattern: string, global: boolean): RegExp {
   return made;
 }
 
+/**
+ * `matches` as @bufbuild/cel runs it (RE2JS, so RE2's semantics), but with
+ * each pattern compiled once: its own overload compiles on every call, which
+ * was a third of a create's CEL cost. Bounded like the cache above.
+ */
+const re2Compiled = new Map<string, RE2JS>();
+
+function re2(pattern: string): RE2JS {
+  let re = re2Compiled.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(pattern);
+    if (re2Compiled.size >= MAX_COMPILED) re2Compiled.delete(re2Compiled.keys().next().value!);
+    re2Compiled.set(pattern, re);
+  }
+  return re;
+}
+
 function findAll(text: string, pattern: string, limit: bigint): string[] {
   const out: string[] = [];
   if (limit === 0n) return out;
@@ -121,7 +140,28 @@ function splitN(text: string, sep: string, n: bigint): string[] {
   return [...all.slice(0, k - 1), all.slice(k - 1).join(sep)];
 }
 
+/** Code points in a string (CEL's size), without spreading it into an array as @bufbuild/cel's size does. */
+function codePoints(text: string): bigint {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return BigInt(n);
+}
+
 export const KUBE_LIBRARY: readonly CelFunc[] = [
+  celFunc('size', [STRING], INT, (text: string) => codePoints(text)),
+  celMethod('size', STRING, [], INT, function (this: string) { return codePoints(this); }),
+  // Same ids as @bufbuild/cel's own: these replace its uncached `matches` (and add the global form it lacks).
+  celMethod('matches', STRING, [STRING], BOOL, function (this: string, p: string) { return re2(p).test(this); }),
+  celFunc('matches', [STRING, STRING], BOOL, (text: string, p: string) => re2(p).test(text)),
   ...strings.filter((f) => !(f.name === 'split' && f.arguments.length === 2)),
   celMethod('split', STRING, [STRING, INT], listType(STRING), function (this: string, sep: string, n: bigint) { return splitN(this, sep, n); }),
   celMethod('isSorted', LIST, [], BOOL, function (this: CelList) {

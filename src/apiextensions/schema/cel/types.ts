@@ -109,6 +109,18 @@ const CEL_RESERVED = new Set([
  * property is left out of the type).
  */
 export function escapeFieldName(name: string): string | undefined {
+  // Schema property names are few and met on every object: remember them (bounded).
+  if (escaped.has(name)) return escaped.get(name);
+  const out = escapeUncached(name);
+  if (escaped.size >= MAX_ESCAPED) escaped.clear();
+  escaped.set(name, out);
+  return out;
+}
+
+const escaped = new Map<string, string | undefined>();
+const MAX_ESCAPED = 4096;
+
+function escapeUncached(name: string): string | undefined {
   if (CEL_RESERVED.has(name)) return `__${name}__`;
   if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return undefined;
   return name.replace(/__|[./-]/g, (m) => (m === '__' ? '__underscores__' : m === '.' ? '__dot__' : m === '-' ? '__dash__' : '__slash__'));

@@ -26,7 +26,7 @@ import { isObject, type Structural } from '../structural.js';
 import { correlateByMapKeys, jsonEqual } from '../list-correlation.js';
 import { compileRules, type CompiledRule } from './compile.js';
 import { Meter, metering, RUNTIME_ITERATION_BUDGET } from './meter.js';
-import { toCelValue } from './values.js';
+import { type CelValueMemo, toCelValue } from './values.js';
 
 export interface CelValidator {
   /** Field errors of the object's rules; `old` on update. */
@@ -57,10 +57,10 @@ export function newCelValidator(root: Structural): CelValidator | undefined {
   };
   if (!visit(root, true)) return undefined;
 
-  const walk = (s: Structural, v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[]): void => {
+  const walk = (s: Structural, v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[], memo: CelValueMemo): void => {
     if (v === null || v === undefined || !hasRules.has(s)) return;
     const compiled = rules.get(s);
-    if (compiled) evaluate(s, compiled, v, old, path, meter, errs);
+    if (compiled) evaluate(s, compiled, v, old, path, meter, errs, memo);
     if (isObject(v)) {
       const oldObj = isObject(old) ? old : undefined;
       for (const key of Object.keys(v)) {
@@ -68,11 +68,11 @@ export function newCelValidator(root: Structural): CelValidator | undefined {
         const sub = prop ?? (s.additionalProperties === true ? undefined : s.additionalProperties);
         if (!sub) continue;
         const oldV = oldObj && Object.hasOwn(oldObj, key) ? oldObj[key] : undefined;
-        walk(sub, v[key], oldV, prop ? path.child(key) : path.key(key), meter, errs);
+        walk(sub, v[key], oldV, prop ? path.child(key) : path.key(key), meter, errs, memo);
       }
     } else if (Array.isArray(v) && s.items) {
       const correlate = listCorrelation(s, old);
-      v.forEach((item, i) => walk(s.items!, item, correlate(item), path.index(i), meter, errs));
+      v.forEach((item, i) => walk(s.items!, item, correlate(item), path.index(i), meter, errs, memo));
     }
   };
 
@@ -80,7 +80,7 @@ export function newCelValidator(root: Structural): CelValidator | undefined {
     validate(obj, old, at = FieldPath.of('')) {
       const errs: FieldError[] = [];
       try {
-        walk(root, obj, old, at, new Meter(RUNTIME_ITERATION_BUDGET), errs);
+        walk(root, obj, old, at, new Meter(RUNTIME_ITERATION_BUDGET), errs, new Map());
       } catch (err) {
         if (!(err instanceof OutOfBudget)) throw err;
       }
@@ -102,9 +102,9 @@ function errorText(err: Error): string {
   return err.message.replace(/^field not found: /, 'no such key: ').replace(/^int divide by zero/, 'division by zero').replace(/^int overflow.*/, 'integer overflow');
 }
 
-function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[]): void {
-  const self = toCelValue(v, s);
-  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, s);
+function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[], memo: CelValueMemo): void {
+  const self = toCelValue(v, s, memo);
+  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, s, memo);
   const shown = s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v;
   // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
   const optionalOldSelf = oldSelf === undefined ? [] : [oldSelf];
