@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { basename } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
-import { kubectl, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
+import { kubectl, kubectlPath, type KubectlResult, kubectlUntilOk } from '../helpers/kubectl.js';
 
 /** One metadata.managedFields entry as kube writes it. */
 interface ManagedFieldsEntry {
@@ -409,6 +410,33 @@ function suite(backend: 'embedded store' | 'etcd'): void {
       assert.deepEqual(fieldsOf(back, 'kubectl-client-side-apply', 'Update')?.['f:data'], { 'f:d': {} });
       ok(await k(['apply', '-f', '-'], configMap('ssa-mig', { b: '3' })));
       assert.deepEqual((await get('cm', 'ssa-mig')).data, { b: '3' });
+    });
+
+    it('kubectl scale takes spec.replicas through /scale: an apply of another count then conflicts with it', async () => {
+      const manifest = deployment('ssa-scale', [{ name: 'nginx', image: 'nginx:1.27' }]);
+      ok(await ssa(manifest));
+      // kubectl scale sends a merge patch to /scale with no fieldManager: the manager is its User-Agent's prefix,
+      // which kubectl builds from its own file name ("kubectl.1.32" here, "kubectl" when installed as such).
+      const scaler = basename(kubectlPath());
+      ok(await k(['scale', 'deploy', 'ssa-scale', '--replicas=3']));
+      const scaled = await get('deploy', 'ssa-scale');
+      const viaScale = scaled.metadata.managedFields?.filter((e) => e.subresource === 'scale') ?? [];
+      // kube's ScaleHandler.ToParent writes the entry in the parent's version and path.
+      assert.deepEqual(viaScale.map(({ time: _t, ...e }) => e), [
+        { manager: scaler, operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' },
+      ]);
+      assert.equal((fieldsOf(scaled, 'kubectl') as { 'f:spec': Record<string, unknown> })['f:spec']['f:replicas'], undefined, 'the apply lost replicas to the scale');
+
+      const conflict = await ssa(manifest);
+      assert.equal(conflict.code, 1);
+      assert.ok(
+        conflict.stderr.includes(`Apply failed with 1 conflict: conflict with "${scaler}" with subresource "scale" using apps/v1: .spec.replicas`),
+        conflict.stderr,
+      );
+      ok(await ssa(manifest, '--force-conflicts'));
+      const forced = await get('deploy', 'ssa-scale');
+      assert.equal((forced.spec as { replicas: number }).replicas, 1);
+      assert.equal(forced.metadata.managedFields?.some((e) => e.subresource === 'scale'), false);
     });
 
     it('installs a CRD over 256 KiB with --server-side (client-side apply cannot) and serves its kind', async () => {

@@ -483,6 +483,84 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
     assert.equal((await send('GET', `${CM}/mf-malformed-new`)).status, 404);
   });
 
+  it('a 415 for another patch type names the apply type among those accepted, as kube\'s installer and CRD handler do', async () => {
+    ok(await send('POST', CM, { body: cm('mf-415', { a: '1' }) }), 201);
+    const builtin = status(await send('PATCH', `${CM}/mf-415`, { raw: '{}', contentType: 'application/yaml' }), 415);
+    assert.equal(builtin.reason, 'UnsupportedMediaType');
+    assert.equal(
+      builtin.message,
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+    );
+  });
+
+  describe('a cluster-scoped custom resource with status and scale', () => {
+    const GROUP = 'mf.example.com';
+    const DIALS = `/apis/${GROUP}/v1/dials`;
+    const dial = (spec: Record<string, unknown>) => ({ apiVersion: `${GROUP}/v1`, kind: 'Dial', metadata: { name: 'd1' }, spec });
+    before(async () => {
+      ok(await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+        body: {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: `dials.${GROUP}` },
+          spec: {
+            group: GROUP,
+            scope: 'Cluster',
+            names: { plural: 'dials', singular: 'dial', kind: 'Dial' },
+            versions: [{
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+              schema: { openAPIV3Schema: { type: 'object', properties: {
+                spec: { type: 'object', properties: { replicas: { type: 'integer' }, color: { type: 'string' } } },
+                status: { type: 'object', properties: { replicas: { type: 'integer' } } },
+              } } },
+            }],
+          },
+        },
+      }), 201);
+      await eventually(() => send('GET', DIALS), (r) => r.status === 200);
+    });
+
+    it('a create records the spec map itself; an apply does not', async () => {
+      const created = ok(await send('POST', `${DIALS}?fieldManager=creator`, { body: { ...dial({ color: 'red' }), metadata: { name: 'd0' } } }), 201);
+      assert.deepEqual(byManager(created)['creator/Update']!.fieldsV1, { 'f:spec': { '.': {}, 'f:color': {} } }, 'an unstructured object has no spec until the create adds it');
+      const applied = ok(await apply(`${DIALS}/d1`, dial({ replicas: 1, color: 'red' }), 'fieldManager=applier'), 201);
+      assert.deepEqual(byManager(applied), {
+        'applier/Apply': { manager: 'applier', operation: 'Apply', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:color': {}, 'f:replicas': {} } } },
+      });
+    });
+
+    it('an apply to /status is its own entry; the main resource ignores status', async () => {
+      const st = ok(await apply(`${DIALS}/d1/status`, { ...dial({}), status: { replicas: 1 } }, 'fieldManager=status-writer'));
+      assert.deepEqual((st.status as { replicas: number }).replicas, 1);
+      assert.deepEqual(byManager(st)['status-writer/Apply/status'], {
+        manager: 'status-writer', operation: 'Apply', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:replicas': {} } }, subresource: 'status',
+      });
+      assert.deepEqual(byManager(st)['applier/Apply']!.fieldsV1, { 'f:spec': { 'f:color': {}, 'f:replicas': {} } });
+    });
+
+    it('a strategic merge patch is a 415 naming json, merge and apply patches (kube\'s crdHandler)', async () => {
+      const s = status(await send('PATCH', `${DIALS}/d1`, { body: { spec: { color: 'blue' } }, contentType: 'application/strategic-merge-patch+json' }), 415);
+      assert.equal(s.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    });
+
+    it('a /scale write takes spec.replicas, recorded in the parent\'s version and path (kube\'s ScaleHandler)', async () => {
+      const scaled = ok(await send('PATCH', `${DIALS}/d1/scale?fieldManager=scaler`, { body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json' }));
+      assert.equal((scaled.spec as { replicas: number }).replicas, 5);
+      const obj = await (async () => ok(await send('GET', `${DIALS}/d1`)))();
+      const entries = obj.metadata.managedFields ?? [];
+      const viaScale = entries.filter((e) => e.subresource === 'scale').map(({ time: _t, ...e }) => e);
+      assert.deepEqual(viaScale, [
+        { manager: 'scaler', operation: 'Update', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' },
+      ]);
+      assert.deepEqual(entries.find((e) => e.manager === 'applier')?.fieldsV1, { 'f:spec': { 'f:color': {} } }, 'the applier lost replicas to the scale');
+      const s = status(await apply(`${DIALS}/d1`, dial({ replicas: 1, color: 'red' }), 'fieldManager=applier'), 409);
+      assert.equal(s.message, `Apply failed with 1 conflict: conflict with "scaler" with subresource "scale" using ${GROUP}/v1: .spec.replicas`);
+    });
+  });
+
   it('an object with 100 appliers and 100 updaters still applies, with updates capped as kube caps them', async () => {
     const path = `${CM}/mf-many`;
     for (let i = 0; i < 100; i++) ok(await apply(path, cm('mf-many', { [`apply-${i}`]: String(i) }), `fieldManager=applier-${i}`), i === 0 ? 201 : 200);
