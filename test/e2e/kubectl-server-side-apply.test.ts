@@ -212,6 +212,13 @@ function suite(backend: 'embedded store' | 'etcd'): void {
       assert.equal(dropped.metadata.annotations?.note, undefined);
     });
 
+    it('refuses a manifest with a misspelt field and names it (kubectl sends fieldValidation=Strict)', async () => {
+      const r = await ssa('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa-typo}\ndataa: {a: b}\n');
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /dataa/);
+      assert.notEqual((await k(['get', 'cm', 'ssa-typo'])).code, 0, 'nothing was created');
+    });
+
     it('re-applies an unchanged Deployment without a write', async () => {
       const manifest = deployment('ssa-idem', [{ name: 'nginx', image: 'nginx:1.27' }]);
       assert.match(ok(await ssa(manifest)), /deployment\.apps\/ssa-idem serverside-applied/);
