@@ -4,9 +4,14 @@
  * against the caBundle (the system roots when it is empty), `?timeout=30s`
  * on the URL and a 30 s deadline, as kube's rest client sends them. A
  * `service` reference is resolved per call and the certificate checked for
- * `<name>.<namespace>.svc`. No client certificate is presented: kube's is
- * optional (kubeconfig-based webhook auth), and frontdoor has none to give.
- * Failures are Errors worded as Go's HTTP client words them.
+ * `<name>.<namespace>.svc`. No client certificate is presented, as kube
+ * presents none: its conversion webhook client's credentials come from
+ * NewDefaultAuthenticationInfoResolver("") (webhook_converter.go), an empty
+ * kubeconfig, and the resolver wrapper adds only a dialer (the proxy client
+ * certificate, --proxy-client-cert-file, is the aggregator's, for
+ * APIService backends; kube gives credentials only to a webhook that is the
+ * apiserver itself, kubernetes.default.svc:443). Failures are Errors worded
+ * as Go's HTTP client words them.
  */
 import https from 'node:https';
 import type { WebhookClientConfig } from '../customresourcedefinition/types.js';

@@ -87,8 +87,13 @@ export function checkConverted(original: KubeObject, converted: unknown, desired
   const gvk = gvkString(str(original.apiVersion), str(original.kind));
   const invalidAt = single ? `conversion webhook for ${gvk} returned invalid object at index 0` : `conversion webhook for ${gvk} returned invalid converted object at index ${index}`;
   if (!isJSONObject(converted) || str(converted.kind) === '') {
-    // Unstructured's decoding error; kube passes it on bare for one object.
-    const missing = `Object 'Kind' is missing in '${JSON.stringify(converted)}'`;
+    // Unstructured's decoding error; kube passes it on bare for one object. A JSON null is a RawExtension with
+    // no bytes (nothing to decode); another non-object fails encoding/json's decode into a map.
+    const missing = converted === null || converted === undefined
+      ? 'unexpected end of JSON input'
+      : !isJSONObject(converted)
+        ? `json: cannot unmarshal ${goJSONType(converted)} into Go value of type map[string]interface {}`
+        : `Object 'Kind' is missing in '${JSON.stringify(converted)}'`;
     throw new ConversionCheckError(single ? missing : `conversion webhook for ${gvk} returned invalid converted object at index ${index}: ${missing}`);
   }
   const gotGV = groupVersionString(str(converted.apiVersion));

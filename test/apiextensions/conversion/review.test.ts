@@ -145,7 +145,11 @@ describe('converted object checks (validateConvertedObject, restoreObjectMeta)',
   });
 
   it('refuses an object without kind as unstructured decoding does', () => {
-    throwsText(() => checkConverted(original(), 'garbage', 'example.com/v2', 0, true), `Object 'Kind' is missing in '"garbage"'`);
+    // Unstructured's decoding: a non-object fails encoding/json's decode into a map, a null has no bytes, an object needs a kind.
+    throwsText(() => checkConverted(original(), 'garbage', 'example.com/v2', 0, true), 'json: cannot unmarshal string into Go value of type map[string]interface {}');
+    throwsText(() => checkConverted(original(), [true], 'example.com/v2', 0, true), 'json: cannot unmarshal array into Go value of type map[string]interface {}');
+    throwsText(() => checkConverted(original(), null, 'example.com/v2', 0, true), 'unexpected end of JSON input');
+    throwsText(() => checkConverted(original(), {}, 'example.com/v2', 0, true), `Object 'Kind' is missing in '{}'`);
     throwsText(
       () => checkConverted(original(), { apiVersion: 'example.com/v2' }, 'example.com/v2', 2, false),
       `conversion webhook for example.com/v1, Kind=Widget returned invalid converted object at index 2: Object 'Kind' is missing in '{"apiVersion":"example.com/v2"}'`,
