@@ -3,7 +3,7 @@
  * compiled once per CRD version. `self` is the node's type, `oldSelf` the
  * same type; a rule must check as bool, a messageExpression as string. A
  * compiled program is @bufbuild/cel's plan, with each comprehension step
- * metered and each loop condition guarded (meter.ts), so evaluation is
+ * metered at its loop condition (meter.ts), so evaluation is
  * bounded per request.
  */
 import { type CelInput, type CelResult, celEnv, plan } from '@bufbuild/cel';
@@ -17,7 +17,7 @@ import { OPT_INDEX_ON_OPTIONAL, OPTIONAL_LIBRARY } from './optional.js';
 import { parseCel } from './parse.js';
 import { QUANTITY_LIBRARY } from './quantity.js';
 import { FORMAT_LIBRARY, URL_LIBRARY } from './url-format.js';
-import { METER_FUNCTION, METER_GUARD_FUNCTION, meterFunc, meterGuardFunc } from './meter.js';
+import { METER_GUARD_FUNCTION, meterGuardFunc } from './meter.js';
 import { normalizeRuleFieldPath } from './rule-field-path.js';
 
 export type Program = (bindings: { self: CelInput; oldSelf?: CelInput }) => CelResult;
@@ -42,7 +42,7 @@ export interface CompiledRule {
 }
 
 const ENV = celEnv({
-  funcs: [...KUBE_LIBRARY, ...OPTIONAL_LIBRARY, ...QUANTITY_LIBRARY, ...URL_LIBRARY, ...IP_LIBRARY, ...FORMAT_LIBRARY, meterFunc, meterGuardFunc],
+  funcs: [...KUBE_LIBRARY, ...OPTIONAL_LIBRARY, ...QUANTITY_LIBRARY, ...URL_LIBRARY, ...IP_LIBRARY, ...FORMAT_LIBRARY, meterGuardFunc],
 });
 
 let selfTypes = 0;
@@ -78,7 +78,7 @@ function renameOptionalIndexes(e: Expr, types: ReadonlyMap<bigint, CelT>): void 
   }
 }
 
-/** Wraps each comprehension's step in the meter, so every iteration is counted. */
+/** Wraps each comprehension's loop condition in the meter, so every iteration is counted. */
 function metered(e: Expr): void {
   const k = e.exprKind;
   switch (k.case) {
@@ -102,8 +102,7 @@ function metered(e: Expr): void {
       const c = k.value;
       for (const x of [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result]) if (x) metered(x);
       const wrap = (x: Expr, fn: string): Expr => ({ ...x, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: fn, args: [x] } as CallValue } });
-      if (c.loopStep) c.loopStep = wrap(c.loopStep, METER_FUNCTION);
-      // An exhausted meter ends every loop at its next condition.
+      // Counts each iteration; an exhausted meter ends every loop at its next condition.
       if (c.loopCondition) c.loopCondition = wrap(c.loopCondition, METER_GUARD_FUNCTION);
       return;
     }

@@ -1,16 +1,16 @@
 /**
  * Runtime cost bound. @bufbuild/cel has no cost tracking, so compile.ts
- * wraps every comprehension step in `@meter(step)`, which counts one unit
- * per iteration against the budget of the evaluation in progress
- * (evaluation is synchronous, so one current meter suffices). Past the
- * budget the step fails, every loop's condition (`@meter_guard(cond)`)
- * turns false so evaluation ends quickly, and the meter stays exhausted, so the caller
- * reports kube's "running out of cost budget" whatever the expression
- * made of the failure.
+ * wraps every comprehension's loop condition in `@meter_guard(cond)`, which
+ * the fold evaluates once before each iteration: it counts that iteration
+ * against the budget of the evaluation in progress (evaluation is
+ * synchronous, so one current meter suffices) and, past the budget, turns
+ * false, so every loop ends at its next iteration and evaluation ends
+ * quickly. The meter stays exhausted, so the caller reports kube's "running
+ * out of cost budget" whatever the expression made of the cut-short loops.
+ * (One call per iteration: counting in the step as well doubled the calls.)
  */
-import { celFunc, CelScalar, type CelValue } from '@bufbuild/cel';
+import { celFunc, CelScalar } from '@bufbuild/cel';
 
-export const METER_FUNCTION = '@meter';
 export const METER_GUARD_FUNCTION = '@meter_guard';
 
 /**
@@ -41,9 +41,7 @@ export function metering<T>(meter: Meter, fn: () => T): T {
   }
 }
 
-export const meterFunc = celFunc(METER_FUNCTION, [CelScalar.DYN], CelScalar.DYN, (step: CelValue) => {
-  if (current && ++current.used > current.budget) throw new Error('operation cancelled: actual cost limit exceeded');
-  return step;
+export const meterGuardFunc = celFunc(METER_GUARD_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (cond: boolean) => {
+  if (current && ++current.used > current.budget) return false;
+  return cond;
 });
-
-export const meterGuardFunc = celFunc(METER_GUARD_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (cond: boolean) => cond && !(current?.exhausted ?? false));
