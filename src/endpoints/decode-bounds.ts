@@ -84,3 +84,67 @@ export function checkDecodedBounds(value: unknown, maxBytes: number, maxDepth = 
   };
   return walk(value, 0);
 }
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const HASH = 0x23;
+const APOSTROPHE = 0x27;
+const DASH = 0x2d;
+
+/**
+ * Whether YAML text may nest deeper than `max`, scanned without parsing:
+ * flow brackets outside quoted scalars and comments, plus each line's block
+ * nesting (its indentation and the "- " items that open it), which bounds
+ * what the parser's recursion will meet. Over-estimates rather than misses;
+ * real documents stay far below. The parser recurses per level and would
+ * take seconds to overflow the stack on a 3 MiB document.
+ */
+export function yamlNestsDeeperThan(text: string, max = MAX_DECODE_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let flow = 0;
+  let lineStart = true;
+  let block = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) {
+      lineStart = true;
+      block = 0;
+      continue;
+    }
+    if (lineStart && flow === 0) {
+      // Indentation and "- " sequence entries at the start of a line open block levels.
+      if (c === SPACE) {
+        if (++block > max) return true;
+        continue;
+      }
+      if (c === DASH && text.charCodeAt(i + 1) === SPACE) {
+        if (++block > max) return true;
+        i++;
+        continue;
+      }
+      lineStart = false;
+    }
+    const prev = i > 0 ? text.charCodeAt(i - 1) : SPACE;
+    const tokenStart = prev === SPACE || prev === NEWLINE || prev === OPEN_BRACKET || prev === OPEN_BRACE || prev === 0x2c || prev === 0x3a;
+    if (c === HASH && (prev === SPACE || prev === NEWLINE)) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== NEWLINE) i++;
+    } else if (c === QUOTE && tokenStart) {
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === BACKSLASH) i++;
+        else if (s === QUOTE) break;
+      }
+    } else if (c === APOSTROPHE && tokenStart) {
+      for (i++; i < text.length; i++) {
+        if (text.charCodeAt(i) !== APOSTROPHE) continue;
+        if (text.charCodeAt(i + 1) === APOSTROPHE) i++;
+        else break;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++flow + block > max) return true;
+    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && flow > 0) {
+      flow--;
+    }
+  }
+  return false;
+}

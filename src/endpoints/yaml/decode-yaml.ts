@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { checkDecodedBounds } from '../decode-bounds.js';
+import { checkDecodedBounds, MAX_DECODE_DEPTH, yamlNestsDeeperThan } from '../decode-bounds.js';
 import { duplicatesIn, type YAMLDuplicate } from '../field-validation/yaml-duplicates.js';
 
 /**
@@ -19,6 +19,8 @@ const MAX_ALIAS_COUNT = 100;
 export function decodeYAML(text: string, maxBytes: number): DecodedYAML {
   let value: unknown;
   let duplicates: YAMLDuplicate[];
+  // Refused before the parser, whose recursion would take seconds to overflow on a deep document.
+  if (yamlNestsDeeperThan(text)) return { ok: false, error: 'decode', message: `error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DECODE_DEPTH}` };
   try {
     const lines = new LineCounter();
     // Duplicate keys are field validation's to report (kube: the last one wins), not a parse error.
