@@ -9,6 +9,7 @@ import { compileRules, type CompiledRule } from '../../../src/apiextensions/sche
 import { toCelValue } from '../../../src/apiextensions/schema/cel/values.js';
 import { toStructural } from '../../../src/apiextensions/schema/structural.js';
 import { parseQuantity } from '../../../src/apiextensions/schema/cel/quantity.js';
+import { STATIC_ESTIMATED_COST_LIMIT } from '../../../src/apiextensions/schema/cel/cost.js';
 
 const SCHEMA = { type: 'object', properties: { s: { type: 'string', maxLength: 64 }, n: { type: 'integer' } } };
 
@@ -250,5 +251,32 @@ describe('CEL overrides of @bufbuild/cel built-ins', () => {
 
   it('size counts code points, as cel-go does', () => {
     holds('size("héllo") == 5 && "😀a".size() == 2 && size("") == 0');
+  });
+});
+
+describe('CEL library cost estimates (kube\'s CostEstimator)', () => {
+  const costOf = (rule: string, schema: Record<string, unknown>): number => {
+    const s = toStructural({ ...schema, 'x-kubernetes-validations': [{ rule }] });
+    const [c] = compileRules(s, false);
+    assert.equal(c!.error, undefined, `${rule}: ${c!.error}`);
+    return c!.cost;
+  };
+  const unbounded = { type: 'string' };
+  const bounded = { type: 'string', maxLength: 64 };
+
+  it('charges a parse one traversal of its argument, validate a 128-byte regex over it', () => {
+    assert.ok(costOf('isQuantity(self)', bounded) <= 10);
+    assert.ok(costOf('isQuantity(self)', unbounded) > 300_000);
+    assert.ok(costOf('ip.isCanonical(self)', unbounded) > costOf('isIP(self)', unbounded));
+    // kube: 3 MiB × 0.1 × 128 × 0.25 is past StaticEstimatedCostLimit, so an unbounded string refuses the rule.
+    assert.ok(costOf('!format.dns1123Label().validate(self).hasValue()', unbounded) > STATIC_ESTIMATED_COST_LIMIT);
+    assert.ok(costOf('!format.dns1123Label().validate(self).hasValue()', bounded) < 1_000);
+  });
+
+  it('charges accessors of parsed values 1, and scales with the lists they run over', () => {
+    const one = costOf('quantity(self).isInteger()', bounded);
+    const list = costOf('self.all(x, quantity(x).isInteger())', { type: 'array', maxItems: 100, items: bounded });
+    assert.ok(list >= 100 * one && list < 300 * one, `${one} ${list}`);
+    assert.ok(costOf('cidr(self).containsIP("10.0.0.1")', bounded) < 40);
   });
 });

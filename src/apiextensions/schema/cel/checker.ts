@@ -188,7 +188,14 @@ class Checker {
     // `optional.of(x)`, `format.named(n)`, `ip.isCanonical(s)`: a qualified function name, not a method.
     if (target?.exprKind.case === 'identExpr' && !this.declared(target.exprKind.value.name)) {
       const qualified = `${target.exprKind.value.name}.${fn}`;
-      if (OVERLOADS.has(qualified)) return this.checkCall(e, qualified, undefined, args);
+      if (OVERLOADS.has(qualified)) {
+        // Spelled as the function it is, so the cost estimate (and the planner) see one name.
+        if (e.exprKind.case === 'callExpr') {
+          e.exprKind.value.function = qualified;
+          e.exprKind.value.target = undefined;
+        }
+        return this.checkCall(e, qualified, undefined, args);
+      }
     }
     if (fn === OPT_SELECT || fn === OPT_INDEX) return this.checkOptionalAccess(e, fn, args);
     const recv = target ? this.check(target) : undefined;

@@ -90,7 +90,12 @@ export function estimateCost(e: Expr, types: ReadonlyMap<bigint, CelT>): number 
  * over it, everything else on a parsed value costs 1. Undefined for other functions.
  */
 function libraryCost(fn: string, target: Expr | undefined, args: readonly Expr[], types: ReadonlyMap<bigint, CelT>): number | undefined {
-  const argSize = (i: number): number => sizeOf(args[i] ? types.get(args[i]!.id) : undefined);
+  const argSize = (i: number): number => {
+    const a = args[i];
+    // A literal's size is its length, as kube's size estimator has it.
+    if (a?.exprKind.case === 'constExpr' && a.exprKind.value.constantKind.case === 'stringValue') return a.exprKind.value.constantKind.value.length;
+    return sizeOf(a ? types.get(a.id) : undefined);
+  };
   const stringArg = (i: number): boolean => {
     const t = args[i] ? types.get(args[i]!.id) : undefined;
     return t?.kind === 'prim' && t.name === 'string';
