@@ -50,7 +50,7 @@ const lines: string[] = [
   '|optional.of|A|optional(A)', '|optional.ofNonZeroValue|A|optional(A)', '|optional.none||optional(A)',
   'optional(A)|hasValue||bool', 'optional(A)|value||A', 'optional(A)|orValue|A|A', 'optional(A)|or|optional(A)|optional(A)',
   // kube's quantity library.
-  '|quantity|string|kubernetes.Quantity', '|isQuantity|string|bool', '|sign|kubernetes.Quantity|int', 'kubernetes.Quantity|sign||int',
+  '|quantity|string|kubernetes.Quantity', '|isQuantity|string|bool', '|sign|kubernetes.Quantity|int',
   'kubernetes.Quantity|isGreaterThan|kubernetes.Quantity|bool', 'kubernetes.Quantity|isLessThan|kubernetes.Quantity|bool',
   'kubernetes.Quantity|compareTo|kubernetes.Quantity|int',
   ...['add', 'sub'].flatMap((op) => [`kubernetes.Quantity|${op}|kubernetes.Quantity|kubernetes.Quantity`, `kubernetes.Quantity|${op}|int|kubernetes.Quantity`]),

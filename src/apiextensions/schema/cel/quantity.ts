@@ -245,8 +245,8 @@ export const QUANTITY_LIBRARY: readonly CelFunc[] = [
       return false;
     }
   }),
+  // A global function in kube's declaration (cel.Overload, not MemberOverload), whatever its doc comment shows.
   celFunc('sign', [Q], INT, (q) => BigInt(sign(get(q)))),
-  celMethod('sign', Q, [], INT, function () { return BigInt(sign(get(this))); }),
   celMethod('isGreaterThan', Q, [Q], BOOL, function (o) { return compare(get(this), get(o)) === 1; }),
   celMethod('isLessThan', Q, [Q], BOOL, function (o) { return compare(get(this), get(o)) === -1; }),
   celMethod('compareTo', Q, [Q], INT, function (o) { return BigInt(compare(get(this), get(o))); }),
