@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { createAggregatorServer } from '../../src/aggregator/aggregator-server.js';
 import { AvailableConditionController, type Availability } from '../../src/aggregator/available-condition.js';
 import { AggregatorInformers } from '../../src/aggregator/informers.js';
@@ -36,23 +36,24 @@ const settle = async (n = 20) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
 
-describe('the aggregator\'s shared informers', () => {
-  let backend: SqliteStorage;
-  let remove: () => Promise<void>;
+/** A fresh SQLite database and a stop signal for one test, both gone when it ends. */
+async function fixture(t: TestContext): Promise<{ backend: SqliteStorage; signal: AbortSignal; watchCaches: APIResources[] }> {
+  const dir = await makeTempDir('frontdoor-agg-informers-');
+  const backend = SqliteStorage.open({ path: join(dir.path, 'state.db'), compactionIntervalMs: 0 });
   const stop = new AbortController();
-
-  before(async () => {
-    const dir = await makeTempDir('frontdoor-agg-informers-');
-    backend = SqliteStorage.open({ path: join(dir.path, 'state.db'), compactionIntervalMs: 0 });
-    remove = () => dir.remove();
-  });
-  after(async () => {
+  const watchCaches: APIResources[] = [];
+  t.after(async () => {
     stop.abort();
+    for (const resources of watchCaches) await resources.stop();
     await backend.close();
-    await remove();
+    await dir.remove();
   });
+  return { backend, signal: stop.signal, watchCaches };
+}
 
-  it('run one watch per resource for every controller and the proxy together', async () => {
+describe('the aggregator\'s shared informers', () => {
+  it('run one watch per resource for every controller and the proxy together', async (t) => {
+    const { backend, signal, watchCaches } = await fixture(t);
     const { storage, watches } = countingWatches(backend);
     const server = createAggregatorServer(new GenericAPIServer('delegate'), {
       discovery: new DiscoveryManager({ serverAddress: () => '127.0.0.1:6443' }),
@@ -61,13 +62,14 @@ describe('the aggregator\'s shared informers', () => {
       localGroupVersions: () => [{ group: 'apps', version: 'v1', managed: 'onstart' }],
       proxy: { servicesPrefix: PREFIXES.services, endpointsPrefix: PREFIXES.endpoints, endpointSlicesPrefix: PREFIXES.endpointSlices },
     });
+    watchCaches.push(server.apiResources);
     // Registration, autoregistration and availability: the three that each used to run their own.
     const hooks = server.postStartHooks();
     assert.deepEqual([...hooks.keys()].sort(), ['apiservice-registration-controller', 'apiservice-status-available-controller', 'kube-apiserver-autoregistration']);
-    for (const hook of hooks.values()) await hook({ signal: stop.signal });
+    for (const hook of hooks.values()) await hook({ signal });
     const informers = server.aggregatorInformers!;
-    await informers.apiServices.waitForSync(stop.signal);
-    await informers.waitForServiceSync(stop.signal);
+    await informers.apiServices.waitForSync(signal);
+    await informers.waitForServiceSync(signal);
     await settle();
     const apiServicesPrefix = server.apiResources.installer.store('apiregistration.k8s.io', 'v1', 'apiservices')!.prefix;
     assert.deepEqual(
@@ -83,11 +85,11 @@ describe('the aggregator\'s shared informers', () => {
     });
   });
 
-  it('the availability controller checks an APIService again when an EndpointSlice labelled for its Service changes', async () => {
-    const signal = stop.signal;
-    const apiServices = new APIResources({ storage: backend, discovery: new DiscoveryManager({ serverAddress: () => '' }), logger: discardLogger }).install(
-      apiServicesDefinition as unknown as ResourceDefinition,
-    );
+  it('the availability controller checks an APIService again when an EndpointSlice labelled for its Service changes', async (t) => {
+    const { backend, signal, watchCaches } = await fixture(t);
+    const resources = new APIResources({ storage: backend, discovery: new DiscoveryManager({ serverAddress: () => '' }), logger: discardLogger });
+    watchCaches.push(resources);
+    const apiServices = resources.install(apiServicesDefinition as unknown as ResourceDefinition);
     const informers = new AggregatorInformers({
       storage: backend,
       apiServicesPrefix: apiServices.prefix,

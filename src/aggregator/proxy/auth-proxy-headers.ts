@@ -22,15 +22,16 @@ const ALWAYS_NAMES = ['authorization'];
 const ALWAYS_PREFIXES = ['impersonate-', 'x-remote-'];
 
 export function createIdentityHeaderScrubber(names: RequestHeaderNames = {}): IdentityHeaderScrubber {
-  const exact = new Set([...ALWAYS_NAMES, ...(names.usernameHeaders ?? []), ...(names.uidHeaders ?? []), ...(names.groupHeaders ?? [])].map((n) => n.toLowerCase()));
-  const prefixes = [...ALWAYS_PREFIXES, ...(names.extraHeaderPrefixes ?? []).map((p) => p.toLowerCase())];
+  const exact = [...ALWAYS_NAMES, ...(names.usernameHeaders ?? []), ...(names.uidHeaders ?? []), ...(names.groupHeaders ?? [])];
+  const prefixes = [...ALWAYS_PREFIXES, ...(names.extraHeaderPrefixes ?? [])];
+  // One expression for every name, tested once per header (this runs on every proxied request).
+  const claims = new RegExp(`^(?:(?:${exact.map(escapeRegExp).join('|')})$|(?:${prefixes.map(escapeRegExp).join('|')}))`, 'i');
   return (headers) => {
-    for (const name of Object.keys(headers)) {
-      const lower = name.toLowerCase();
-      if (exact.has(lower) || prefixes.some((p) => lower.startsWith(p))) delete headers[name];
-    }
+    for (const name in headers) if (claims.test(name)) delete headers[name];
   };
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Sets X-Remote-User, X-Remote-Uid (when the user has one), one X-Remote-Group
@@ -51,7 +52,8 @@ export function setAuthProxyHeaders(headers: IncomingHttpHeaders, user: UserInfo
 }
 
 /** Node writes header strings as latin1: this makes the bytes on the wire the value's UTF-8. */
-const wire = (value: string): string => Buffer.from(value, 'utf8').toString('latin1');
+const wire = (value: string): string => (ASCII.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1'));
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** An RFC 7230 token byte (Go's isTokenTable), less '%', which is always escaped so that unescaping is unambiguous. */
 const TOKEN = /^[!#$&'*+\-.0-9A-Z^_`a-z|~]$/;

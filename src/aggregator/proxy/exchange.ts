@@ -7,7 +7,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { requestSignalFrom } from '../../endpoints/request/abort.js';
+import { requestAbortFrom } from '../../endpoints/request/abort.js';
 import { writeStatus } from '../../endpoints/responsewriters/status.js';
 import type { Logger } from '../../observability/logger.js';
 import { cancelRequestTimeout } from '../../server/filters/timeout.js';
@@ -54,17 +54,28 @@ export class WebExchange {
     private readonly opts: WebExchangeOptions,
   ) {
     // The request timed out or the client left: nobody reads the backend's answer any more.
-    const signal = requestSignalFrom(req);
-    if (signal) {
-      const onAbort = () => this.abandon();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
-    }
+    const abort = requestAbortFrom(req);
+    if (abort) this.cleanups.push(abort.onAbort(() => this.abandon()));
     if (opts.deadlineMs > 0) {
       const ms = opts.deadlineMs;
       const timer = setTimeout(() => this.fail(new Error(`context deadline exceeded (${ms / 1000}s for a discovery request)`)), ms);
       this.cleanups.push(() => clearTimeout(timer));
     }
+  }
+
+  /**
+   * Follows the request sent to the backend: its socket (the dial deadline),
+   * its answer, its failure; and destroys it when the client's response
+   * closes unfinished (no request signal tells that in a bare handler).
+   */
+  send(proxyReq: ClientRequest): void {
+    this.proxyReq = proxyReq;
+    proxyReq.on('socket', (socket: Socket) => this.attach(proxyReq, socket));
+    proxyReq.on('response', (proxyRes: IncomingMessage) => this.respond(proxyRes));
+    proxyReq.on('error', (err: Error) => this.fail(err));
+    this.res.once('close', () => {
+      if (!this.res.writableFinished) proxyReq.destroy();
+    });
   }
 
   /** The request to the backend exists and has its socket. */

@@ -3,7 +3,9 @@
  * apimachinery's UpgradeAwareHandler): requests already authenticated and
  * authorized go to one of the service's endpoints, path and query unchanged,
  * as the authenticated user in X-Remote-* headers vouched for by the proxy's
- * client certificate. HTTP and upgrades go through http-proxy-3.
+ * client certificate. Plain requests go out with node:https on the
+ * APIService's keep-alive agent (send(): no per-request machinery beyond the
+ * request itself); upgrades go through http-proxy-3.
  *
  * Contract for the server that mounts it:
  * - Mount the returned handler where the APIService's group-version is
@@ -28,12 +30,13 @@
  *   handleUpgrade(req, socket, head) (req.url is the path forwarded). From
  *   then on the proxy owns the socket and closes it.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Agent } from 'node:https';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import https, { type Agent } from 'node:https';
 import type { Socket } from 'node:net';
-import { Readable, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { ProxyServer, type ErrorCallback } from 'http-proxy-3';
+import { toURL, urlJoin } from 'http-proxy-3/dist/lib/http-proxy/common.js';
 import { stream as proxyUpgradeStream } from 'http-proxy-3/dist/lib/http-proxy/passes/ws-incoming.js';
 import type { Status } from '../../apimachinery/status.js';
 import { newRequestEntityTooLarge } from '../../apimachinery/status-error.js';
@@ -129,10 +132,7 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
     proxyUpgradeStream(req, socket, options, head, server, cb);
     return true;
   });
-  const webExchanges = new WeakMap<IncomingMessage, WebExchange>();
   const upgradeExchanges = new WeakMap<IncomingMessage, UpgradeExchange>();
-  proxy.on('proxyReq', (proxyReq, req, _res, _options, socket) => webExchanges.get(req)?.attach(proxyReq, socket));
-  proxy.on('proxyRes', (proxyRes, req) => webExchanges.get(req)?.respond(proxyRes));
   proxy.on('proxyReqWs', (proxyReq, req) => upgradeExchanges.get(req)?.attach(proxyReq));
   // Errors of sockets already handed over (an upgraded stream reset); without a listener http-proxy throws them.
   proxy.on('error', (err) => logger?.v(4).info('proxied connection failed', { apiService: name, err: err.message }));
@@ -159,27 +159,56 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
 
   const exchangeOptions = (endpoint: ResolvedEndpoint): ExchangeOptions => ({ apiService: name, backend: hostPort(endpoint), dialTimeoutMs, logger });
 
+  /**
+   * A plain request, sent as http-proxy would frame it (its path normalised
+   * the same way, a DELETE or OPTIONS without a length sent with
+   * Content-Length: 0) but without its passes, events and closures: the
+   * request on the APIService's keep-alive agent, its answer to the exchange.
+   * A body is piped only when there is one; a held one is written whole.
+   */
   function send(req: Request, res: Response, to: Route, body?: Buffer): void {
     const info = requestInfoFrom(req);
     const watch = info?.verb === 'watch';
     if (watch) cancelRequestTimeout(req);
+    const headers = to.headers;
+    let bodyless = false;
     if (body) {
-      delete to.headers['transfer-encoding'];
-      to.headers['content-length'] = String(body.length);
+      delete headers['transfer-encoding'];
+      headers['content-length'] = String(body.length);
+    } else if (headers['transfer-encoding'] === undefined) {
+      const length = headers['content-length'];
+      if (length === undefined && (req.method === 'DELETE' || req.method === 'OPTIONS')) headers['content-length'] = '0';
+      bodyless = length === undefined || length === '0';
     }
     const exchange = new WebExchange(req, res, {
-      ...exchangeOptions(to.endpoint),
+      apiService: name,
+      backend: hostPort(to.endpoint),
+      dialTimeoutMs,
+      logger,
       watch,
       deadlineMs: info && isDiscoveryPath(info.isResourceRequest, info.path) ? discoveryTimeoutMs : 0,
     });
-    webExchanges.set(req, exchange);
-    const onError: ErrorCallback = (err) => exchange.fail(err);
-    const options = { target: targetOf(to.endpoint), agent: to.agent, ...(body ? { buffer: Readable.from([body]) } : {}) };
+    let proxyReq: ClientRequest;
     // http.request throws on a header it cannot send (a control character in a user's name): the round trip failed.
     try {
-      asOutgoing(req, requestPath(req), to.headers, () => proxy.web(req, res, options, onError));
+      proxyReq = https.request({
+        host: to.endpoint.host,
+        port: to.endpoint.port,
+        method: req.method,
+        path: outgoingPath(requestPath(req)),
+        headers,
+        agent: to.agent,
+      });
     } catch (err) {
       exchange.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    exchange.send(proxyReq);
+    if (body) proxyReq.end(body);
+    else if (bodyless) proxyReq.end();
+    else {
+      req.on('error', (err) => exchange.fail(err));
+      req.pipe(proxyReq);
     }
   }
 
@@ -267,6 +296,20 @@ const isStatus = (v: Route | Status): v is Status => 'kind' in v && v.kind === '
 
 /** Go's JoinHostPort. */
 const hostPort = (ep: ResolvedEndpoint): string => (ep.host.includes(':') ? `[${ep.host}]:${ep.port}` : `${ep.host}:${ep.port}`);
+
+/**
+ * A path whose WHATWG parse is itself: no dot segments (nor %2e), no
+ * backslash, no character the parser would escape, no empty query, not
+ * starting with "//". http-proxy's parse costs a URL per request.
+ */
+const PLAIN_PATH = /^\/(?![/.]|%2e)(?:(?!\/\.|%2e)[A-Za-z0-9\-._~!$&'()*+,;=:@/%])*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?%]+)?$/i;
+
+/** The path sent to the backend: what http-proxy sends for a target without a path (its getPath and urlJoin). */
+export function outgoingPath(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
+  const u = toURL(path);
+  return urlJoin('/', `${u.pathname}${u.search}`);
+}
 
 /** A target by parts: http-proxy reads a URL's empty port (443) as port 0. */
 const targetOf = (ep: ResolvedEndpoint) => ({ protocol: 'https:', host: ep.host, port: ep.port });
