@@ -223,12 +223,22 @@ describe('CEL optional types', () => {
     'self.m[?"z"].or(optional.of("w")).value() == "w"',
     'optional.of(self.m)[?"k"] == optional.of("v")',
     '"a.?b" == "a.?b" && \'x[?\' == "x[?"',
+    // Optional list elements and map entries.
+    '[1, ?optional.of(2), ?optional.none(), 3] == [1, 2, 3] && [?optional.none()] == [] && [ ?(optional.of(4)) ] == [4]',
+    '[?self.m[?"k"], ?self.m[?"z"]] == ["v"] && [?self.?o.?a] == ["x"]',
+    '{"a": 1, ?"b": optional.of(2), ?"c": optional.none()} == {"a": 1, "b": 2} && {?"k": self.m[?"k"]} == {"k": "v"}',
+    '[true ? 1 : 2, (false ? 3 : 4), [5][0]] == [1, 4, 5] && {"x": true ? 1 : 2}.x == 1 && [[?optional.of(1)], [2]] == [[1], [2]]',
   ];
   for (const rule of cases) it(rule, () => assert.equal(evalOn(rule, self), true, rule));
 
   it('checks field names under .?', () => {
     const s = toStructural({ ...OBJ, 'x-kubernetes-validations': [{ rule: 'self.?nope.hasValue()' }] });
     assert.match(compileRules(s, false)[0]!.error!, /undefined field 'nope'/);
+  });
+
+  it('an optional map entry whose key is already there is a runtime error', () => {
+    const v = evalOn('{?"a": optional.of(1), "a": 2}.a == 2', self);
+    assert.ok(v instanceof Error && /map key conflict: a/.test(v.message), String(v));
   });
 
   it('value() of none is a runtime error', () => {

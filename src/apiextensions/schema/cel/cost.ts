@@ -114,7 +114,7 @@ function libraryCost(fn: string, target: Expr | undefined, args: readonly Expr[]
     case 'sign': case 'asInteger': case 'isInteger': case 'asApproximateFloat': case 'isGreaterThan': case 'isLessThan': case 'compareTo': case 'add': case 'sub':
     case 'getScheme': case 'getHostname': case 'getHost': case 'getPort': case 'getEscapedPath': case 'getQuery':
     case 'format.named': case 'hasValue': case 'value': case 'orValue': case 'or': case 'optional.of': case 'optional.none': case 'optional.ofNonZeroValue':
-    case '@opt_select': case '@opt_index': case '@opt_index_opt':
+    case '@opt_select': case '@opt_index': case '@opt_index_opt': case '@optional_as_list': case '@opt_put':
       return 1;
     default:
       return fn.startsWith('format.') && args.length === 0 ? 1 : undefined;

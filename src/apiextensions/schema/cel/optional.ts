@@ -5,11 +5,23 @@
  * can never treat one as a list, and two optionals compare equal exactly
  * when cel-go's do. `optionalOldSelf` binds oldSelf to one of these.
  */
-import { type CelFunc, type CelList, type CelValue, celFunc, celMethod, CelScalar, isCelList, isCelMap, listType } from '@bufbuild/cel';
+import { type CelFunc, type CelList, type CelMap, type CelValue, celFunc, celMethod, CelScalar, isCelList, isCelMap, listType, mapType } from '@bufbuild/cel';
 import { OPT_INDEX, OPT_SELECT } from './checker.js';
+import { OPTIONAL_AS_LIST, OPTIONAL_PUT } from './parse.js';
 
 const { DYN, BOOL, STRING } = CelScalar;
 const LIST = listType(DYN);
+const MAP = mapType(DYN, DYN);
+
+/** `{?k: v}`: the map with k set when v has a value; a key already there is cel-go's duplicate-key error. */
+function put(m: CelMap, key: CelValue, v: CelList): CelMap | Map<CelValue, CelValue> {
+  if (v.size === 0) return m;
+  if (typeof key !== 'string' && typeof key !== 'bigint' && typeof key !== 'boolean') throw new Error('unsupported key type');
+  if (m.has(key)) throw new Error(`map key conflict: ${String(key)}`);
+  const out = new Map<CelValue, CelValue>(m.entries());
+  out.set(key, v.get(0)!);
+  return out;
+}
 
 /** `_[?_]` on an operand the checker typed optional (compile.ts renames the call). */
 export const OPT_INDEX_ON_OPTIONAL = '@opt_index_opt';
@@ -60,5 +72,7 @@ export const OPTIONAL_LIBRARY: readonly CelFunc[] = [
   celMethod('or', LIST, [LIST], LIST, function (this: CelList, v: CelList) { return this.size > 0 ? this : v; }),
   celFunc(OPT_SELECT, [DYN, STRING], LIST, (v: CelValue, field: string) => select(v, field)),
   celFunc(OPT_INDEX, [DYN, DYN], LIST, (v: CelValue, key: CelValue) => index(v, key)),
+  celFunc(OPTIONAL_AS_LIST, [LIST], LIST, (v: CelList) => v),
+  celFunc(OPTIONAL_PUT, [MAP, DYN, LIST], MAP, (m: CelMap, key: CelValue, v: CelList) => put(m, key, v) as CelMap),
   celFunc(OPT_INDEX_ON_OPTIONAL, [LIST, DYN], LIST, (v: CelList, key: CelValue) => (v.size === 0 ? [] : index(v.get(0)!, key))),
 ];

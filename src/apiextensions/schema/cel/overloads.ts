@@ -49,6 +49,8 @@ const lines: string[] = [
   // Optional types (cel-go's OptionalTypes; `a.?f` and `a[?k]` are checked apart).
   '|optional.of|A|optional(A)', '|optional.ofNonZeroValue|A|optional(A)', '|optional.none||optional(A)',
   'optional(A)|hasValue||bool', 'optional(A)|value||A', 'optional(A)|orValue|A|A', 'optional(A)|or|optional(A)|optional(A)',
+  // What parse.ts makes of `[?x]` and `{?k: v}`.
+  '|@optional_as_list|optional(A)|list(A)', '|@opt_put|map(K,V),K,optional(V)|map(K,V)',
   // kube's quantity library.
   '|quantity|string|kubernetes.Quantity', '|isQuantity|string|bool', '|sign|kubernetes.Quantity|int',
   'kubernetes.Quantity|isGreaterThan|kubernetes.Quantity|bool', 'kubernetes.Quantity|isLessThan|kubernetes.Quantity|bool',
