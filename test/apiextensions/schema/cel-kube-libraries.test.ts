@@ -168,6 +168,25 @@ describe('CEL IP and CIDR libraries', () => {
     fails('cidr("1.2.3.4").prefixLength() == 0', /^network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix\("1.2.3.4"\): no '\/'$/);
     fails('cidr("1.2.3.4/33").prefixLength() == 0', /prefix length out of range/);
     fails('cidr("10.0.0.0/8").containsIP("nope")', /IP Address "nope" parse error/);
+    // kube's own test cases (ip_test.go, cidr_test.go), message for message.
+    const exact = (rule: string, message: string) => {
+      const v = run(rule);
+      assert.ok(v instanceof Error, rule);
+      assert.equal(v.message, message);
+    };
+    exact('ip("192.168.0.1.0").family() == 4', 'IP Address "192.168.0.1.0" parse error during conversion from string: ParseAddr("192.168.0.1.0"): IPv4 address too long');
+    exact('ip("2001:db8:::68").family() == 6', 'IP Address "2001:db8:::68" parse error during conversion from string: ParseAddr("2001:db8:::68"): each colon-separated field must have at least one digit (at ":68")');
+    exact('ip.isCanonical("127.0.0.1.0")', 'IP Address "127.0.0.1.0" parse error during conversion from string: ParseAddr("127.0.0.1.0"): IPv4 address too long');
+    exact('cidr("192.168.0.0/").prefixLength() == 0', 'network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix("192.168.0.0/"): bad bits after slash: ""');
+    exact('cidr("2001:db8::/").prefixLength() == 0', 'network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix("2001:db8::/"): bad bits after slash: ""');
+    exact('cidr("10.0.0.0/99999").prefixLength() == 0', 'network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix("10.0.0.0/99999"): prefix length out of range');
+    for (const [addr, msg] of [
+      ['1:2:3:4:5:6:7:8:9', 'trailing garbage after address (at "9")'], ['1::2::3', 'multiple :: in address (at ":3")'], ['12345::1', 'each group must have 4 or less digits (at "12345::1")'],
+      ['1:2', 'address string too short'], ['1:2:3:4::5:6:7:8', 'the :: must expand to at least one field of zeros'], ['1.2..3', 'IPv4 field must have at least one digit (at ".3")'],
+      ['1.2.3.x', 'unexpected character (at "x")'], ['%eth0', 'missing IPv6 address'], ['::1.2.3.4.5', 'IPv4 address too long'], ['1:2:3:4:5:6:1.2.3.4:1', 'unexpected character (at ":1")'],
+    ] as const) {
+      exact(`isIP("${addr}") || ip("${addr}").family() == 6`, `IP Address "${addr}" parse error during conversion from string: ParseAddr("${addr}"): ${msg}`);
+    }
   });
 
   it('misuse is a compile error', () => {

@@ -1,8 +1,9 @@
 /**
  * kube's IP and CIDR libraries (apiserver pkg/cel/library/ip.go, cidr.go):
- * Go's netip parsing rules and texts (dotted IPv4 only, no leading zeros;
- * kube refuses zones and IPv4-mapped IPv6), netip's classifications and
- * String(). IPv6 syntax is read by ipaddr.js; the rest works on the bytes.
+ * Go's netip parsing rules and error texts, written here since kube's
+ * messages are netip's (dotted IPv4 only, no leading zeros; kube refuses
+ * zones and IPv4-mapped IPv6), netip's classifications, and String()
+ * (RFC 5952 for IPv6, by ipaddr.js).
  */
 import ipaddr from 'ipaddr.js';
 import { type CelFunc, type CelValue, celFunc, celMethod, CelScalar } from '@bufbuild/cel';
@@ -18,52 +19,119 @@ export interface Prefix {
 
 const is4 = (a: IPAddr): boolean => a.bytes.length === 4;
 
-function parseIPv4(s: string): number[] {
-  const fields = s.split('.');
-  const out: number[] = [];
-  for (const f of fields) {
-    if (out.length === 4) throw new Error('IPv4 address too long');
-    if (f === '') throw new Error(out.length === 0 && fields.length === 1 ? 'unable to parse IP' : 'IPv4 field must have at least one digit');
-    const bad = /[^0-9]/.exec(f);
-    if (bad) throw new Error(`unexpected character (at ${JSON.stringify(f.slice(bad.index) + fields.slice(out.length + 1).map((x) => `.${x}`).join(''))})`);
-    if (f.length > 1 && f[0] === '0') throw new Error('IPv4 field has octet with leading zero');
-    const v = Number(f);
-    if (v > 255) throw new Error('IPv4 field has value >255');
-    out.push(v);
+/** netip's parseAddrError: the message, and where in the input it went wrong. */
+class AddrError extends Error {
+  constructor(input: string, msg: string, at = '') {
+    super(`ParseAddr(${JSON.stringify(input)}): ${msg}${at !== '' ? ` (at ${JSON.stringify(at)})` : ''}`);
   }
-  if (out.length < 4) throw new Error('IPv4 address too short');
-  return out;
 }
 
-/** netip.ParseAddr; `zone` is the IPv6 zone if any. Throws netip's text. */
-function parseAddrRaw(s: string): { addr: IPAddr; zone: string } {
-  const fail = (msg: string): never => {
-    throw new Error(`ParseAddr(${JSON.stringify(s)}): ${msg}`);
-  };
-  if (s === '') fail('unable to parse IP');
-  if (!s.includes(':')) {
-    if (!s.includes('.')) fail('unable to parse IP');
-    try {
-      return { addr: { bytes: parseIPv4(s) }, zone: '' };
-    } catch (err) {
-      return fail((err as Error).message);
+/** netip's parseIPv4Fields over input[from, to): four dotted decimal octets, no leading zeros. */
+function parseIPv4Fields(input: string, from: number, to: number): number[] {
+  const s = input.slice(from, to);
+  const fields: number[] = [];
+  let val = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c >= '0' && c <= '9') {
+      if (digits === 1 && val === 0) throw new AddrError(input, 'IPv4 field has octet with leading zero');
+      val = val * 10 + (c.charCodeAt(0) - 48);
+      digits++;
+      if (val > 255) throw new AddrError(input, 'IPv4 field has value >255');
+    } else if (c === '.') {
+      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') throw new AddrError(input, 'IPv4 field must have at least one digit', s.slice(i));
+      if (fields.length === 3) throw new AddrError(input, 'IPv4 address too long');
+      fields.push(val);
+      val = 0;
+      digits = 0;
+    } else {
+      throw new AddrError(input, 'unexpected character', s.slice(i));
     }
   }
+  if (fields.length < 3) throw new AddrError(input, 'IPv4 address too short');
+  fields.push(val);
+  return fields;
+}
+
+const hexValue = (c: string | undefined): number => {
+  if (c === undefined) return -1;
+  const v = parseInt(c, 16);
+  return /^[0-9a-fA-F]$/.test(c) ? v : -1;
+};
+
+/** netip's parseIPv6: groups of up to 4 hex digits, one `::`, an optional trailing IPv4, an optional zone. */
+function parseIPv6(input: string): { addr: IPAddr; zone: string } {
+  let s = input;
+  let zone = '';
   const pct = s.indexOf('%');
-  const zone = pct >= 0 ? s.slice(pct + 1) : '';
-  if (pct >= 0 && zone === '') fail('zone must be a non-empty string');
-  const body = pct >= 0 ? s.slice(0, pct) : s;
-  // Embedded IPv4 must follow netip's dotted rules too.
-  const dotted = /:([^:]*\.[^:]*)$/.exec(body);
-  if (dotted) {
-    try {
-      parseIPv4(dotted[1]!);
-    } catch (err) {
-      fail((err as Error).message);
+  if (pct >= 0) {
+    zone = s.slice(pct + 1);
+    s = s.slice(0, pct);
+    if (zone === '') throw new AddrError(input, 'zone must be a non-empty string');
+  }
+  const ip = new Array<number>(16).fill(0);
+  let ellipsis = -1;
+  if (s.startsWith('::')) {
+    ellipsis = 0;
+    s = s.slice(2);
+    if (s === '') return { addr: { bytes: ip }, zone };
+  }
+  let i = 0;
+  while (i < 16) {
+    let off = 0;
+    let acc = 0;
+    for (; off < s.length; off++) {
+      const d = hexValue(s[off]);
+      if (d < 0) break;
+      if (off > 3) throw new AddrError(input, 'each group must have 4 or less digits', s);
+      acc = acc * 16 + d;
+    }
+    if (off === 0) throw new AddrError(input, 'each colon-separated field must have at least one digit', s);
+    if (off < s.length && s[off] === '.') {
+      if (ellipsis < 0 && i !== 12) throw new AddrError(input, 'embedded IPv4 address must replace the final 2 fields of the address', s);
+      if (i + 4 > 16) throw new AddrError(input, 'too many hex fields to fit an embedded IPv4 at the end of the address', s);
+      const end = input.length - (zone.length > 0 ? zone.length + 1 : 0);
+      parseIPv4Fields(input, end - s.length, end).forEach((b, k) => { ip[i + k] = b; });
+      s = '';
+      i += 4;
+      break;
+    }
+    ip[i] = acc >> 8;
+    ip[i + 1] = acc & 0xff;
+    i += 2;
+    s = s.slice(off);
+    if (s === '') break;
+    if (s[0] !== ':') throw new AddrError(input, 'unexpected character, want colon', s);
+    if (s.length === 1) throw new AddrError(input, 'colon must be followed by more characters', s);
+    s = s.slice(1);
+    if (s[0] === ':') {
+      if (ellipsis >= 0) throw new AddrError(input, 'multiple :: in address', s);
+      ellipsis = i;
+      s = s.slice(1);
+      if (s === '') break;
     }
   }
-  if (!ipaddr.IPv6.isValid(body)) fail('unable to parse IP');
-  return { addr: { bytes: ipaddr.IPv6.parse(body).toByteArray() }, zone };
+  if (s !== '') throw new AddrError(input, 'trailing garbage after address', s);
+  if (i < 16) {
+    if (ellipsis < 0) throw new AddrError(input, 'address string too short');
+    const n = 16 - i;
+    for (let j = i - 1; j >= ellipsis; j--) ip[j + n] = ip[j]!;
+    for (let j = ellipsis; j < ellipsis + n; j++) ip[j] = 0;
+  } else if (ellipsis >= 0) {
+    throw new AddrError(input, 'the :: must expand to at least one field of zeros');
+  }
+  return { addr: { bytes: ip }, zone };
+}
+
+/** netip.ParseAddr: the first `.`, `:` or `%` says which form; throws netip's text. */
+function parseAddrRaw(s: string): { addr: IPAddr; zone: string } {
+  for (const c of s) {
+    if (c === '.') return { addr: { bytes: parseIPv4Fields(s, 0, s.length) }, zone: '' };
+    if (c === ':') return parseIPv6(s);
+    if (c === '%') throw new AddrError(s, 'missing IPv6 address');
+  }
+  throw new AddrError(s, 'unable to parse IP');
 }
 
 const is4In6 = (a: IPAddr): boolean => a.bytes.length === 16 && a.bytes.slice(0, 10).every((b) => b === 0) && a.bytes[10] === 0xff && a.bytes[11] === 0xff;
@@ -124,7 +192,8 @@ export function parseCIDR(raw: string): Prefix {
   const { addr, zone } = parsed!;
   if (zone !== '') fail('IPv6 zones cannot be present in a prefix');
   const bitsStr = raw.slice(slash + 1);
-  if (!/^(0|[1-9][0-9]*)$/.test(bitsStr) || bitsStr.length > 4) fail(`bad bits after slash: ${JSON.stringify(bitsStr)}`);
+  // strconv.Atoi without sign or leading zeros; past int64 it fails.
+  if (!/^(0|[1-9][0-9]*)$/.test(bitsStr) || bitsStr.length > 18) fail(`bad bits after slash: ${JSON.stringify(bitsStr)}`);
   const bits = Number(bitsStr);
   if (bits > addr.bytes.length * 8) fail('prefix length out of range');
   if (is4In6(addr)) wrap(`IPv4-mapped IPv6 address ${JSON.stringify(raw)} is not allowed`);
