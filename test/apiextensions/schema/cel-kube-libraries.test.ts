@@ -118,6 +118,13 @@ describe('CEL URL library', () => {
     'url("https://a.example/x") == url("https://a.example/x") && url("https://a.example/x") != url("https://a.example/y")',
     'isURL("https://kubernetes.io/") && isURL("/absolute-path") && isURL("mailto:someone@example.com")',
     '!isURL("../relative-path") && !isURL("") && !isURL("#frag") && !isURL("http://a b/") && !isURL("https://example.com:port/")',
+    // The examples of kube's urls.go.
+    'isURL("https://user:pass@example.com:80/path?query=val#fragment") && !isURL("https://a:b:c/")',
+    'url("https://127.0.0.1:80/").getHostname() == "127.0.0.1" && url("https://[::1]:80/").getHost() == "[::1]:80" && url("/path").getHost() == ""',
+    'url("https://example.com").getEscapedPath() == "" && url("https://example.com/path").getEscapedPath() == "/path"',
+    'url("https://example.com/path?k1=a&k2=b&k2=c").getQuery() == {"k1": ["a"], "k2": ["b", "c"]}',
+    'url("https://example.com/path?key with spaces=value with spaces").getQuery() == {"key with spaces": ["value with spaces"]}',
+    'url("https://example.com/path?").getQuery() == {} && url("https://example.com/path").getQuery() == {}',
   ];
   for (const rule of cases) it(rule, () => holds(rule));
 
@@ -127,6 +134,7 @@ describe('CEL URL library', () => {
     fails('url("https://example.com:port/").getHost() == ""', /invalid port ":port" after host/);
     fails('url("https://exa%zzmple.com/").getHost() == ""', /invalid URL escape "%zz"/);
     fails('url(":x").getHost() == ""', /missing protocol scheme/);
+    fails('url("https://a:b:c/").getHost() == ""', /^URL parse error during conversion from string: parse "https:\/\/a:b:c\/": invalid port ":c" after host$/);
   });
 
   it('misuse is a compile error', () => {
