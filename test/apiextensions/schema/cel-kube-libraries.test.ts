@@ -224,6 +224,26 @@ describe('CEL format library', () => {
   ];
   for (const rule of cases) it(rule, () => holds(rule));
 
+  it('gives kube\'s messages (format_test.go), word for word', () => {
+    const messages = (rule: string): unknown => {
+      const v = run(rule);
+      assert.ok(!(v instanceof Error), `${rule}: ${String(v)}`);
+      return v;
+    };
+    const cases: Array<[string, string]> = [
+      ['dns1123Label', "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+      ['dns1123Subdomain', "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+      ['dns1035Label', "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"],
+      ['qualifiedName', "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+    ];
+    for (const [name, message] of cases) {
+      holds(`format.${name}().validate("contains a space") == optional.of([${JSON.stringify(message)}])`);
+      if (name !== 'qualifiedName') holds(`format.${name}Prefix().validate("contains a space-") == optional.of([${JSON.stringify(message)}])`);
+    }
+    assert.equal(messages('format.byte().validate("aGVsbG8").value()[0] == "invalid base64"'), true);
+    holds('format.date().validate("2020-01-32") == optional.of(["invalid date"]) && format.datetime().validate("2020-01-32T00:00:00Z") == optional.of(["invalid datetime"])');
+  });
+
   it('misuse is a compile error', () => {
     refused('format.dns1123Label().validate(1) == optional.none()', /found no matching overload for 'validate'/);
     refused('format.nope().validate("x") == optional.none()', /undeclared reference to 'nope'|found no matching overload/);
