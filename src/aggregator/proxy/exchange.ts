@@ -74,7 +74,7 @@ export class WebExchange {
     proxyReq.on('response', (proxyRes: IncomingMessage) => this.respond(proxyRes));
     proxyReq.on('error', (err: Error) => this.fail(err));
     this.res.once('close', () => {
-      if (!this.res.writableFinished) proxyReq.destroy();
+      if (!this.res.writableFinished) proxyReq.destroy(new Error('the client closed the connection before the answer'));
     });
   }
 
@@ -82,7 +82,7 @@ export class WebExchange {
   attach(proxyReq: ClientRequest, socket: Socket): void {
     this.proxyReq = proxyReq;
     if (this.done) {
-      proxyReq.destroy();
+      proxyReq.destroy(new Error('the request was abandoned'));
       return;
     }
     armDialTimeout(proxyReq, socket, this.opts);
@@ -118,7 +118,9 @@ export class WebExchange {
   fail(err: Error): void {
     if (this.done) return;
     this.settle();
-    this.proxyReq?.destroy();
+    // With an error: a request destroyed before its socket was assigned would otherwise hand that
+    // socket back to the pool, connecting or not, where the next request would take it.
+    this.proxyReq?.destroy(err);
     if (this.res.headersSent) {
       this.res.destroy();
       return;
@@ -130,7 +132,7 @@ export class WebExchange {
   private abandon(): void {
     if (this.done) return;
     this.settle();
-    this.proxyReq?.destroy();
+    this.proxyReq?.destroy(new Error('the client request ended before the answer'));
   }
 
   private settle(): void {
