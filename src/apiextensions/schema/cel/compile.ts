@@ -11,6 +11,7 @@ import type { Structural, ValidationRule } from '../structural.js';
 import { type CelT, isOptional, optionalOf, schemaDeclType } from './types.js';
 import { checkParsed, type Expr, OPT_INDEX, type ParsedExpr } from './checker.js';
 import { estimateCost } from './cost.js';
+import { compileFast } from './fast.js';
 import { IP_LIBRARY } from './ip.js';
 import { KUBE_LIBRARY } from './library.js';
 import { OPT_INDEX_ON_OPTIONAL, OPTIONAL_LIBRARY } from './optional.js';
@@ -132,6 +133,9 @@ function compileExpression(source: string, vars: ReadonlyMap<string, CelT>): Com
   const cost = estimateCost(parsed.expr, checked.types);
   renameOptionalIndexes(parsed.expr, checked.types);
   metered(parsed.expr);
+  // The common shapes run as closures (fast.ts); the rest through @bufbuild/cel's interpreter.
+  const fast = process.env.FRONTDOOR_CEL_INTERPRET_ONLY === '1' ? undefined : compileFast(parsed.expr, checked.types);
+  if (fast) return { program: fast as Program, type: checked.type, cost, usesOldSelf };
   try {
     const run = plan(ENV, parsed) as (ctx: Record<string, CelInput>) => CelResult;
     return { program: (b) => run(b.oldSelf === undefined ? { self: b.self } : { self: b.self, oldSelf: b.oldSelf }), type: checked.type, cost, usesOldSelf };

@@ -121,6 +121,9 @@ function re2(pattern: string): RE2JS {
   return re;
 }
 
+/** `text.matches(pattern)` with RE2's semantics and the compiled pattern kept. */
+export const matchesPattern = (text: string, pattern: string): boolean => re2(pattern).test(text);
+
 function findAll(text: string, pattern: string, limit: bigint): string[] {
   const out: string[] = [];
   if (limit === 0n) return out;
@@ -160,8 +163,8 @@ export const KUBE_LIBRARY: readonly CelFunc[] = [
   celFunc('size', [STRING], INT, (text: string) => codePoints(text)),
   celMethod('size', STRING, [], INT, function (this: string) { return codePoints(this); }),
   // Same ids as @bufbuild/cel's own: these replace its uncached `matches` (and add the global form it lacks).
-  celMethod('matches', STRING, [STRING], BOOL, function (this: string, p: string) { return re2(p).test(this); }),
-  celFunc('matches', [STRING, STRING], BOOL, (text: string, p: string) => re2(p).test(text)),
+  celMethod('matches', STRING, [STRING], BOOL, function (this: string, p: string) { return matchesPattern(this, p); }),
+  celFunc('matches', [STRING, STRING], BOOL, (text: string, p: string) => matchesPattern(text, p)),
   ...strings.filter((f) => !(f.name === 'split' && f.arguments.length === 2)),
   celMethod('split', STRING, [STRING, INT], listType(STRING), function (this: string, sep: string, n: bigint) { return splitN(this, sep, n); }),
   celMethod('isSorted', LIST, [], BOOL, function (this: CelList) {

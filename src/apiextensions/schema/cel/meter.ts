@@ -41,7 +41,9 @@ export function metering<T>(meter: Meter, fn: () => T): T {
   }
 }
 
-export const meterGuardFunc = celFunc(METER_GUARD_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (cond: boolean) => {
-  if (current && ++current.used > current.budget) return false;
-  return cond;
-});
+/** Counts one iteration against the current meter; false once it is past its budget. */
+export function meterTick(): boolean {
+  return !(current && ++current.used > current.budget);
+}
+
+export const meterGuardFunc = celFunc(METER_GUARD_FUNCTION, [CelScalar.BOOL], CelScalar.BOOL, (cond: boolean) => meterTick() && cond);

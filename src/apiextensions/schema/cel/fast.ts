@@ -1,0 +1,443 @@
+/**
+ * A direct evaluator for the common shape of CRD rules: once the checker
+ * has typed every node exactly (no dyn), field selection, `has`, the
+ * logical operators (with CEL's error absorption), equality and ordering of
+ * ints, doubles, strings and bools, int and string `+`/`-`, `size`, the
+ * string tests (contains, startsWith, endsWith, lowerAscii, matches) and
+ * comprehensions (all, exists, exists_one) become JS closures
+ * over variable slots. @bufbuild/cel's interpreter resolves every name,
+ * dispatches every call among its overloads and allocates an activation per
+ * iteration; for these rules it costs several times more than the rules do.
+ * Anything else (another function, a dyn or optional value, a literal list
+ * or map, an index) leaves the rule to @bufbuild/cel, whole. Runtime errors
+ * carry cel-go's texts; a value of the wrong type (a null where the schema
+ * says string) is a no-such-overload error, as the interpreter gives.
+ */
+import { celError, type CelList, type CelMap, type CelResult, isCelList, isCelMap } from '@bufbuild/cel';
+import type { Expr } from './checker.js';
+import { matchesPattern } from './library.js';
+import { METER_GUARD_FUNCTION, meterTick } from './meter.js';
+import type { CelT } from './types.js';
+
+class Fail {
+  constructor(readonly message: string) {}
+}
+
+type Val = bigint | number | string | boolean | null | CelList | CelMap | Fail;
+type Slots = Val[];
+type Fn = (slots: Slots) => Val;
+
+const NO_OVERLOAD = new Fail('found no matching overload');
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+/** Thrown at compile time: this rule is not for the fast path. */
+class Unsupported extends Error {}
+
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+type Kind = 'int' | 'double' | 'string' | 'bool' | 'list' | 'map' | 'object';
+
+/** The node's exact kind, or unsupported when the checker could not pin it down. */
+function kindOf(t: CelT | undefined): Kind {
+  if (!t) return unsupported();
+  switch (t.kind) {
+    case 'prim':
+      if (t.name === 'int' || t.name === 'double' || t.name === 'string' || t.name === 'bool') return t.name;
+      return unsupported();
+    case 'list':
+      return 'list';
+    case 'map':
+      return 'map';
+    case 'object':
+      return 'object';
+    default:
+      return unsupported();
+  }
+}
+
+const isKind = (v: Val, k: Kind): boolean => {
+  switch (k) {
+    case 'int':
+      return typeof v === 'bigint';
+    case 'double':
+      return typeof v === 'number';
+    case 'string':
+      return typeof v === 'string';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'list':
+      return isCelList(v);
+    case 'map':
+    case 'object':
+      return isCelMap(v);
+  }
+};
+
+/** CEL equality where either side may be a scalar of any type: numbers across int and double, others by type and value. */
+function scalarEquals(x: Val, y: Val): boolean {
+  if (x === y) return typeof x !== 'number' || !Number.isNaN(x);
+  const nx = typeof x === 'bigint' || typeof x === 'number';
+  const ny = typeof y === 'bigint' || typeof y === 'number';
+  if (nx && ny) return x == y; // eslint-disable-line eqeqeq
+  // The checker typed both sides as scalars; a list or map here is data the schema did not allow.
+  return false;
+}
+
+function codePoints(s: string): bigint {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return BigInt(n);
+}
+
+function lowerAscii(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s[i];
+  }
+  return out;
+}
+
+type CallValue = Extract<Expr['exprKind'], { case: 'callExpr' }>['value'];
+type Comprehension = Extract<Expr['exprKind'], { case: 'comprehensionExpr' }>['value'];
+
+class Compiler {
+  private readonly scope: string[];
+
+  constructor(private readonly types: ReadonlyMap<bigint, CelT>, vars: readonly string[]) {
+    this.scope = [...vars];
+  }
+
+  get slotCount(): number {
+    return this.scope.length;
+  }
+
+  private slotOf(name: string): number {
+    const i = this.scope.lastIndexOf(name);
+    return i >= 0 ? i : unsupported();
+  }
+
+  private kind(e: Expr): Kind {
+    return kindOf(this.types.get(e.id));
+  }
+
+  compile(e: Expr): Fn {
+    const k = e.exprKind;
+    switch (k.case) {
+      case 'constExpr': {
+        const c = k.value.constantKind;
+        let v: Val;
+        if (c.case === 'int64Value' || c.case === 'stringValue' || c.case === 'boolValue' || c.case === 'doubleValue') v = c.value;
+        else return unsupported();
+        return () => v;
+      }
+      case 'identExpr': {
+        const slot = this.slotOf(k.value.name);
+        return (s) => s[slot]!;
+      }
+      case 'selectExpr':
+        return this.select(e, k.value.operand ?? unsupported(), k.value.field, k.value.testOnly);
+      case 'callExpr':
+        return this.call(e, k.value);
+      case 'comprehensionExpr':
+        return this.comprehension(k.value);
+      default:
+        return unsupported();
+    }
+  }
+
+  private select(e: Expr, operand: Expr, field: string, testOnly: boolean): Fn {
+    const opKind = this.kind(operand);
+    if (opKind !== 'object' && opKind !== 'map') return unsupported();
+    const of = this.compile(operand);
+    if (testOnly) {
+      return (s) => {
+        const m = of(s);
+        if (m instanceof Fail) return m;
+        return isCelMap(m) ? m.has(field) : NO_OVERLOAD;
+      };
+    }
+    // The result's static kind must be exact too (checked when used), so a missing type is refused here.
+    this.kind(e);
+    const missing = new Fail(`no such key: ${field}`);
+    return (s) => {
+      const m = of(s);
+      if (m instanceof Fail) return m;
+      if (!isCelMap(m)) return NO_OVERLOAD;
+      const v = m.get(field);
+      return v === undefined ? missing : (v as Val);
+    };
+  }
+
+  /** `f` evaluated and required to be of kind `k`. */
+  private typed(e: Expr, k: Kind): Fn {
+    if (this.kind(e) !== k) return unsupported();
+    const f = this.compile(e);
+    return (s) => {
+      const v = f(s);
+      if (v instanceof Fail || isKind(v, k)) return v;
+      return NO_OVERLOAD;
+    };
+  }
+
+  private call(e: Expr, c: CallValue): Fn {
+    const { function: fn, target, args } = c;
+    const [a, b, third] = args;
+    if (target) return this.method(fn, target, args);
+    switch (fn) {
+      case '_&&_':
+      case '_||_': {
+        if (!a || !b) return unsupported();
+        const l = this.typed(a, 'bool');
+        const r = this.typed(b, 'bool');
+        const decisive = fn === '_||_';
+        return (s) => {
+          const x = l(s);
+          if (x === decisive) return decisive;
+          const y = r(s);
+          if (y === decisive) return decisive;
+          if (x instanceof Fail) return x;
+          if (y instanceof Fail) return y;
+          return !decisive;
+        };
+      }
+      case '!_': {
+        const f = this.typed(a ?? unsupported(), 'bool');
+        return (s) => {
+          const v = f(s);
+          return v instanceof Fail ? v : !v;
+        };
+      }
+      case '@not_strictly_false': {
+        const f = this.typed(a ?? unsupported(), 'bool');
+        return (s) => {
+          const v = f(s);
+          return v instanceof Fail ? true : v;
+        };
+      }
+      case METER_GUARD_FUNCTION: {
+        const f = this.typed(a ?? unsupported(), 'bool');
+        return (s) => {
+          if (!meterTick()) return false;
+          return f(s);
+        };
+      }
+      case '_?_:_': {
+        if (!a || !b || !third) return unsupported();
+        const cond = this.typed(a, 'bool');
+        const k = this.kind(b);
+        if (this.kind(third) !== k) return unsupported();
+        const t = this.typed(b, k);
+        const f = this.typed(third, k);
+        return (s) => {
+          const v = cond(s);
+          if (v instanceof Fail) return v;
+          return v ? t(s) : f(s);
+        };
+      }
+      case '_==_':
+      case '_!=_':
+      case '_<_':
+      case '_<=_':
+      case '_>_':
+      case '_>=_':
+        return this.compare(fn, a ?? unsupported(), b ?? unsupported());
+      case '_+_':
+      case '_-_':
+        return this.arith(fn, a ?? unsupported(), b ?? unsupported());
+      case 'size': {
+        if (!a || args.length !== 1) return unsupported();
+        return this.size(a);
+      }
+      case 'matches': {
+        if (!a || !b) return unsupported();
+        return this.stringTest((x, p) => matchesPattern(x, p), a, b);
+      }
+      default:
+        return unsupported();
+    }
+  }
+
+  private method(fn: string, target: Expr, args: readonly Expr[]): Fn {
+    const [a] = args;
+    switch (fn) {
+      case 'size':
+        if (args.length !== 0) return unsupported();
+        return this.size(target);
+      case 'contains':
+        return this.stringTest((x, y) => x.includes(y), target, a ?? unsupported());
+      case 'startsWith':
+        return this.stringTest((x, y) => x.startsWith(y), target, a ?? unsupported());
+      case 'endsWith':
+        return this.stringTest((x, y) => x.endsWith(y), target, a ?? unsupported());
+      case 'matches':
+        return this.stringTest((x, p) => matchesPattern(x, p), target, a ?? unsupported());
+      case 'lowerAscii': {
+        if (args.length !== 0) return unsupported();
+        const f = this.typed(target, 'string');
+        return (s) => {
+          const v = f(s);
+          return v instanceof Fail ? v : lowerAscii(v as string);
+        };
+      }
+      default:
+        return unsupported();
+    }
+  }
+
+  private stringTest(test: (x: string, y: string) => boolean, x: Expr, y: Expr): Fn {
+    const fx = this.typed(x, 'string');
+    const fy = this.typed(y, 'string');
+    return (s) => {
+      const u = fx(s);
+      if (u instanceof Fail) return u;
+      const v = fy(s);
+      if (v instanceof Fail) return v;
+      try {
+        return test(u as string, v as string);
+      } catch (err) {
+        return new Fail(err instanceof Error ? err.message : String(err));
+      }
+    };
+  }
+
+  private size(e: Expr): Fn {
+    const k = this.kind(e);
+    if (k !== 'string' && k !== 'list' && k !== 'map') return unsupported();
+    const f = this.typed(e, k);
+    return (s) => {
+      const v = f(s);
+      if (v instanceof Fail) return v;
+      return typeof v === 'string' ? codePoints(v) : BigInt((v as CelList | CelMap).size);
+    };
+  }
+
+  private compare(fn: string, a: Expr, b: Expr): Fn {
+    const k = this.kind(a);
+    if (this.kind(b) !== k || (k !== 'int' && k !== 'double' && k !== 'string' && k !== 'bool')) return unsupported();
+    if (fn === '_==_' || fn === '_!=_') {
+      // CEL's equality is heterogeneous: a value of another type (a null) is unequal, not an error.
+      const l = this.compile(a);
+      const r = this.compile(b);
+      const same = fn === '_==_';
+      return (s) => {
+        const x = l(s);
+        if (x instanceof Fail) return x;
+        const y = r(s);
+        if (y instanceof Fail) return y;
+        return scalarEquals(x, y) === same;
+      };
+    }
+    const l = this.typed(a, k);
+    const r = this.typed(b, k);
+    const op: (x: Val, y: Val) => boolean =
+      fn === '_<_' ? (x, y) => (x as number) < (y as number)
+            : fn === '_<=_' ? (x, y) => (x as number) <= (y as number)
+              : fn === '_>_' ? (x, y) => (x as number) > (y as number)
+                : (x, y) => (x as number) >= (y as number);
+    return (s) => {
+      const x = l(s);
+      if (x instanceof Fail) return x;
+      const y = r(s);
+      if (y instanceof Fail) return y;
+      return op(x, y);
+    };
+  }
+
+  private arith(fn: string, a: Expr, b: Expr): Fn {
+    const k = this.kind(a);
+    if (this.kind(b) !== k) return unsupported();
+    const l = this.typed(a, k);
+    const r = this.typed(b, k);
+    if (k === 'string' && fn === '_+_') {
+      return (s) => {
+        const x = l(s);
+        if (x instanceof Fail) return x;
+        const y = r(s);
+        return y instanceof Fail ? y : (x as string) + (y as string);
+      };
+    }
+    if (k !== 'int') return unsupported();
+    const overflow = new Fail('integer overflow');
+    const plus = fn === '_+_';
+    return (s) => {
+      const x = l(s);
+      if (x instanceof Fail) return x;
+      const y = r(s);
+      if (y instanceof Fail) return y;
+      const v = plus ? (x as bigint) + (y as bigint) : (x as bigint) - (y as bigint);
+      return v > INT64_MAX || v < INT64_MIN ? overflow : v;
+    };
+  }
+
+  private comprehension(c: Comprehension): Fn {
+    if (!c.iterRange || !c.accuInit || !c.loopCondition || !c.loopStep || !c.result || c.iterVar2 !== '') return unsupported();
+    const rangeKind = this.kind(c.iterRange);
+    if (rangeKind !== 'list' && rangeKind !== 'map') return unsupported();
+    const range = this.typed(c.iterRange, rangeKind);
+    const init = this.compile(c.accuInit);
+    const accuSlot = this.scope.length;
+    this.scope.push(c.accuVar);
+    const iterSlot = this.scope.length;
+    this.scope.push(c.iterVar);
+    const cond = this.compile(c.loopCondition);
+    const step = this.compile(c.loopStep);
+    // The result sees the accumulator, not the iteration variable; neither is visible after (slots are never reused).
+    this.scope[iterSlot] = '';
+    const result = this.compile(c.result);
+    this.scope[accuSlot] = '';
+    return (s) => {
+      const r = range(s);
+      if (r instanceof Fail) return r;
+      const accu = init(s);
+      if (accu instanceof Fail) return accu;
+      s[accuSlot] = accu;
+      const items = isCelMap(r) ? r.keys() : (r as CelList).values();
+      for (const item of items) {
+        s[iterSlot] = item as Val;
+        const go = cond(s);
+        if (go instanceof Fail) return go;
+        if (go !== true) break;
+        s[accuSlot] = step(s);
+      }
+      return result(s);
+    };
+  }
+}
+
+export type FastProgram = (bindings: { self: unknown; oldSelf?: unknown }) => CelResult;
+
+/**
+ * The rule as JS closures, or undefined when any part of it is outside the
+ * fast path's subset (then @bufbuild/cel evaluates it). `e` is the checked,
+ * metered expression; `types` the checker's types by node id.
+ */
+export function compileFast(e: Expr, types: ReadonlyMap<bigint, CelT>): FastProgram | undefined {
+  const compiler = new Compiler(types, ['self', 'oldSelf']);
+  let run: Fn;
+  try {
+    if (kindOf(types.get(e.id)) !== 'bool' && kindOf(types.get(e.id)) !== 'string') return undefined;
+    run = compiler.compile(e);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  const slots = compiler.slotCount;
+  return (b) => {
+    const s: Slots = new Array<Val>(slots);
+    s[0] = b.self as Val;
+    s[1] = (b.oldSelf ?? null) as Val;
+    const v = run(s);
+    return v instanceof Fail ? celError(v.message) : (v as CelResult);
+  };
+}
