@@ -36,6 +36,7 @@ const RULES = [
   'self.min + 9223372036854775000 > 0',
   '!(self.flag && self.min == 0) || self.tags.size() == 0',
   'self.ports.exists(p, has(p.name) && p.name == "http") || size(self.ports) == 0',
+  'self.tags.isSorted() && self.ints.isSorted()',
 ];
 
 const SCHEMA = {
@@ -47,6 +48,7 @@ const SCHEMA = {
     ratio: { type: 'number' },
     flag: { type: 'boolean' },
     tags: { type: 'array', items: { type: 'string' } },
+    ints: { type: 'array', items: { type: 'integer', nullable: true } },
     ports: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' } } } },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
     nested: { type: 'object', properties: { inner: { type: 'string' } } },
@@ -64,6 +66,7 @@ const object = fc.record(
     ratio: fc.oneof(fc.double({ noNaN: true, min: -10, max: 10 }), fc.constant(0.5)),
     flag: fc.boolean(),
     tags: fc.array(shortString, { maxLength: 5 }),
+    ints: fc.array(fc.oneof(int, fc.constant(null)), { maxLength: 4 }),
     ports: fc.array(fc.record({ name: shortString, port: int }, { requiredKeys: [] }), { maxLength: 4 }),
     labels: fc.dictionary(shortString, shortString, { maxKeys: 3 }),
     nested: fc.record({ inner: shortString }, { requiredKeys: [] }),

@@ -3,8 +3,8 @@
  * has typed every node exactly (no dyn), field selection, `has`, the
  * logical operators (with CEL's error absorption), equality and ordering of
  * ints, doubles, strings and bools, int and string `+`/`-`, `size`, the
- * string tests (contains, startsWith, endsWith, lowerAscii, matches) and
- * comprehensions (all, exists, exists_one) become JS closures
+ * string tests (contains, startsWith, endsWith, lowerAscii, matches), kube's
+ * isSorted, and comprehensions (all, exists, exists_one) become JS closures
  * over variable slots. @bufbuild/cel's interpreter resolves every name,
  * dispatches every call among its overloads and allocates an activation per
  * iteration; for these rules it costs several times more than the rules do.
@@ -282,6 +282,29 @@ class Compiler {
         return this.stringTest((x, y) => x.endsWith(y), target, a ?? unsupported());
       case 'matches':
         return this.stringTest((x, p) => matchesPattern(x, p), target, a ?? unsupported());
+      case 'isSorted': {
+        // kube's lists library over a list of scalars; a null element is its "no such overload".
+        const t = this.types.get(target.id);
+        if (args.length !== 0 || t?.kind !== 'list') return unsupported();
+        const elem = kindOf(t.elem);
+        if (elem !== 'int' && elem !== 'double' && elem !== 'string' && elem !== 'bool') return unsupported();
+        const f = this.typed(target, 'list');
+        const noOverload = new Fail('no such overload');
+        return (s) => {
+          const list = f(s);
+          if (list instanceof Fail) return list;
+          let prev: Val | undefined;
+          for (const v of (list as CelList).values()) {
+            // Elements are checked as the library compares them: in pairs (a one-element list is sorted, whatever it holds).
+            if (prev !== undefined) {
+              if (!isKind(prev, elem) || !isKind(v as Val, elem)) return noOverload;
+              if ((prev as number) > (v as number)) return false;
+            }
+            prev = v as Val;
+          }
+          return true;
+        };
+      }
       case 'lowerAscii': {
         if (args.length !== 0) return unsupported();
         const f = this.typed(target, 'string');
