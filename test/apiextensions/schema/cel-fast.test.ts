@@ -37,6 +37,10 @@ const RULES = [
   '!(self.flag && self.min == 0) || self.tags.size() == 0',
   'self.ports.exists(p, has(p.name) && p.name == "http") || size(self.ports) == 0',
   'self.tags.isSorted() && self.ints.isSorted()',
+  // Escaped property names, map keys by selection, and has() on both.
+  'has(self.x__dash__y) ? self.x__dash__y.size() > 1 : has(self.__namespace__) && self.__namespace__ != ""',
+  'has(self.labels.k) || self.labels.all(k, k != "ok")',
+  'self.labels.a == "x"',
 ];
 
 const SCHEMA = {
@@ -49,6 +53,8 @@ const SCHEMA = {
     flag: { type: 'boolean' },
     tags: { type: 'array', items: { type: 'string' } },
     ints: { type: 'array', items: { type: 'integer', nullable: true } },
+    'x-y': { type: 'string' },
+    namespace: { type: 'string' },
     ports: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' } } } },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
     nested: { type: 'object', properties: { inner: { type: 'string' } } },
@@ -67,8 +73,10 @@ const object = fc.record(
     flag: fc.boolean(),
     tags: fc.array(shortString, { maxLength: 5 }),
     ints: fc.array(fc.oneof(int, fc.constant(null)), { maxLength: 4 }),
+    'x-y': shortString,
+    namespace: shortString,
     ports: fc.array(fc.record({ name: shortString, port: int }, { requiredKeys: [] }), { maxLength: 4 }),
-    labels: fc.dictionary(shortString, shortString, { maxKeys: 3 }),
+    labels: fc.dictionary(fc.oneof(shortString, fc.constantFrom('k', 'a')), shortString, { maxKeys: 3 }),
     nested: fc.record({ inner: shortString }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },

@@ -21,7 +21,11 @@ import { FORMAT_LIBRARY, URL_LIBRARY } from './url-format.js';
 import { METER_GUARD_FUNCTION, meterGuardFunc } from './meter.js';
 import { normalizeRuleFieldPath } from './rule-field-path.js';
 
-export type Program = (bindings: { self: CelInput; oldSelf?: CelInput }) => CelResult;
+/**
+ * A compiled expression. `raw` programs (the fast path, fast.ts) take the
+ * JSON values themselves; the others take them as CEL values (values.ts).
+ */
+export type Program = ((bindings: { self: CelInput; oldSelf?: CelInput }) => CelResult) & { raw?: boolean };
 
 export interface CompiledRule {
   rule: ValidationRule;
@@ -135,7 +139,7 @@ function compileExpression(source: string, vars: ReadonlyMap<string, CelT>): Com
   metered(parsed.expr);
   // The common shapes run as closures (fast.ts); the rest through @bufbuild/cel's interpreter.
   const fast = process.env.FRONTDOOR_CEL_INTERPRET_ONLY === '1' ? undefined : compileFast(parsed.expr, checked.types);
-  if (fast) return { program: fast as Program, type: checked.type, cost, usesOldSelf };
+  if (fast) return { program: Object.assign(fast as Program, { raw: true }), type: checked.type, cost, usesOldSelf };
   try {
     const run = plan(ENV, parsed) as (ctx: Record<string, CelInput>) => CelResult;
     return { program: (b) => run(b.oldSelf === undefined ? { self: b.self } : { self: b.self, oldSelf: b.oldSelf }), type: checked.type, cost, usesOldSelf };

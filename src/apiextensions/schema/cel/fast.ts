@@ -5,7 +5,10 @@
  * ints, doubles, strings and bools, int and string `+`/`-`, `size`, the
  * string tests (contains, startsWith, endsWith, lowerAscii, matches), kube's
  * isSorted, and comprehensions (all, exists, exists_one) become JS closures
- * over variable slots. @bufbuild/cel's interpreter resolves every name,
+ * over variable slots, run on the JSON itself (no conversion to CEL values:
+ * a field is read by its unescaped name, a JSON number is an int or a
+ * double as the schema types it, `has` is false for a null as it is for the
+ * converted map). @bufbuild/cel's interpreter resolves every name,
  * dispatches every call among its overloads and allocates an activation per
  * iteration; for these rules it costs several times more than the rules do.
  * Anything else (another function, a dyn or optional value, a literal list
@@ -13,7 +16,7 @@
  * carry cel-go's texts; a value of the wrong type (a null where the schema
  * says string) is a no-such-overload error, as the interpreter gives.
  */
-import { celError, type CelList, type CelMap, type CelResult, isCelList, isCelMap } from '@bufbuild/cel';
+import { celError, type CelResult } from '@bufbuild/cel';
 import type { Expr } from './checker.js';
 import { matchesPattern } from './library.js';
 import { METER_GUARD_FUNCTION, meterTick } from './meter.js';
@@ -23,7 +26,8 @@ class Fail {
   constructor(readonly message: string) {}
 }
 
-type Val = bigint | number | string | boolean | null | CelList | CelMap | Fail;
+type JSONObject = { [key: string]: unknown };
+type Val = bigint | number | string | boolean | null | readonly unknown[] | JSONObject | Fail;
 type Slots = Val[];
 type Fn = (slots: Slots) => Val;
 
@@ -58,10 +62,13 @@ function kindOf(t: CelT | undefined): Kind {
   }
 }
 
+const isJSONObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Fail);
+
+/** Whether a JSON value is one of the kind (a whole JSON number is an int where the schema says integer). */
 const isKind = (v: Val, k: Kind): boolean => {
   switch (k) {
     case 'int':
-      return typeof v === 'bigint';
+      return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
     case 'double':
       return typeof v === 'number';
     case 'string':
@@ -69,12 +76,21 @@ const isKind = (v: Val, k: Kind): boolean => {
     case 'bool':
       return typeof v === 'boolean';
     case 'list':
-      return isCelList(v);
+      return Array.isArray(v);
     case 'map':
     case 'object':
-      return isCelMap(v);
+      return isJSONObject(v);
   }
 };
+
+const RESERVED_ESCAPE = /^__(true|false|null|in|as|break|const|continue|else|for|function|if|import|let|loop|package|namespace|return|var|void|while)__$/;
+
+/** kube's cel.Unescape: the JSON property a CEL field name of a schema object stands for. */
+function unescapeFieldName(name: string): string {
+  const reserved = RESERVED_ESCAPE.exec(name);
+  if (reserved) return reserved[1]!;
+  return name.replace(/__(underscores|dot|dash|slash)__/g, (_, t: string) => (t === 'underscores' ? '__' : t === 'dot' ? '.' : t === 'dash' ? '-' : '/'));
+}
 
 /** CEL equality where either side may be a scalar of any type: numbers across int and double, others by type and value. */
 function scalarEquals(x: Val, y: Val): boolean {
@@ -160,11 +176,14 @@ class Compiler {
     const opKind = this.kind(operand);
     if (opKind !== 'object' && opKind !== 'map') return unsupported();
     const of = this.compile(operand);
+    // An object's fields are its schema's properties, escaped; a map's keys are themselves.
+    const key = opKind === 'object' ? unescapeFieldName(field) : field;
     if (testOnly) {
       return (s) => {
         const m = of(s);
         if (m instanceof Fail) return m;
-        return isCelMap(m) ? m.has(field) : NO_OVERLOAD;
+        if (!isJSONObject(m)) return NO_OVERLOAD;
+        return Object.hasOwn(m, key) && m[key] !== null && m[key] !== undefined;
       };
     }
     // The result's static kind must be exact too (checked when used), so a missing type is refused here.
@@ -173,9 +192,8 @@ class Compiler {
     return (s) => {
       const m = of(s);
       if (m instanceof Fail) return m;
-      if (!isCelMap(m)) return NO_OVERLOAD;
-      const v = m.get(field);
-      return v === undefined ? missing : (v as Val);
+      if (!isJSONObject(m)) return NO_OVERLOAD;
+      return Object.hasOwn(m, key) ? (m[key] as Val) : missing;
     };
   }
 
@@ -294,7 +312,7 @@ class Compiler {
           const list = f(s);
           if (list instanceof Fail) return list;
           let prev: Val | undefined;
-          for (const v of (list as CelList).values()) {
+          for (const v of list as readonly unknown[]) {
             // Elements are checked as the library compares them: in pairs (a one-element list is sorted, whatever it holds).
             if (prev !== undefined) {
               if (!isKind(prev, elem) || !isKind(v as Val, elem)) return noOverload;
@@ -341,7 +359,7 @@ class Compiler {
     return (s) => {
       const v = f(s);
       if (v instanceof Fail) return v;
-      return typeof v === 'string' ? codePoints(v) : BigInt((v as CelList | CelMap).size);
+      return typeof v === 'string' ? codePoints(v) : BigInt(Array.isArray(v) ? v.length : Object.keys(v as JSONObject).length);
     };
   }
 
@@ -398,7 +416,7 @@ class Compiler {
       if (x instanceof Fail) return x;
       const y = r(s);
       if (y instanceof Fail) return y;
-      const v = plus ? (x as bigint) + (y as bigint) : (x as bigint) - (y as bigint);
+      const v = plus ? BigInt(x as number) + BigInt(y as number) : BigInt(x as number) - BigInt(y as number);
       return v > INT64_MAX || v < INT64_MIN ? overflow : v;
     };
   }
@@ -425,7 +443,7 @@ class Compiler {
       const accu = init(s);
       if (accu instanceof Fail) return accu;
       s[accuSlot] = accu;
-      const items = isCelMap(r) ? r.keys() : (r as CelList).values();
+      const items = Array.isArray(r) ? r : Object.keys(r as JSONObject);
       for (const item of items) {
         s[iterSlot] = item as Val;
         const go = cond(s);

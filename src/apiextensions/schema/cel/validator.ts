@@ -17,7 +17,7 @@
  *   kube's "running out of cost budget" error.
  * Null values are not validated (kube's walk stops at them).
  */
-import type { CelResult, CelValue } from '@bufbuild/cel';
+import type { CelInput, CelResult, CelValue } from '@bufbuild/cel';
 import { isCelError } from '@bufbuild/cel';
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldError } from '../../../apimachinery/validation/field-error.js';
@@ -103,11 +103,12 @@ function errorText(err: Error): string {
 }
 
 function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[], memo: CelValueMemo): void {
-  const self = toCelValue(v, s, memo);
-  const oldSelf = old === undefined || old === null ? undefined : toCelValue(old, s, memo);
+  const hasOld = old !== undefined && old !== null;
+  // Fast-path programs read the JSON; the interpreter's get it converted, once, when the first needs it.
+  const raw = hasOld ? { self: v as CelInput, oldSelf: old as CelInput } : { self: v as CelInput };
+  let converted: { self: CelInput; oldSelf?: CelInput } | undefined;
+  const asCel = () => (converted ??= hasOld ? { self: toCelValue(v, s, memo), oldSelf: toCelValue(old, s, memo) } : { self: toCelValue(v, s, memo) });
   const shown = s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v;
-  // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
-  const optionalOldSelf = oldSelf === undefined ? [] : [oldSelf];
   const ratchets = old !== undefined && jsonEqual(v, old);
   for (const c of compiled) {
     if (!c.program) {
@@ -115,9 +116,12 @@ function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, 
       continue;
     }
     // Transition rules need the old value, unless optionalOldSelf lets them run without one (as on create).
-    if (c.usesOldSelf && oldSelf === undefined && !c.optionalOldSelf) continue;
-    const bindings = c.optionalOldSelf ? { self, oldSelf: optionalOldSelf } : oldSelf === undefined ? { self } : { self, oldSelf };
-    const run = (p: NonNullable<CompiledRule['program']>): CelResult => metering(meter, () => p(bindings));
+    if (c.usesOldSelf && !hasOld && !c.optionalOldSelf) continue;
+    const run = (p: NonNullable<CompiledRule['program']>): CelResult => {
+      // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
+      const bindings = c.optionalOldSelf ? { self: asCel().self, oldSelf: hasOld ? [asCel().oldSelf!] : [] } : p.raw ? raw : asCel();
+      return metering(meter, () => p(bindings));
+    };
     const result = run(c.program);
     if (meter.exhausted) {
       errs.push(field.invalid(path, s.type, OUT_OF_BUDGET));
