@@ -26,6 +26,7 @@ const GROUPS: Record<string, { pkg: string; kinds: string[] }> = {
   'scheduling.k8s.io/v1': { pkg: 'k8s.io.api.scheduling.v1', kinds: ['PriorityClass', 'PriorityClassList'] },
   'events.k8s.io/v1': { pkg: 'k8s.io.api.events.v1', kinds: ['Event', 'EventList'] },
   'coordination.k8s.io/v1': { pkg: 'k8s.io.api.coordination.v1', kinds: ['Lease', 'LeaseList'] },
+  'discovery.k8s.io/v1': { pkg: 'k8s.io.api.discovery.v1', kinds: ['EndpointSlice', 'EndpointSliceList'] },
   'rbac.authorization.k8s.io/v1': {
     pkg: 'k8s.io.api.rbac.v1',
     kinds: ['Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList'],

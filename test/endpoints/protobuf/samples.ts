@@ -482,6 +482,29 @@ export const SAMPLES: Record<string, Obj> = {
     spec: { replicas: 5 },
     status: { replicas: 0, selector: 'app=web,tier in (edge,frontend)' },
   },
+  'discovery.k8s.io/v1/EndpointSlice': {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { ...meta('api-x7k2p', 'ns1'), labels: { 'kubernetes.io/service-name': 'api', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+    endpoints: [
+      {
+        addresses: ['10.1.0.1'],
+        conditions: { ready: true, serving: true, terminating: false },
+        hostname: 'api-0',
+        targetRef: { kind: 'Pod', namespace: 'ns1', name: 'api-0', uid: '7d0c2f4e-1b2a-4c3d-8e9f-0a1b2c3d4e5f' },
+        deprecatedTopology: { 'topology.kubernetes.io/region': 'r1' },
+        nodeName: 'node-1',
+        zone: 'z1',
+        hints: { forZones: [{ name: 'z1' }], forNodes: [{ name: 'node-1' }] },
+      },
+      { addresses: ['10.1.0.2'], conditions: { ready: false } },
+    ],
+    ports: [
+      { name: 'https', protocol: 'TCP', port: 8443, appProtocol: 'https' },
+      { name: '', protocol: 'UDP' },
+    ],
+    addressType: 'IPv4',
+  },
   'coordination.k8s.io/v1/Lease': {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
