@@ -11,7 +11,9 @@ const SPEC = {
   type: 'object',
   'x-kubernetes-validations': [
     { rule: 'quantity(self.limit).compareTo(quantity(self.request)) >= 0', message: 'limit must not be below request' },
-    { rule: '!has(self.endpoint) || url(self.endpoint).getScheme() == "https"', messageExpression: '"endpoint must use https, not " + url(self.endpoint).getScheme()', fieldPath: '.endpoint' },
+    // messageExpressions kube's cost estimate accepts: a concatenated string must have a size it can bound
+    // (getScheme(), value() and join() over an unsized list have none, and kube refuses them for cost).
+    { rule: '!has(self.endpoint) || url(self.endpoint).getScheme() == "https"', messageExpression: '"endpoint must use https, not " + self.endpoint.substring(0, self.endpoint.indexOf(":"))', fieldPath: '.endpoint' },
     { rule: 'cidr(self.network).containsIP(self.address)', message: 'address must be inside network' },
     // optionalOldSelf: runs on create too (oldSelf none), then keeps the tier from going down.
     { rule: '!oldSelf.hasValue() || self.tier >= oldSelf.value().tier', message: 'tier may not go down', optionalOldSelf: true },
@@ -23,7 +25,7 @@ const SPEC = {
     endpoint: { type: 'string', maxLength: 256 },
     network: { type: 'string', maxLength: 64, 'x-kubernetes-validations': [{ rule: 'isCIDR(self) && cidr(self) == cidr(self).masked()', message: 'network must be a masked CIDR' }] },
     address: { type: 'string', maxLength: 64, 'x-kubernetes-validations': [{ rule: 'isIP(self) && ip.isCanonical(self)', message: 'address must be a canonical IP' }] },
-    host: { type: 'string', maxLength: 63, 'x-kubernetes-validations': [{ rule: '!format.dns1123Label().validate(self).hasValue()', messageExpression: 'format.dns1123Label().validate(self).value().join(", ")' }] },
+    host: { type: 'string', maxLength: 63, 'x-kubernetes-validations': [{ rule: '!format.dns1123Label().validate(self).hasValue()', messageExpression: 'format.dns1123Label().validate(self).value()[0]' }] },
     tier: { type: 'integer', default: 1 },
   },
 };

@@ -11,7 +11,7 @@ import { type FieldError, forbidden, invalid } from '../../apimachinery/validati
 import type { FieldPath } from '../../apimachinery/validation/path.js';
 import { compileRules } from '../schema/cel/compile.js';
 import { costErrorMessage, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT } from '../schema/cel/cost.js';
-import { MAX_REQUEST_SIZE_BYTES } from '../schema/cel/types.js';
+import { MAX_REQUEST_SIZE_BYTES, minSerializedSize } from '../schema/cel/types.js';
 import { type Structural, toStructural } from '../schema/structural.js';
 import type { JSONSchemaProps } from './types.js';
 
@@ -21,10 +21,13 @@ interface Walk {
   total: number;
 }
 
-/** The most times a node's value can occur when unbounded: what fits in a request (kube's maxCardinality). */
+/**
+ * The most times a node's value can occur when unbounded: what fits in a
+ * request at its smallest serialization and a comma (kube's maxCardinality
+ * of the node's DeclType.MinSerializedSize).
+ */
 function unboundedCardinality(s: Structural): number {
-  const min = s.type === 'boolean' ? 4 : s.type === 'integer' || s.type === 'number' ? 1 : 2;
-  return Math.floor(MAX_REQUEST_SIZE_BYTES / (min + 1));
+  return Math.floor(MAX_REQUEST_SIZE_BYTES / ((minSerializedSize(s) ?? 1) + 1));
 }
 
 const rawRules = (raw: JSONSchemaProps | undefined): unknown[] => (Array.isArray(raw?.['x-kubernetes-validations']) ? raw['x-kubernetes-validations'] : []);
@@ -53,7 +56,8 @@ function visit(
     if (c.error !== undefined) w.errs.push(invalid(p.child('rule'), shown, c.error));
     if (c.messageError !== undefined) w.errs.push(invalid(p.child('messageExpression'), shown, c.messageError));
     else if (c.messageProgram) {
-      const messageCost = c.messageCost * n;
+      // kube compares a messageExpression's own cost, not times the node's cardinality (it runs only for a failing rule).
+      const messageCost = c.messageCost;
       if (messageCost > STATIC_ESTIMATED_COST_LIMIT) {
         w.errs.push(forbidden(p.child('messageExpression'), costErrorMessage('estimated messageExpression cost', messageCost, STATIC_ESTIMATED_COST_LIMIT)));
       }

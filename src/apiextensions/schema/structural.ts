@@ -87,6 +87,10 @@ export interface Structural {
   maxItems?: number;
   maxLength?: number;
   maxProperties?: number;
+  /** The longest string in a non-empty enum, in bytes (0 when none is a string): kube's bound for an enum string's length. */
+  maxEnumLength?: number;
+  /** Required property names: a required property without a default adds to the node's smallest serialization. */
+  required?: readonly string[];
   /** x-kubernetes-validations, entries without a string rule dropped. */
   validations: readonly ValidationRule[];
   /** Cut off at MAX_SCHEMA_DEPTH: what lies below is not known. */
@@ -144,6 +148,10 @@ function parse(raw: unknown, depth: number): Structural {
     const n = s[bound];
     if (typeof n === 'number' && Number.isFinite(n)) node[bound] = n;
   }
+  if (Array.isArray(s.enum) && s.enum.length > 0) {
+    node.maxEnumLength = (s.enum as unknown[]).reduce<number>((m, v) => (typeof v === 'string' ? Math.max(m, Buffer.byteLength(v)) : m), 0);
+  }
+  if (Array.isArray(s.required)) node.required = (s.required as unknown[]).filter((r): r is string => typeof r === 'string');
   if (Array.isArray(s['x-kubernetes-validations'])) node.validations = (s['x-kubernetes-validations'] as unknown[]).flatMap(toRule);
   if (Object.hasOwn(s, 'default') && s.default !== null && s.default !== undefined) node.default = s.default;
 

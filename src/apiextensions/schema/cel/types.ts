@@ -8,12 +8,14 @@ import type { Structural } from '../structural.js';
 export type PrimitiveName = 'int' | 'uint' | 'double' | 'string' | 'bool' | 'bytes' | 'null_type' | 'duration' | 'timestamp';
 
 /**
- * A CEL type. `size` is the most elements (list, map) or bytes (string) a
- * value of the type may hold: the cost estimate reads it.
+ * A CEL type. `size` is kube's DeclType.MaxElements for a schema node's type:
+ * the most elements (list, map) or bytes (string, int-or-string) a value may
+ * hold; absent is 0 (kube's number, bool, object and map-key types). The cost
+ * estimate (cost.ts) reads it.
  */
 export type CelT =
   | { kind: 'prim'; name: PrimitiveName; size?: number }
-  | { kind: 'dyn' }
+  | { kind: 'dyn'; size?: number }
   | { kind: 'list'; elem: CelT; size?: number }
   | { kind: 'map'; key: CelT; value: CelT; size?: number }
   | { kind: 'object'; name: string; fields: ReadonlyMap<string, CelT>; size?: number }
@@ -126,27 +128,74 @@ function escapeUncached(name: string): string | undefined {
   return name.replace(/__|[./-]/g, (m) => (m === '__' ? '__underscores__' : m === '.' ? '__dot__' : m === '-' ? '__dash__' : '__slash__'));
 }
 
-/** The smallest JSON a value of a node's type serializes to: it bounds how many fit in a request. */
-function minSerializedSize(s: Structural): number {
+/** kube's DefaultMaxRequestSizeBytes - 2: an unbounded string's (or int-or-string's) estimated length. */
+const MAX_STRING_LENGTH_PER_REQUEST = MAX_REQUEST_SIZE_BYTES - 2;
+
+const minSizes = new WeakMap<Structural, number | undefined>();
+
+/**
+ * kube's DeclType.MinSerializedSize: the smallest JSON a value of the node
+ * serializes to ("" 2, true 4, a digit 1, [] and {} 2, an object 2 plus each
+ * required property without a default as `"name":value,`). Undefined where
+ * kube's SchemaDeclType has no type (a node without type, an array without
+ * items): such a property adds nothing.
+ */
+export function minSerializedSize(s: Structural): number | undefined {
+  if (minSizes.has(s)) return minSizes.get(s);
+  const size = minSerializedSizeUncached(s);
+  minSizes.set(s, size);
+  return size;
+}
+
+function minSerializedSizeUncached(s: Structural): number | undefined {
+  if (s.intOrString) return 1;
   switch (s.type) {
-    case 'string':
-      return 2; // ""
     case 'array':
-    case 'object':
-      return 2; // [] or {}
+      return s.items ? 2 : undefined;
+    case 'object': {
+      if (s.additionalProperties !== undefined && s.additionalProperties !== true) return minSerializedSize(s.additionalProperties) === undefined ? undefined : 2;
+      let size = 2;
+      for (const name of new Set(s.required ?? [])) {
+        const prop = s.properties.get(name);
+        const min = prop ? minSerializedSize(prop) : undefined;
+        if (prop && min !== undefined && prop.default === undefined) size += Buffer.byteLength(name) + min + 4;
+      }
+      return size;
+    }
+    case 'string':
+      return s.format === 'duration' ? 3 : s.format === 'date' ? 12 : s.format === 'date-time' ? 21 : 2;
     case 'boolean':
-      return 4; // true
+      return 4;
+    case 'integer':
+    case 'number':
+      return 1;
     default:
-      return 1; // a digit
+      return undefined;
   }
 }
 
-/** Elements of this node's list or map, at most: its maxItems/maxProperties, else what fits in a request. */
-function maxElements(s: Structural, elem: Structural | undefined, bound: number | undefined): number {
+/** kube's estimated length of a string node (estimateMaxStringLengthPerRequest and friends). */
+function maxStringLength(s: Structural): number {
+  // An int-or-string is bounded only by the request (kube 1.32 ignores its maxLength here).
+  if (s.intOrString) return MAX_STRING_LENGTH_PER_REQUEST;
+  switch (s.format) {
+    case 'byte':
+      return s.maxLength !== undefined ? Math.max(0, s.maxLength) : MAX_STRING_LENGTH_PER_REQUEST;
+    case 'duration':
+    case 'date-time':
+      return 32;
+    case 'date':
+      return 12;
+  }
+  // maxLength counts code points; a code point takes up to 4 bytes.
+  if (s.maxLength !== undefined) return Math.max(0, s.maxLength) * 4;
+  return s.maxEnumLength ?? MAX_STRING_LENGTH_PER_REQUEST;
+}
+
+/** kube's estimateMaxArrayItemsFromMinSize / estimateMaxAdditionalPropertiesFromMinSize, or the schema's own bound. */
+function maxElements(bound: number | undefined, elem: Structural | undefined, perElement: number): number {
   if (bound !== undefined) return Math.max(0, bound);
-  // Each element needs at least its own size plus a comma (and, in a map, a key `"":`).
-  const per = (elem ? minSerializedSize(elem) : 1) + (s.type === 'object' ? 4 : 1);
-  return Math.floor(MAX_REQUEST_SIZE_BYTES / per);
+  return Math.floor(MAX_STRING_LENGTH_PER_REQUEST / ((elem ? minSerializedSize(elem) ?? 1 : 1) + perElement));
 }
 
 /**
@@ -157,14 +206,15 @@ function maxElements(s: Structural, elem: Structural | undefined, bound: number 
  * int-or-string and preserve-unknown-fields nodes without properties are dyn.
  */
 export function schemaDeclType(s: Structural, name: string, isResourceRoot: boolean): CelT {
-  if (s.intOrString) return DYN;
+  if (s.intOrString) return { kind: 'dyn', size: maxStringLength(s) };
   switch (s.type) {
     case 'array':
-      return s.items ? listOf(schemaDeclType(s.items, `${name}.@idx`, false), maxElements(s, s.items, s.maxItems)) : listOf(DYN);
+      // Each item needs a comma, the map's entries `"":` and a comma besides.
+      return s.items ? listOf(schemaDeclType(s.items, `${name}.@idx`, false), maxElements(s.maxItems, s.items, 1)) : listOf(DYN);
     case 'object': {
       if (s.additionalProperties !== undefined && s.properties.size === 0) {
         const v = s.additionalProperties === true ? DYN : schemaDeclType(s.additionalProperties, `${name}.@elem`, false);
-        return mapOf(STRING, v, maxElements(s, s.additionalProperties === true ? undefined : s.additionalProperties, s.maxProperties));
+        return mapOf(STRING, v, maxElements(s.maxProperties, s.additionalProperties === true ? undefined : s.additionalProperties, 6));
       }
       const resource = isResourceRoot || s.embeddedResource;
       if (s.properties.size === 0 && s.preserveUnknownFields && !resource) return DYN;
@@ -174,16 +224,17 @@ export function schemaDeclType(s: Structural, name: string, isResourceRoot: bool
         if (escaped !== undefined) fields.set(escaped, schemaDeclType(sub, `${name}.${escaped}`, false));
       }
       if (resource) {
-        fields.set('apiVersion', STRING);
-        fields.set('kind', STRING);
+        fields.set('apiVersion', prim('string', MAX_STRING_LENGTH_PER_REQUEST));
+        fields.set('kind', prim('string', MAX_STRING_LENGTH_PER_REQUEST));
         const meta = s.properties.get('metadata');
-        const cap = (p: string, max: number): CelT => prim('string', Math.min(max, meta?.properties.get(p)?.maxLength ?? max));
+        // kube's cappedLengthStringType: maxLength the smaller of the schema's and the name limit, then 4 bytes a code point.
+        const cap = (p: string, max: number): CelT => prim('string', Math.max(0, Math.min(max, meta?.properties.get(p)?.maxLength ?? max)) * 4);
         fields.set('metadata', { kind: 'object', name: `${name}.metadata`, fields: new Map([['name', cap('name', 253)], ['generateName', cap('generateName', 252)]]) });
       }
       return { kind: 'object', name, fields };
     }
     case 'string':
-      return prim('string', s.maxLength ?? MAX_REQUEST_SIZE_BYTES);
+      return prim('string', maxStringLength(s));
     case 'integer':
       return INT;
     case 'number':
