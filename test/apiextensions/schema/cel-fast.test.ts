@@ -111,3 +111,36 @@ describe('CEL fast path agrees with the interpreter', () => {
     assert.ok(out.some((d) => /no such key: max/.test(String(d))), JSON.stringify(out));
   });
 });
+
+describe('CEL matches: V8 regexps where RE2 and JavaScript agree', () => {
+  // Patterns from a grammar of the syntax both read, plus what they must refuse; texts over a small alphabet with the hard cases.
+  const atom = fc.oneof(
+    fc.constantFrom('a', 'b', 'z', '0', '9', '_', '-', '/', ':', '\\.', '\\-', '\\\\', '\\d', '\\w', '\\D', '\\W', '\\b', '^', '$', '.', '\\s', 'é'),
+    fc.constantFrom('[a-z]', '[^a-z]', '[a-z0-9-]', '[-a]', '[\\d-]', '[\\w.]', '[]a]', '[^]a]', '[z-a]', '[\\s]'),
+  );
+  const quantifier = fc.constantFrom('', '', '*', '+', '?', '*?', '+?', '{2}', '{1,3}', '{2,}', '{3,1}', '{1001}', '**', '{,2}');
+  const piece = fc.tuple(atom, quantifier).map(([a, q]) => a + q);
+  const pattern: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    seq: fc.array(fc.oneof({ weight: 4, arbitrary: piece }, { weight: 1, arbitrary: tie('group') }), { maxLength: 4 }).map((xs) => xs.join('')),
+    group: fc.tuple(fc.constantFrom('(', '(?:', '(?i)', '(?P<n>'), tie('alt'), quantifier).map(([o, b, q]) => `${o}${b})${q}`),
+    alt: fc.array(tie('seq'), { minLength: 1, maxLength: 3 }).map((xs) => xs.join('|')),
+  })).alt as fc.Arbitrary<string>;
+  const text = fc.array(fc.constantFrom('a', 'b', 'z', '0', '9', '_', '-', '/', ':', '.', ' ', '\n', '\r', 'é', '😀', '\u2028'), { maxLength: 8 }).map((xs) => xs.join(''));
+
+  for (const { label, seed } of SEEDS) {
+    it(`agrees with RE2 on every pattern and text (${label} ${seed})`, async () => {
+      const { RE2JS } = await import('@bufbuild/re2');
+      const { matchesPattern } = await import('../../../src/apiextensions/schema/cel/library.js');
+      const outcome = (f: () => boolean): string => {
+        try {
+          return String(f());
+        } catch {
+          return 'error';
+        }
+      };
+      fc.assert(fc.property(pattern, text, (p, t) => {
+        assert.equal(outcome(() => matchesPattern(t, p)), outcome(() => RE2JS.compile(p).test(t)), `${JSON.stringify(p)} on ${JSON.stringify(t)}`);
+      }), { numRuns: RUNS * 10, seed });
+    });
+  }
+});

@@ -10,6 +10,7 @@
 import { type CelFunc, type CelList, type CelValue, celFunc, celMethod, CelScalar, isCelUint, listType } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { RE2JS } from '@bufbuild/re2';
+import { mayBacktrackCatastrophically } from '../../customresourcedefinition/backtracking-risk.js';
 import { compileForMatching } from '../../customresourcedefinition/go-regexp.js';
 
 const LIST = listType(CelScalar.DYN);
@@ -121,8 +122,153 @@ function re2(pattern: string): RE2JS {
   return re;
 }
 
-/** `text.matches(pattern)` with RE2's semantics and the compiled pattern kept. */
-export const matchesPattern = (text: string, pattern: string): boolean => re2(pattern).test(text);
+/**
+ * Whether `p` is written only with syntax that RE2 and JavaScript read the
+ * same way and match the same way on text without surrogate pairs: ASCII
+ * literals, escaped metacharacters, \d \w \D \W \b \B, ^ and $ (both
+ * anchor the whole text without the m flag), groups and (?:), alternation,
+ * greedy and lazy quantifiers (repeat counts up to RE2's 1000), and bracket
+ * classes of those. Not `.` (JS excludes \r and more), \s (JS's is
+ * Unicode), flags, POSIX classes, or anything else.
+ */
+export function jsCompatiblePattern(p: string): boolean {
+  const printable = (c: string): boolean => c >= ' ' && c <= '~';
+  const META = '.\\^$|?*+()[]{}/-';
+  let depth = 0;
+  let atom = false;
+  let i = 0;
+  while (i < p.length) {
+    const c = p[i]!;
+    if (!printable(c)) return false;
+    switch (c) {
+      case '\\': {
+        const n = p[i + 1];
+        if (n === undefined) return false;
+        if ('dDwW'.includes(n) || META.includes(n)) atom = true;
+        else if (n === 'b' || n === 'B') atom = false;
+        else return false;
+        i += 2;
+        continue;
+      }
+      case '.':
+      case '}':
+      case ']':
+        return false;
+      case '(':
+        if (p[i + 1] === '?') {
+          if (p[i + 2] !== ':') return false;
+          i += 2;
+        }
+        depth++;
+        atom = false;
+        i++;
+        continue;
+      case ')':
+        if (depth === 0) return false;
+        depth--;
+        atom = true;
+        i++;
+        continue;
+      case '|':
+      case '^':
+      case '$':
+        atom = false;
+        i++;
+        continue;
+      case '*':
+      case '+':
+      case '?':
+        if (!atom) return false;
+        i++;
+        if (p[i] === '?') i++;
+        atom = false;
+        continue;
+      case '{': {
+        const m = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(p.slice(i));
+        if (!m || !atom) return false;
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+        if (min > 1000 || (max !== Infinity && (max > 1000 || max < min))) return false;
+        i += m[0].length;
+        if (p[i] === '?') i++;
+        atom = false;
+        continue;
+      }
+      case '[': {
+        i++;
+        if (p[i] === '^') i++;
+        // A leading ] is a literal to RE2 and an empty class to JavaScript.
+        if (p[i] === ']') return false;
+        let afterClassEscape = false;
+        while (i < p.length && p[i] !== ']') {
+          const d = p[i]!;
+          if (d === '[' || !printable(d)) return false;
+          if (d === '-' && afterClassEscape && p[i + 1] !== ']') return false;
+          if (d === '\\') {
+            const n = p[i + 1];
+            if (n === undefined || !('dDwW'.includes(n) || META.includes(n))) return false;
+            afterClassEscape = 'dDwW'.includes(n);
+            i += 2;
+            continue;
+          }
+          afterClassEscape = false;
+          i++;
+        }
+        if (p[i] !== ']') return false;
+        i++;
+        atom = true;
+        continue;
+      }
+      default:
+        atom = true;
+        i++;
+    }
+  }
+  return depth === 0;
+}
+
+const linearEngine = (): boolean => {
+  try {
+    new RegExp('a', 'l');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** JavaScript RegExps for patterns jsCompatiblePattern allows (null: RE2JS runs them). Bounded like the caches above. */
+const jsCompiled = new Map<string, RegExp | null>();
+
+function jsRegex(pattern: string): RegExp | null {
+  let re = jsCompiled.get(pattern);
+  if (re !== undefined) return re;
+  re = null;
+  if (jsCompatiblePattern(pattern)) {
+    try {
+      // V8's linear engine when the process has it (the server enables it), else only patterns that cannot backtrack badly.
+      if (linearEngine()) re = new RegExp(pattern, 'l');
+      else if (!mayBacktrackCatastrophically(pattern)) re = new RegExp(pattern);
+    } catch {
+      re = null;
+    }
+  }
+  if (jsCompiled.size >= MAX_COMPILED) jsCompiled.delete(jsCompiled.keys().next().value!);
+  jsCompiled.set(pattern, re);
+  return re;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * `text.matches(pattern)` with RE2's semantics and the compiled pattern
+ * kept: V8's regexp where the pattern and the text are ones both engines
+ * read alike (it is several times faster than RE2JS), RE2JS otherwise.
+ */
+export const matchesPattern = (text: string, pattern: string): boolean => {
+  const js = jsRegex(pattern);
+  if (js && !SURROGATE.test(text)) return js.test(text);
+  return re2(pattern).test(text);
+};
 
 function findAll(text: string, pattern: string, limit: bigint): string[] {
   const out: string[] = [];

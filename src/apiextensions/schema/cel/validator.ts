@@ -66,11 +66,12 @@ export function newCelValidator(root: Structural): CelValidator | undefined {
       for (const key of Object.keys(v)) {
         const prop = s.properties.get(key);
         const sub = prop ?? (s.additionalProperties === true ? undefined : s.additionalProperties);
-        if (!sub) continue;
+        // Only nodes with rules below them are walked: no path is built for the others.
+        if (!sub || !hasRules.has(sub)) continue;
         const oldV = oldObj && Object.hasOwn(oldObj, key) ? oldObj[key] : undefined;
         walk(sub, v[key], oldV, prop ? path.child(key) : path.key(key), meter, errs, memo);
       }
-    } else if (Array.isArray(v) && s.items) {
+    } else if (Array.isArray(v) && s.items && hasRules.has(s.items)) {
       const correlate = listCorrelation(s, old);
       v.forEach((item, i) => walk(s.items!, item, correlate(item), path.index(i), meter, errs, memo));
     }
