@@ -44,7 +44,7 @@ export const WIDGET_CRD = {
                 // value), so mutated objects reach runtime errors, and mutated CRDs reach rules that do not compile.
                 'x-kubernetes-validations': [
                   { rule: 'self.replicas <= 1000', message: 'replicas must be at most 1000' },
-                  { rule: '!has(self.port) || type(self.port) == string || self.port > 0', messageExpression: '"port must be positive, not " + string(self.port)' },
+                  { rule: '!has(self.port) || type(self.port) == string || self.port > 0', messageExpression: '"port must be positive, not " + (self.port < 0 ? "negative" : "zero")' },
                   { rule: '!has(self.labels) || self.labels.all(k, k.size() <= 63 && self.labels[k].size() <= 63)', fieldPath: '.labels' },
                   { rule: 'self.size == oldSelf.size || oldSelf.size != "L"', message: 'size L is final', reason: 'FieldValueForbidden' },
                 ],
