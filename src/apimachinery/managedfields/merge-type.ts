@@ -33,7 +33,7 @@ export interface ListType {
 
 export const LEAF: LeafType = Object.freeze({ kind: 'leaf' });
 
-/** Untyped content under a struct that knows nothing about it. */
+/** A struct field's type: the declared one, else the struct's element type, else a leaf (content it knows nothing about). */
 export function fieldType(t: StructType, name: string): { type: MergeType; declared: boolean } {
   const declared = t.field(name);
   if (declared) return { type: declared, declared: true };

@@ -276,21 +276,3 @@ export function removeItems(value: unknown, set: FieldSet, t: MergeType): unknow
   }
   return out;
 }
-
-/** `set` with every struct field on the way to a member made a member too (EnsureNamedFieldsAreMembers). */
-export function withNamedFieldsAsMembers(set: FieldSet): FieldSet {
-  const out = set.copy();
-  const walk = (n: FieldSet): boolean => {
-    let any = n.member;
-    if (n.children) {
-      for (const [pe, c] of n.children) {
-        const below = walk(c);
-        if (below && pe.startsWith('f:')) c.member = true;
-        any ||= below;
-      }
-    }
-    return any;
-  };
-  walk(out);
-  return out;
-}

@@ -29,14 +29,23 @@ function changed(c: Comparison, ignored: FieldSet): { modifiedOrAdded: FieldSet;
   };
 }
 
+interface Changes {
+  comparison: Comparison;
+  /** Modified or added, outside the ignored fields. */
+  modifiedOrAdded: FieldSet;
+  /** Removed, outside the ignored fields. */
+  removed: FieldSet;
+}
+
 /**
  * Takes from every other manager the fields `live` → `next` changes (a
  * conflict unless `force`) and the fields it removes. Returns the conflicts
- * found (empty when forced) and the comparison.
+ * found (empty when forced) and the changes.
  */
-function takeChanges(live: unknown, next: unknown, t: MergeType, managers: Managers, self: string, ignored: FieldSet, force: boolean): { conflicts: Conflict[]; comparison: Comparison } {
+function takeChanges(live: unknown, next: unknown, t: MergeType, managers: Managers, self: string, ignored: FieldSet, force: boolean): { conflicts: Conflict[]; changes: Changes } {
   const comparison = compare(live, next, t);
-  const { modifiedOrAdded, removed } = changed(comparison, ignored);
+  const changes = { comparison, ...changed(comparison, ignored) };
+  const { modifiedOrAdded, removed } = changes;
   const conflicts: Conflict[] = [];
   for (const [id, owner] of managers) {
     if (id === self) continue;
@@ -47,21 +56,20 @@ function takeChanges(live: unknown, next: unknown, t: MergeType, managers: Manag
     }
     if (!removed.empty()) owner.set = owner.set.difference(removed);
   }
-  if (conflicts.length > 0) return { conflicts, comparison };
+  if (conflicts.length > 0) return { conflicts, changes };
   for (const [id, owner] of managers) if (owner.set.empty() && id !== self) managers.delete(id);
-  return { conflicts, comparison };
+  return { conflicts, changes };
 }
 
 /**
  * A write that is not an apply (create, update, any patch): `manager` takes
  * the fields it changed, added or removed from everyone else, and keeps what
- * it owned before. Changes `managers`; returns whether anything changed.
+ * it owned before. Changes `managers`.
  */
 export function updateOwnership(live: unknown, next: unknown, t: MergeType, managers: Managers, info: ManagerInfo, ignored: FieldSet, now: string): void {
   const self = identityOf(info);
-  const { comparison } = takeChanges(live, next, t, managers, self, ignored, true);
+  const { comparison, modifiedOrAdded, removed } = takeChanges(live, next, t, managers, self, ignored, true).changes;
   if (isSame(comparison)) return;
-  const { modifiedOrAdded, removed } = changed(comparison, ignored);
   const previous = managers.get(self);
   const set = previous ? previous.set.difference(removed).union(modifiedOrAdded) : modifiedOrAdded;
   if (set.empty()) {
@@ -103,9 +111,9 @@ export function applyConfiguration(
   if (last && !last.set.empty()) merged = prune(merged, last.set, configSet, work, self, t);
   // The merge shares structure with its inputs: what finishes it (defaulting) works on a copy.
   if (finalize) merged = finalize(structuredClone(merged));
-  const { conflicts } = takeChanges(live, merged, t, work, self, ignored, force);
+  const { conflicts, changes } = takeChanges(live, merged, t, work, self, ignored, force);
   if (conflicts.length > 0) throw new ConflictsError(conflicts);
-  const unchanged = isSame(compare(live, merged, t));
+  const unchanged = isSame(changes.comparison);
   const owner: Owner = { ...info, set: configSet };
   if (!unchanged) owner.time = now;
   else if (last?.time) owner.time = last.time;

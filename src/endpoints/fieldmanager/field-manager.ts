@@ -132,16 +132,15 @@ export class FieldManager {
       const attempt = (managers: Managers, forced: boolean): void => {
         ({ object } = applyConfiguration(base, config, this.mergeType, managers, info, ignored, forced, now(), finalize));
       };
-      const before = cloneManagers(managers);
       try {
         attempt(managers, force);
       } catch (err) {
         // kubectl's own manager may take over what it applied client-side before (kube's lastAppliedManager).
+        // A refused apply left `managers` as they were.
         if (!(err instanceof ConflictsError) || manager !== KUBECTL) throw err;
         const allowed = this.allowedFromLastApplied(base);
         const left = err.conflicts.filter((c) => !allowed?.has(c.path));
         if (left.length > 0) throw new ConflictsError(left);
-        managers = before;
         attempt(managers, true);
       }
       const next = structuredClone((object ?? base) as KubeObject);
@@ -222,10 +221,6 @@ function syncLastApplied(next: KubeObject, config: KubeObject): void {
   annotations[LAST_APPLIED] = JSON.stringify(applied);
   const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
   if (size > ANNOTATIONS_LIMIT) delete annotations[LAST_APPLIED];
-}
-
-function cloneManagers(m: Managers): Managers {
-  return new Map([...m].map(([id, o]) => [id, { ...o, set: o.set.copy() }]));
 }
 
 function withoutManagedFields(obj: KubeObject): KubeObject {

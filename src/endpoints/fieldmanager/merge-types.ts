@@ -1,5 +1,6 @@
 import { LEAF, type ListType, type MergeType, type StructType } from '../../apimachinery/managedfields/merge-type.js';
-import { DefinitionCatalog, type Schema } from '../openapi/schema.js';
+import type { Schema } from '../openapi/schema.js';
+import { builtinDefinitions, isSchema, nameOfRef, type BuiltinDefinitions } from '../patch/patch-meta.js';
 import type { GroupVersionKind } from '../openapi/extensions.js';
 import type { OpenAPIModels } from '../../registry/resource-definition.js';
 import type { TypeNode } from '../../apimachinery/type-node.js';
@@ -12,11 +13,6 @@ import type { TypeNode } from '../../apimachinery/type-node.js';
  * int-or-string and untyped (x-kubernetes-preserve-unknown-fields) content
  * are leaves.
  */
-
-const isSchema = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const REF_PREFIXES = ['#/definitions/', '#/components/schemas/'];
-const nameOfRef = (ref: string): string => REF_PREFIXES.reduce((r, p) => (r.startsWith(p) ? r.slice(p.length) : r), ref);
 
 /**
  * Key defaults of built-in list-map items, which kube's OpenAPI declares
@@ -112,21 +108,13 @@ function keyDefaultsOf(item: Schema, name: string | undefined): Record<string, u
   return out;
 }
 
-let builtinCatalog: { catalog: DefinitionCatalog; builder: Builder; roots: Map<string, MergeType> } | undefined;
+let builtinTypes: { builder: Builder; roots: Map<string, MergeType> } | undefined;
 
-function builtins(): NonNullable<typeof builtinCatalog> {
-  if (!builtinCatalog) {
-    const catalog = new DefinitionCatalog();
-    const rendered = new Map<string, Schema>();
-    const lookup: DefinitionLookup = (name) => {
-      if (!catalog.has(name)) return undefined;
-      let s = rendered.get(name);
-      if (!s) rendered.set(name, (s = catalog.schema(name, 'v3')));
-      return s;
-    };
-    builtinCatalog = { catalog, builder: new Builder(lookup), roots: new Map() };
-  }
-  return builtinCatalog;
+/** The built-in definitions shared with the patch metas, and a builder (with its memo) over them. */
+function builtins(): BuiltinDefinitions & NonNullable<typeof builtinTypes> {
+  const defs = builtinDefinitions();
+  builtinTypes ??= { builder: new Builder(defs.lookup), roots: new Map() };
+  return { ...defs, ...builtinTypes };
 }
 
 /** A built-in kind's merge type, or undefined when it has no built-in definition. */
@@ -135,7 +123,7 @@ export function builtinMergeType(gvk: GroupVersionKind): MergeType | undefined {
   const name = b.catalog.definitionOf(gvk);
   if (!name) return undefined;
   let t = b.roots.get(name);
-  if (!t) b.roots.set(name, (t = b.builder.typeOf({ $ref: `#/components/schemas/${name}` })));
+  if (!t) b.roots.set(name, (t = b.builder.typeOf({ $ref: `#/definitions/${name}` })));
   return t;
 }
 
@@ -147,10 +135,7 @@ export function modelsMergeType(models: OpenAPIModels): MergeType {
     [models.listName, models.v3.list],
   ]);
   const lookup: DefinitionLookup = (name) => {
-    const mine = own.get(name);
-    if (mine) return mine;
-    if (!b.catalog.has(name)) return undefined;
-    return b.catalog.schema(name, 'v3');
+    return own.get(name) ?? b.lookup(name);
   };
   return new Builder(lookup).typeOf(models.v3.kind);
 }
@@ -158,7 +143,7 @@ export function modelsMergeType(models: OpenAPIModels): MergeType {
 /** A kind with no schema at all: metadata typed as ObjectMeta, everything else owned whole. */
 export function untypedMergeType(): MergeType {
   const b = builtins();
-  const meta = b.builder.typeOf({ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
+  const meta = b.builder.typeOf({ $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' });
   return { kind: 'struct', field: (name) => (name === 'metadata' ? meta : undefined), elem: LEAF };
 }
 

@@ -45,9 +45,10 @@ export const NO_SCHEMA: PatchMeta = Object.freeze({
 export type DefinitionSource = Readonly<Record<string, Schema>> | ((name: string) => Schema | undefined);
 
 const REF_PREFIXES = ['#/definitions/', '#/components/schemas/'];
-const nameOfRef = (ref: string): string => REF_PREFIXES.reduce((r, p) => (r.startsWith(p) ? r.slice(p.length) : r), ref);
+/** The definition name a v2 or v3 `$ref` points at. */
+export const nameOfRef = (ref: string): string => REF_PREFIXES.reduce((r, p) => (r.startsWith(p) ? r.slice(p.length) : r), ref);
 
-const isSchema = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isSchema = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Resolves references and memoizes the metas of each resolved schema, so that repeated positions cost one lookup. */
 class SchemaResolver {
@@ -129,6 +130,28 @@ export function patchMetaFromOpenAPI(definitions: DefinitionSource, rootRef: str
   return new SchemaResolver(definitions).metaOf({ $ref: rootRef.startsWith('#/') ? rootRef : `#/definitions/${rootRef}` });
 }
 
+/** The built-in definitions as v2 schemas, rendered once each on first use and shared (patch metas, merge types). */
+export interface BuiltinDefinitions {
+  catalog: DefinitionCatalog;
+  lookup: (name: string) => Schema | undefined;
+}
+let definitions: BuiltinDefinitions | undefined;
+
+export function builtinDefinitions(): BuiltinDefinitions {
+  if (!definitions) {
+    const catalog = new DefinitionCatalog();
+    const rendered = new Map<string, Schema>();
+    const lookup = (name: string): Schema | undefined => {
+      if (!catalog.has(name)) return undefined;
+      let s = rendered.get(name);
+      if (!s) rendered.set(name, (s = catalog.schema(name, 'v2')));
+      return s;
+    };
+    definitions = { catalog, lookup };
+  }
+  return definitions;
+}
+
 interface Builtin {
   catalog: DefinitionCatalog;
   resolver: SchemaResolver;
@@ -138,14 +161,7 @@ let builtin: Builtin | undefined;
 
 function builtins(): Builtin {
   if (!builtin) {
-    const catalog = new DefinitionCatalog();
-    const rendered = new Map<string, Schema>();
-    const lookup = (name: string): Schema | undefined => {
-      if (!catalog.has(name)) return undefined;
-      let s = rendered.get(name);
-      if (!s) rendered.set(name, (s = catalog.schema(name, 'v2')));
-      return s;
-    };
+    const { catalog, lookup } = builtinDefinitions();
     builtin = { catalog, resolver: new SchemaResolver(lookup), roots: new Map() };
   }
   return builtin;
