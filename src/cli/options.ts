@@ -17,6 +17,8 @@ const AUTHORIZATION_MODE_DEFAULT = ['RBAC'];
 /** Validated options: what `createServerChain` and the storage need, with every default applied. */
 export interface ServerOptions {
   dataDir: string;
+  /** Objects in an in-memory SQLite database, gone at shutdown (the embedding API's default; no flag). */
+  inMemory?: boolean;
   certDir: string;
   bindAddress: string;
   securePort: number;

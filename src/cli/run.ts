@@ -33,7 +33,9 @@ export interface RunningServer {
   proxyClientCert?: DynamicCertKeyPairContent;
   /** Set when frontdoor generated the serving certificate and client CA, and so could write it. */
   kubeconfigPath?: string;
-  /** Graceful shutdown; resolves when the server is closed. Safe to call twice. */
+  /** Resolves when every post-start hook has finished (or failed): from then /readyz answers ok unless a hook failed. */
+  postStartHooksDone: Promise<void>;
+  /** Graceful shutdown; resolves when the server is closed and its watch caches and storage are released. Safe to call twice. */
   shutdown(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     etcdPrefix: opts.etcdPrefix,
     etcdTLS: { caFile: opts.etcdCAFile, certFile: opts.etcdCertFile, keyFile: opts.etcdKeyFile },
     dataDir: opts.dataDir,
+    inMemory: opts.inMemory,
     compactionIntervalMs: opts.compactionIntervalMs,
     onCompactionError: (err) => logger.warn('compaction failed', { err: err instanceof Error ? err.message : String(err) }),
     logger,
@@ -145,7 +148,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
   const hookAbort = new AbortController();
   // Every hook's controllers and informers listen on this one signal: more than Node's warning threshold of 10, by design.
   setMaxListeners(0, hookAbort.signal);
-  void chain.runPostStartHooks(hookAbort.signal);
+  const postStartHooksDone = chain.runPostStartHooks(hookAbort.signal);
 
   let shuttingDown: Promise<void> | undefined;
   return {
@@ -155,6 +158,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     port,
     kubeconfigPath,
     proxyClientCert,
+    postStartHooksDone,
     shutdown: () => {
       shuttingDown ??= (async () => {
         hookAbort.abort();
@@ -169,6 +173,8 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
         });
         // Every request has ended, so every event is queued: write them out before exiting.
         await audit?.sink.close();
+        // An embedding process lives on: nothing of this server may stay behind.
+        await chain.stopWatchCaches();
         await storage.close();
       })();
       return shuttingDown;

@@ -28,7 +28,11 @@ export async function gracefulShutdown(opts: ShutdownOptions): Promise<void> {
   // refused or reset connection (kube's --shutdown-send-retry-after).
   lifecycle.startDraining();
   logger.info('not accepting new requests; waiting for in-flight ones', { inFlight: lifecycle.inFlightCount });
-  const drained = await Promise.race([lifecycle.drained.wait().then(() => true), sleep(opts.timeoutMs).then(() => false)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), opts.timeoutMs)));
+  const drained = await Promise.race([lifecycle.drained.wait().then(() => true), timedOut]);
+  // An embedding process lives on: the timeout's timer must not outlive the shutdown.
+  clearTimeout(timer);
   if (!drained) logger.warn('in-flight requests did not finish in time; closing their connections', { inFlight: lifecycle.inFlightCount });
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();

@@ -12,6 +12,8 @@ export interface BackendOptions {
   etcdPrefix: string;
   etcdTLS?: { caFile?: string; certFile?: string; keyFile?: string };
   dataDir: string;
+  /** The SQLite database in memory (':memory:'), gone when closed; ignored with etcdServers. */
+  inMemory?: boolean;
   compactionIntervalMs: number;
   onCompactionError: (err: unknown) => void;
   /** Storage's own reports: values too large to decode, the one-time SQLite vacuum conversion, compaction failures. */
@@ -48,7 +50,7 @@ export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> 
       },
     };
   }
-  const path = join(opts.dataDir, 'state.db');
+  const path = opts.inMemory ? ':memory:' : join(opts.dataDir, 'state.db');
   // SQLite compacts by its own policy (keeps the newest 1000 revisions and the last 5 minutes).
   const backend = SqliteStorage.open({
     path,
@@ -58,5 +60,5 @@ export async function openBackend(opts: BackendOptions): Promise<OpenedBackend> 
     // Objects a kube-apiserver on a default etcd could store, and no larger: the same bound on both backends.
     maxValueBytes: MAX_STORED_VALUE_BYTES,
   });
-  return { backend, checkName: 'storage', description: `SQLite ${path}`, close: () => backend.close() };
+  return { backend, checkName: 'storage', description: opts.inMemory ? 'SQLite in memory' : `SQLite ${path}`, close: () => backend.close() };
 }
