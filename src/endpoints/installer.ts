@@ -12,6 +12,7 @@ import { handlePatch } from './handlers/patch.js';
 import { handleWatch } from './handlers/watch.js';
 import { scaleHandlers } from './handlers/scale.js';
 import type { ResourceContext } from './handlers/context.js';
+import { claimResourceRequest } from '../observability/metrics/request-metrics.js';
 
 export type Handler = (ctx: ResourceContext, req: Request, res: Response) => Promise<void>;
 
@@ -129,6 +130,7 @@ export class APIInstaller {
       if (info.verb !== 'create' || info.name || info.subresource) {
         throw newMethodNotSupported({ group: creater.info.group, resource: creater.info.resource }, info.verb);
       }
+      claimResourceRequest(req, info);
       await creater.create(req, res);
       return;
     }
@@ -150,6 +152,8 @@ export class APIInstaller {
     if (!handler || wrongPath) {
       throw newMethodNotSupported({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.verb);
     }
+    // Reported in apiserver_request_total with this route's labels (kube's InstrumentRouteFunc).
+    claimResourceRequest(req, info);
     await handler(ctx, req, res);
   };
 }

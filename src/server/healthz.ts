@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { claimNonResourceRequest } from '../observability/metrics/request-metrics.js';
 
 /** A named health check; check() resolves when healthy and rejects (or throws) with the reason otherwise. */
 export interface HealthChecker {
@@ -25,6 +26,8 @@ export function logCheck(isBlocked: () => boolean = () => false): HealthChecker 
  */
 export function installHealthz(router: Router, name: string, checks: () => HealthChecker[]): void {
   const root = async (req: Request, res: Response): Promise<void> => {
+    // kube instruments the roots only (subresource "/healthz", component ""), not the single checks.
+    claimNonResourceRequest(req, `/${name}`, '');
     const excluded = new Set(queryValues(req.query.exclude));
     let lines = '';
     const failed: string[] = [];

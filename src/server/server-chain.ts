@@ -45,6 +45,8 @@ import { withDrain } from './filters/drain.js';
 import { withHTTPLog } from './filters/http-log.js';
 import { withPanicRecovery } from './filters/panic-recovery.js';
 import { withRequestInfo } from './filters/request-info.js';
+import { withRequestMetrics } from './filters/request-metrics.js';
+import { installMetrics } from './metrics.js';
 import type { GenericAPIServer } from './generic-apiserver.js';
 import { installHealthz, logCheck, pingCheck, type HealthChecker } from './healthz.js';
 import { Lifecycle } from './lifecycle.js';
@@ -250,7 +252,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   // The non-resource routes of the outermost server (kube installs them on each; the outermost wins).
   const nonResource = express.Router();
   nonResource.get('/', (_req, res) => {
-    res.json({ paths: [...new Set(['/', '/version', ...healthPaths(healthz(), readyz()), ...aggregator.listedPaths()])].sort() });
+    res.json({ paths: [...new Set(['/', '/version', '/metrics', ...healthPaths(healthz(), readyz()), ...aggregator.listedPaths()])].sort() });
   });
   nonResource.get(['/version', '/version/'], (_req, res) => {
     res.json(versionInfo());
@@ -258,6 +260,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   installHealthz(nonResource, 'healthz', healthz);
   installHealthz(nonResource, 'livez', healthz);
   installHealthz(nonResource, 'readyz', readyz);
+  installMetrics(nonResource);
 
   const app = express();
   app.disable('x-powered-by');
@@ -265,6 +268,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up),
   // then the servers, composed into as few express layers as the error handlers between them allow.
   const authenticated = [
+    withRequestMetrics(),
     withAuditID(),
     withRequestInfo(createRequestInfoResolver()),
     withDrain(lifecycle),
@@ -288,6 +292,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       // APF's queueing: as many requests may wait for seats as a pool has, each for at most a quarter of
       // the request timeout (kube's default); beyond that, the 429.
       queue: { maxWaitMs: ((opts.requestTimeoutMs ?? 60_000) || 60_000) / 4 },
+      served: (info) => master.installer.serves(info) || apiextensions.apiResources.installer.serves(info) || aggregator.apiResources.installer.serves(info),
     }),
     withAuthorization(authorizer),
     // Its paths are never resource paths: a resource request skips its router walk.

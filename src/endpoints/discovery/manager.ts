@@ -12,6 +12,7 @@ import {
 } from './negotiation.js';
 import { BUILTIN_GROUP_PRIORITIES, compareGroups, DEFAULT_GROUP_PRIORITY, orderVersions } from './order.js';
 import type { DiscoveryGroupVersion } from './types.js';
+import { APISERVER_COMPONENT, claimNonResourceRequest } from '../../observability/metrics/request-metrics.js';
 import { contentTypeOf, encode, writeBody, writeNotAcceptable, writeNotFound } from './write.js';
 
 export interface DiscoveryManagerOptions {
@@ -114,6 +115,8 @@ export class DiscoveryManager {
 
   /** GET /api: APIVersions, or the core group's aggregated document when Accept asks for it. */
   handleApi(req: IncomingMessage, res: ServerResponse): void {
+    // kube instruments its discovery roots: subresource "/api", "/apis".
+    claimNonResourceRequest(req, '/api', APISERVER_COMPONENT);
     if (this.serveAggregated(req, res, 'api')) return;
     const core = this.sortedViews().find((v) => v.name === '');
     const versions = core ? core.versions.map((gv) => gv.version) : [];
@@ -122,6 +125,7 @@ export class DiscoveryManager {
 
   /** GET /apis: APIGroupList, or the named groups' aggregated document when Accept asks for it. */
   handleApis(req: IncomingMessage, res: ServerResponse): void {
+    claimNonResourceRequest(req, '/apis', APISERVER_COMPONENT);
     if (this.serveAggregated(req, res, 'apis')) return;
     this.serveLegacy(req, res, () => apiGroupList(this.sortedViews()));
   }

@@ -3,6 +3,8 @@ import { newInternalError, newTooManyRequests } from '../../apimachinery/status-
 import { SYSTEM_MASTERS } from '../../auth/user.js';
 import { requestInfoFrom, userFrom } from '../../endpoints/request/context.js';
 import type { RequestInfo } from '../../endpoints/request/request-info.js';
+import { recordDroppedRequest } from '../../observability/metrics/request-metrics.js';
+import { registerInflightSource, type InflightSource } from '../../observability/metrics/server-metrics.js';
 import { isLongRunning, type LongRunningRequestCheck } from './long-running.js';
 import type { WorkEstimator } from './list-work-estimator.js';
 
@@ -25,6 +27,8 @@ export interface MaxInFlightOptions {
    * server's time on refusals.
    */
   queue?: { maxLength?: number; maxWaitMs: number };
+  /** Whether a server here serves a request's resource: a 429's metric labels name it only then. */
+  served?: (info: RequestInfo) => boolean;
 }
 
 /** kube's nonMutatingRequestVerbs. */
@@ -41,8 +45,10 @@ interface Waiter {
 }
 
 /** A counter of occupied seats; a request takes all its seats or none. Waiters are served in arrival order. */
-class Seats {
+class Seats implements InflightSource {
   private used = 0;
+  /** The most seats in use since apiserver_current_inflight_requests last read it. */
+  private peak = 0;
   private readonly waiting: Waiter[] = [];
   constructor(readonly limit: number) {}
 
@@ -50,7 +56,14 @@ class Seats {
     // Arrivals do not overtake requests already waiting.
     if (this.waiting.length > 0 || this.used + n > this.limit) return false;
     this.used += n;
+    if (this.used > this.peak) this.peak = this.used;
     return true;
+  }
+
+  takePeak(): number {
+    const peak = Math.max(this.peak, this.used);
+    this.peak = this.used;
+    return peak;
   }
 
   get queued(): number {
@@ -79,6 +92,7 @@ class Seats {
     while (this.waiting.length > 0 && this.used + this.waiting[0]!.n <= this.limit) {
       const w = this.waiting.shift()!;
       this.used += w.n;
+      if (this.used > this.peak) this.peak = this.used;
       w.grant();
     }
   }
@@ -97,6 +111,13 @@ export function withMaxInFlight(opts: MaxInFlightOptions): RequestHandler {
   if (opts.nonMutatingLimit === 0 && opts.mutatingLimit === 0) return (_req, _res, next) => next();
   const nonMutating = opts.nonMutatingLimit > 0 ? new Seats(opts.nonMutatingLimit) : undefined;
   const mutating = opts.mutatingLimit > 0 ? new Seats(opts.mutatingLimit) : undefined;
+  if (nonMutating) registerInflightSource('readOnly', nonMutating);
+  if (mutating) registerInflightSource('mutating', mutating);
+  // kube's RecordDroppedRequest: the 429 counts in apiserver_request_total.
+  const tooMany = (req: Parameters<RequestHandler>[0], info: RequestInfo) => {
+    recordDroppedRequest(req, info, opts.served?.(info) ?? false);
+    return newTooManyRequests('Too many requests, please try again later.', 1);
+  };
   const longRunning = opts.longRunning ?? isLongRunning;
   const seatsOf: WorkEstimator = opts.seats ?? (() => 1);
   return (req, res, next) => {
@@ -131,7 +152,7 @@ export function withMaxInFlight(opts: MaxInFlightOptions): RequestHandler {
       return;
     }
     if (!opts.queue || pool.queued >= (opts.queue.maxLength ?? pool.limit)) {
-      next(newTooManyRequests('Too many requests, please try again later.', 1));
+      next(tooMany(req, info));
       return;
     }
     let timer: NodeJS.Timeout | undefined;
@@ -152,7 +173,7 @@ export function withMaxInFlight(opts: MaxInFlightOptions): RequestHandler {
     res.once('close', gone);
     timer = setTimeout(() => {
       res.off('close', gone);
-      if (leave()) next(newTooManyRequests('Too many requests, please try again later.', 1));
+      if (leave()) next(tooMany(req, info));
     }, opts.queue.maxWaitMs);
   };
 }

@@ -1,0 +1,1 @@
+export { registry, metricsEnabled, scrape } from './registry.js';
