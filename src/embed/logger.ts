@@ -1,7 +1,5 @@
 import { createLogger, discardLogger, type Logger } from '../observability/logger.js';
-
-/** How much an embedded server writes to stderr: nothing, errors, warnings and errors (the default), or everything up to a verbosity. */
-export type EmbedLogLevel = 'silent' | 'error' | 'warn' | 'info';
+import type { EmbedLogLevel } from './api.js';
 
 /** A logger for an embedded server: a test's output shows only what went wrong, unless asked for more. */
 export function embedLogger(level: EmbedLogLevel, verbosity: number): Logger {

@@ -8,55 +8,12 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { parseOptions } from '../cli/options.js';
 import { runServer, type RunningServer } from '../cli/run.js';
-import type { Logger } from '../observability/logger.js';
+import type { EmbeddedServer, StartServerOptions } from './api.js';
 import { kubeConfigFrom, loadClientNode } from './client-node.js';
-import { embedLogger, type EmbedLogLevel } from './logger.js';
+import { embedLogger } from './logger.js';
 import { seedPKI } from './pki-cache.js';
-
-export interface StartServerOptions {
-  /** Where the PKI, admin.kubeconfig and (unless inMemory) the database live; kept at stop(). Default: a new temporary directory, removed at stop(). */
-  dataDir?: string;
-  /** Objects in an in-memory SQLite database, gone at stop(). Default: true unless dataDir or etcdServers is given. */
-  inMemory?: boolean;
-  /** etcd URLs: objects live in etcd (inMemory is then ignored). */
-  etcdServers?: string[];
-  /** The key prefix in etcd (--etcd-prefix); give each server on a shared etcd its own. */
-  etcdPrefix?: string;
-  /** The HTTPS port; default 0 (a free one). */
-  port?: number;
-  /** Default 127.0.0.1. */
-  bindAddress?: string;
-  /** What goes to stderr; default 'warn' (warnings and errors). Ignored when `logger` is given. */
-  logLevel?: EmbedLogLevel;
-  /** klog's -v for 'info' (2 logs every request); default 0. */
-  verbosity?: number;
-  /** A logger of one's own instead of stderr. */
-  logger?: Logger;
-  /** Further frontdoor flags, as on the command line: ['--authorization-mode', 'AlwaysAllow']. */
-  extraArgs?: string[];
-  /** How long to wait for /readyz to answer ok; default 60 s. */
-  readyTimeoutMs?: number;
-}
-
-export interface EmbeddedServer {
-  /** https://127.0.0.1:<port> */
-  url: string;
-  port: number;
-  /** The admin kubeconfig (system:masters client certificate) as YAML. */
-  kubeconfig: string;
-  /** The same, as a file (mode 0600) in the data dir. */
-  kubeconfigPath: string;
-  /** The CA that signed the serving certificate (PEM). */
-  caCert: string;
-  dataDir: string;
-  /** A @kubernetes/client-node KubeConfig for the admin kubeconfig; throws if that package is not installed. */
-  readonly kubeConfig: KubeConfig;
-  /** Graceful shutdown that releases everything: listener, connections, watches, timers, file watchers, the database. Safe to call twice. */
-  stop(): Promise<void>;
-}
 
 /**
  * Starts a server and resolves once /readyz answers ok (every post-start hook
