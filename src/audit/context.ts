@@ -1,3 +1,4 @@
+import { recordAuditEvent } from '../observability/metrics/server-metrics.js';
 import type { IncomingMessage } from 'node:http';
 import type { Status } from '../apimachinery/status.js';
 import type { UserInfo } from '../auth/user.js';
@@ -31,6 +32,7 @@ export function processEventStage(ac: AuditContext, stage: Stage): void {
   const now = microTime();
   // Same-format UTC strings order as times: a stage never precedes the request's arrival, even across a clock step.
   ac.event.stageTimestamp = stage === 'RequestReceived' || now < ac.event.requestReceivedTimestamp ? ac.event.requestReceivedTimestamp : now;
+  recordAuditEvent();
   ac.sink.processEvent(ac.event);
 }
 

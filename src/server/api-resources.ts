@@ -7,6 +7,7 @@ import type { ResourceDefinition } from '../registry/resource-definition.js';
 import { Store, type Admit } from '../registry/store.js';
 import { Cacher } from '../storage/cacher/index.js';
 import type { Storage } from '../storage/interfaces.js';
+import { instrumentStorage } from '../storage/instrumented-storage.js';
 import type { GenericAPIServer } from './generic-apiserver.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -75,7 +76,8 @@ export class APIResources {
         }
         continue;
       }
-      const cacher = new Cacher({ storage, resourcePrefix: prefix, logger: this.opts.logger });
+      const resource = groupResourceOf(group[0]!.def);
+      const cacher = new Cacher({ storage: instrumentStorage(storage, resource), resourcePrefix: prefix, logger: this.opts.logger, metricsResource: resource });
       const members = new Map(entry?.members ?? []);
       for (const m of group) members.set(gvrKeyOf(m.def), m);
       this.caches.set(prefix, { cacher, members });
@@ -171,6 +173,9 @@ interface SharedCache {
 
 const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
 const gvrKeyOf = (def: ResourceDefinition) => gvrKey(def.info.group, def.info.version, def.info.resource);
+/** kube's GroupResource.String(), the `type` and `resource` of its storage metrics. */
+const groupResourceOf = (def: ResourceDefinition) => (def.info.group ? `${def.info.resource}.${def.info.group}` : def.info.resource);
+
 const storagePrefixOf = (def: ResourceDefinition) => def.storagePrefix ?? (def.info.group ? `/${def.info.group}/${def.info.resource}` : `/${def.info.resource}`);
 
 /** Admission checks run in order; none is a Store without admission. */

@@ -1,3 +1,4 @@
+import { recordTLSHandshakeError } from '../observability/metrics/server-metrics.js';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -52,6 +53,8 @@ export function createDynamicSecureServer(app: Express, opts: DynamicServingOpti
   });
   const server = https.createServer({ ...tlsContext.serverOptions(), rejectUnauthorized: false }, app);
   tlsContext.attach(server);
+  // kube counts the handshakes its server logs as "TLS handshake error from"; Node still closes the socket.
+  server.on('tlsClientError', recordTLSHandshakeError);
   // kube's defaults: long-running watches must not be cut by Node's request timeout.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

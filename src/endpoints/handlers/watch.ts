@@ -9,6 +9,7 @@ import { infoOf, renderingFor, type ResourceContext } from './context.js';
 import { setLongTimeout } from '../request/long-timeout.js';
 import { toTable } from '../table.js';
 import type { KubeObject } from '../../registry/object.js';
+import { startWatchRecorder } from '../../observability/metrics/watch-metrics.js';
 
 /** Encodes one watch event frame for protobuf clients; registered by the protobuf codec. */
 export type ProtobufWatchEncoder = (event: { type: string; object: Record<string, unknown> }) => Buffer;
@@ -48,12 +49,15 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Transfer-Encoding', 'chunked');
   res.flushHeaders();
+  const { group, version, resource, kind } = ctx.def.info;
+  const recorder = startWatchRecorder(group, version, resource, kind);
 
   let ended = false;
   let unsubscribe = () => {};
   const end = () => {
     if (ended) return;
     ended = true;
+    recorder.ended();
     unsubscribe();
     watcher.stop();
     cancelTimer();
@@ -77,6 +81,7 @@ export async function handleWatch(ctx: ResourceContext, req: Request, res: Respo
       if (ended) break;
       const frame = encodeEvent(ctx, event, rendering, first, object);
       first = false;
+      recorder.sent(frame.length);
       if (!res.write(frame)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
       if (event.type === 'ERROR') break;
     }

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { MEDIA_JSON } from '../negotiation.js';
 import { writeTurn } from './write-turns.js';
+import { noteStreamedBytes } from '../../observability/metrics/request-metrics.js';
 
 /** About this much of a body (string length or bytes) is made and written per batch. */
 export const BATCH_SIZE = 64 * 1024;
@@ -22,6 +23,8 @@ export interface BatchedBody {
 }
 
 const stopped = (res: Response, signal?: AbortSignal): boolean => res.destroyed || signal?.aborted === true;
+
+const byteLength = (c: string | Buffer): number => (typeof c === 'string' ? Buffer.byteLength(c) : c.length);
 
 // Strings stay strings (the socket encodes them); bytes, or a mix, become one Buffer.
 function join(chunks: Chunk[]): string | Buffer {
@@ -72,12 +75,17 @@ export async function writeBatched(
   }
   if (body.length !== undefined) res.setHeader('Content-Length', body.length);
   let flowing = res.write(first);
+  // apiserver_response_sizes reads a Content-Length; without one, the bytes are noted as they go.
+  const note = body.length === undefined;
+  if (note) noteStreamedBytes(res, byteLength(first));
   while (i < body.count) {
     if (!flowing) await drained(res);
     if (stopped(res, signal)) return;
     await writeTurn();
     if (stopped(res, signal)) return;
-    flowing = res.write(batch([]));
+    const next = batch([]);
+    if (note) noteStreamedBytes(res, byteLength(next));
+    flowing = res.write(next);
   }
   if (!res.writableEnded) res.end();
 }

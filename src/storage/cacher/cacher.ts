@@ -1,3 +1,4 @@
+import { registerStorageObjects } from '../../observability/metrics/storage-metrics.js';
 import type {
   GetOptions,
   ListOptions,
@@ -72,6 +73,8 @@ export interface CacherOptions {
   clock?: CacherClock;
   /** Where failed lists and watches of the backend are reported (they are retried). */
   logger?: StorageLogger;
+  /** kube's group-resource ("pods", "deployments.apps"): while the cache runs, its count is apiserver_storage_objects{resource}. */
+  metricsResource?: string;
 }
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -111,11 +114,14 @@ export class Cacher implements Storage {
   private started: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private cancelBookmarkTimer: (() => void) | undefined;
+  private readonly metricsResource: string | undefined;
+  private unregisterCount: (() => void) | undefined;
 
   constructor(opts: CacherOptions) {
     const prefix = opts.resourcePrefix.replace(/\/+$/, '');
     if (!prefix.startsWith('/')) throw new TypeError(`resourcePrefix must start with "/": ${opts.resourcePrefix}`);
     this.backend = opts.storage;
+    this.metricsResource = opts.metricsResource;
     this.prefixSlash = `${prefix}/`;
     this.keyFunc =
       opts.keyFunc ??
@@ -173,6 +179,7 @@ export class Cacher implements Storage {
       this.started = this.whenReady();
       this.running = this.reflector.run();
       this.scheduleBookmarks();
+      if (this.metricsResource !== undefined) this.unregisterCount = registerStorageObjects(this.metricsResource, () => this.cachedCount());
     }
     return this.started;
   }
@@ -181,6 +188,7 @@ export class Cacher implements Storage {
   async stop(): Promise<void> {
     if (this.stopped) return this.running;
     this.stopped = true;
+    this.unregisterCount?.();
     this.cancelBookmarkTimer?.();
     this.setReady(false);
     for (const w of this.readyWaiters) w.reject(new UnavailableError('watch cache stopped'));
