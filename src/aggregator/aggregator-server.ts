@@ -1,6 +1,7 @@
 import { apiServices as apiServicesDefinition } from '../apis/apiregistration/v1/index.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { ownedGroupRoutes, rootRoutes } from '../endpoints/discovery/owned-routes.js';
+import { runLeaderOnly, type LeaderControllers } from '../controller/leaderelection/leader-controllers.js';
 import type { Logger } from '../observability/logger.js';
 import type { ResourceDefinition } from '../registry/resource-definition.js';
 import { APIResources } from '../server/api-resources.js';
@@ -42,6 +43,8 @@ export interface AggregatorOptions {
   } & Pick<BackendsOptions, 'proxyClientCert' | 'requestHeaders' | 'enableAggregatorRouting'>;
   /** Where backends' OpenAPI documents go (the chain's OpenAPI service). */
   onRemoteOpenAPI?: APIServiceRegistrationOptions['onRemoteOpenAPI'];
+  /** The chain's once-per-cluster controllers (run while this replica holds the Lease); without it they run at once. */
+  leaderControllers?: LeaderControllers;
 }
 
 export interface AggregatorServer extends GenericAPIServer {
@@ -145,14 +148,14 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
     });
   }
   if (backends && opts.proxy) {
-    const available = new AvailableConditionController({
-      informers,
-      apiServices,
-      check: (s, signal) => backends.check(s, signal),
-      logger: opts.logger,
-    });
-    server.addPostStartHook('apiservice-status-available-controller', ({ signal }) => {
-      void available.run(signal).catch((err: unknown) => opts.logger.error('APIService availability controller stopped', { err: String(err) }));
+    // Every replica routes by the stored condition; only the leader probes and writes it (a new controller per term).
+    const name = 'apiservice-status-available-controller';
+    server.addPostStartHook(name, ({ signal }) => {
+      // The shared caches live as long as the server, not as long as one term.
+      informers.start(signal);
+      const run = (term: AbortSignal) =>
+        new AvailableConditionController({ informers, apiServices, check: (s, checkSignal) => backends.check(s, checkSignal), logger: opts.logger }).run(term);
+      runLeaderOnly(opts.leaderControllers, name, signal, run, opts.logger);
     });
   }
   return server;

@@ -6,8 +6,10 @@
  * gets kube's reasons: ServiceNotFound, ServiceAccessError, MissingEndpoints,
  * EndpointsNotFound, FailedDiscoveryCheck, or Passed.
  *
- * Status is written only when the condition changes, so every replica
- * reaching the same answer writes nothing more. Changes of APIServices,
+ * Status is written only when the condition changes. In a server chain it
+ * runs only on the replica that holds the controllers' Lease (one writer per
+ * cluster); every replica's proxy routes by the stored condition, read from
+ * its own APIService cache, so all route alike. Changes of APIServices,
  * Services, Endpoints and EndpointSlices (by their kubernetes.io/service-name
  * label) re-check the APIServices they concern at once; every APIService is
  * re-checked every 30 s. The caches are the aggregator's shared informers.
@@ -62,8 +64,31 @@ export class AvailableConditionController {
       maxRetries: Number.POSITIVE_INFINITY,
       logger: opts.logger,
     });
+  }
+
+  /**
+   * Checks every APIService until the signal aborts. Its handlers are on the
+   * shared informers only while it runs: it runs for a term of leadership,
+   * and a later term runs a new controller.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    const removals = this.addHandlers();
+    signal.addEventListener('abort', () => removals.forEach((remove) => remove()), { once: true });
+    this.opts.informers.start(signal);
+    await this.opts.informers.waitForServiceSync(signal);
+    const resync = setInterval(() => {
+      for (const s of this.apiServices.indexer.list()) if (s.metadata?.name) this.runner.enqueue(s.metadata.name);
+    }, this.opts.resyncMs ?? 30_000);
+    resync.unref();
+    signal.addEventListener('abort', () => clearInterval(resync), { once: true });
+    await this.runner.run(signal);
+  }
+
+  /** Wakes the controller for the APIServices a change concerns; returns the handlers' removals. */
+  private addHandlers(): (() => void)[] {
+    const removals: (() => void)[] = [];
     const enqueue = (s: APIService) => s.metadata?.name && this.runner.enqueue(s.metadata.name);
-    this.apiServices.addEventHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
+    removals.push(this.apiServices.addEventHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue }));
     // A Service, its Endpoints or one of its EndpointSlices changed: the APIServices that point at it are checked again.
     const forService = (ns: string | undefined, name: string | undefined) => {
       if (!name) return;
@@ -73,32 +98,24 @@ export class AvailableConditionController {
     };
     const byName = (obj: StoredObject) => forService(obj.metadata?.namespace, obj.metadata?.name);
     const byLabel = (obj: EndpointSlice) => forService(obj.metadata?.namespace, obj.metadata?.labels?.[LABEL_SERVICE_NAME]);
-    const caches = opts.informers.service;
+    const caches = this.opts.informers.service;
     if (caches) {
       for (const inf of [caches.services, caches.endpoints] as Informer<StoredObject>[]) {
-        inf.addEventHandler({ onAdd: byName, onUpdate: (_o, x) => byName(x), onDelete: byName });
+        removals.push(inf.addEventHandler({ onAdd: byName, onUpdate: (_o, x) => byName(x), onDelete: byName }));
       }
       // A slice relabelled to another Service concerns both.
-      caches.endpointSlices.addEventHandler({
-        onAdd: byLabel,
-        onUpdate: (o, x) => {
-          if (o.metadata?.labels?.[LABEL_SERVICE_NAME] !== x.metadata?.labels?.[LABEL_SERVICE_NAME]) byLabel(o);
-          byLabel(x);
-        },
-        onDelete: byLabel,
-      });
+      removals.push(
+        caches.endpointSlices.addEventHandler({
+          onAdd: byLabel,
+          onUpdate: (o, x) => {
+            if (o.metadata?.labels?.[LABEL_SERVICE_NAME] !== x.metadata?.labels?.[LABEL_SERVICE_NAME]) byLabel(o);
+            byLabel(x);
+          },
+          onDelete: byLabel,
+        }),
+      );
     }
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    this.opts.informers.start(signal);
-    await this.opts.informers.waitForServiceSync(signal);
-    const resync = setInterval(() => {
-      for (const s of this.apiServices.indexer.list()) if (s.metadata?.name) this.runner.enqueue(s.metadata.name);
-    }, this.opts.resyncMs ?? 30_000);
-    resync.unref();
-    signal.addEventListener('abort', () => clearInterval(resync), { once: true });
-    await this.runner.run(signal);
+    return removals;
   }
 
   private async sync(name: string): Promise<void> {

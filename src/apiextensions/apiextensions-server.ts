@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { runLeaderOnly, type LeaderControllers } from '../controller/leaderelection/leader-controllers.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { requestInfoFrom } from '../endpoints/request/context.js';
 import type { RequestInfo } from '../endpoints/request/request-info.js';
@@ -12,6 +13,7 @@ import type { Storage } from '../storage/interfaces.js';
 import { warningHeaderValues } from '../endpoints/field-validation/index.js';
 import type { ResolveService } from './conversion/client.js';
 import { CRDController } from './controllers/crd-controller.js';
+import { CRDFinalizerController } from './controllers/finalizer-controller.js';
 import { enableLinearRegExp } from './customresourcedefinition/go-regexp.js';
 import type { SchemaCompiler } from './customresource/definition.js';
 import { APIEXTENSIONS_GROUP, customResourceDefinitions } from './customresourcedefinitions.js';
@@ -33,6 +35,8 @@ export interface APIExtensionsOptions {
    * webhooks with a `url` are called.
    */
   resolveService?: ResolveService;
+  /** The chain's once-per-cluster controllers (run while this replica holds the Lease); without it they run at once. */
+  leaderControllers?: LeaderControllers;
 }
 
 export interface APIExtensionsServer extends GenericAPIServer {
@@ -107,5 +111,11 @@ export function createAPIExtensionsServer(delegate: GenericAPIServer, opts: APIE
     synced = true;
   });
   server.addMuxCompleteSignal('CRDInformerSynced', () => synced);
+  // Emptying a deleted CRD happens once per cluster: only the leader runs the finalizer controller.
+  const storage = opts.storage;
+  server.addPostStartHook('start-apiextensions-controllers', ({ signal }) => {
+    const run = (term: AbortSignal) => new CRDFinalizerController({ storage, crds, resources, logger }).run(term);
+    runLeaderOnly(opts.leaderControllers, 'crd-finalizer', signal, run, logger);
+  });
   return server;
 }

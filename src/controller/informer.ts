@@ -77,7 +77,7 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
   private readonly pageSize: number;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly handlers: ResourceEventHandler<T>[] = [];
+  private handlers: ResourceEventHandler<T>[] = [];
   private readonly listeners = new ListenerSet();
   private syncWaiters: (() => void)[] = [];
   private synced = false;
@@ -98,10 +98,18 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
     this.indexer = this.cache;
   }
 
-  /** Adds a handler; one added after the cache is filled first gets onAdd for every cached object. */
-  addEventHandler(handler: ResourceEventHandler<T>): void {
+  /**
+   * Adds a handler; one added after the cache is filled first gets onAdd for
+   * every cached object. Returns its removal (a controller that runs only for
+   * a while, such as a leader's, takes its handler off the shared informer).
+   */
+  addEventHandler(handler: ResourceEventHandler<T>): () => void {
     this.handlers.push(handler);
     for (const obj of this.cache.list()) this.guard('onAdd', () => handler.onAdd?.(obj, true));
+    // A new array: a dispatch under way (which may be what removes it) keeps iterating the old one.
+    return () => {
+      this.handlers = this.handlers.filter((h) => h !== handler);
+    };
   }
 
   addListener(listener: Listener): void {

@@ -1,3 +1,6 @@
+import { LeaderControllers, runLeaderOnly } from '../controller/leaderelection/leader-controllers.js';
+import { LeaderElector, type LeaderElectionConfig } from '../controller/leaderelection/leader-elector.js';
+import { LeaseLock, newHolderIdentity } from '../controller/leaderelection/lease-lock.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import type { APIInstaller, ExtraHandlers } from '../endpoints/installer.js';
 import type { Logger } from '../observability/logger.js';
@@ -32,7 +35,14 @@ export interface MasterOptions {
   extraAdmit?: (def: ResourceDefinition) => Admit | undefined;
   /** Namespaced Stores served by other servers (the CRD server's custom resources): namespace deletion empties them too. */
   moreNamespacedStores?: () => Store[];
+  /** The chain's once-per-cluster controllers; this server elects their leader on its leases. Default: its own. */
+  leaderControllers?: LeaderControllers;
+  /** The election's identity and timings (default `<hostname>_<uuid>` and kube's 15 s / 10 s / 2 s). */
+  leaderElection?: Partial<Pick<LeaderElectionConfig, 'identity' | 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'>>;
 }
+
+/** The Lease the chain's once-per-cluster controllers are elected on (one per component, as kube-controller-manager's). */
+export const CONTROLLERS_LEASE = { namespace: 'kube-system', name: 'frontdoor-controllers' } as const;
 
 export interface MasterServer extends GenericAPIServer {
   installer: APIInstaller;
@@ -50,6 +60,10 @@ export interface MasterServer extends GenericAPIServer {
   uninstallResource(group: string, version: string, resource: string): Promise<boolean>;
   /** Stops every watch cache (shutdown of an in-process server). */
   stopWatchCaches(): Promise<void>;
+  /** The controllers that run only on the replica holding the controllers' Lease. */
+  leaderControllers: LeaderControllers;
+  /** Absent when leases are not served or there is no storage (the controllers then run at once). */
+  leaderElector?: LeaderElector;
 }
 
 /**
@@ -101,34 +115,65 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     server.installResource(def, opts.extraHandlers?.[`${def.info.group}/${def.info.resource}`]);
   }
 
+  const logger = opts.logger ?? discardLogger;
+  const leaderControllers = opts.leaderControllers ?? new LeaderControllers(logger);
+  server.leaderControllers = leaderControllers;
   const nsStore = namespaces();
+  let systemNamespaces: Promise<void> = Promise.resolve();
   if (nsStore && opts.storage) {
     const storage = opts.storage;
-    const logger = opts.logger ?? discardLogger;
-    server.addPostStartHook('start-system-namespaces-controller', async ({ signal }) => {
-      // Storage may be briefly unreachable at start (etcd restarting): retry, as kube's controller does.
-      for (let delay = 200; ; delay = Math.min(delay * 2, 10_000)) {
-        try {
-          const created = await ensureSystemNamespaces(nsStore);
-          if (created.length > 0) logger.info('created system namespaces', { namespaces: created });
-          return;
-        } catch (err) {
-          if (signal.aborted) throw err;
-          logger.warn('creating the system namespaces failed; retrying', { err: err instanceof Error ? err.message : String(err), retryInMs: delay });
-          await new Promise((r) => setTimeout(r, delay));
+    server.addPostStartHook('start-system-namespaces-controller', ({ signal }) => {
+      systemNamespaces = (async () => {
+        // Storage may be briefly unreachable at start (etcd restarting): retry, as kube's controller does.
+        for (let delay = 200; ; delay = Math.min(delay * 2, 10_000)) {
+          try {
+            const created = await ensureSystemNamespaces(nsStore);
+            if (created.length > 0) logger.info('created system namespaces', { namespaces: created });
+            return;
+          } catch (err) {
+            if (signal.aborted) throw err;
+            logger.warn('creating the system namespaces failed; retrying', { err: err instanceof Error ? err.message : String(err), retryInMs: delay });
+            await new Promise((r) => setTimeout(r, delay));
+          }
         }
-      }
+      })();
+      return systemNamespaces;
     });
     server.addPostStartHook('start-namespace-controller', ({ signal }) => {
-      const controller = new NamespaceController({
-        storage,
-        namespaces: nsStore,
-        // Every unit's namespaced resources, also those installed after the controller started (custom resources).
-        namespacedStores: () => [...resources.namespacedStores(), ...(opts.moreNamespacedStores?.() ?? [])],
-        logger,
-      });
-      void controller.run(signal).catch((err: unknown) => logger.error('namespace controller stopped', { err: String(err) }));
+      const run = (term: AbortSignal) =>
+        new NamespaceController({
+          storage,
+          namespaces: nsStore,
+          // Every unit's namespaced resources, also those installed after the controller started (custom resources).
+          namespacedStores: () => [...resources.namespacedStores(), ...(opts.moreNamespacedStores?.() ?? [])],
+          logger,
+        }).run(term);
+      runLeaderOnly(leaderControllers, 'namespace-controller', signal, run, logger);
     });
+  }
+
+  // One elected replica runs the once-per-cluster controllers; without leases to elect on, this one runs them.
+  const leases = installer.store('coordination.k8s.io', 'v1', 'leases');
+  if (leases && opts.storage) {
+    const elector = new LeaderElector({
+      lock: new LeaseLock(leases, CONTROLLERS_LEASE.namespace, CONTROLLERS_LEASE.name),
+      identity: opts.leaderElection?.identity ?? newHolderIdentity(),
+      leaseDurationMs: opts.leaderElection?.leaseDurationMs,
+      renewDeadlineMs: opts.leaderElection?.renewDeadlineMs,
+      retryPeriodMs: opts.leaderElection?.retryPeriodMs,
+      callbacks: { onStartedLeading: (term) => leaderControllers.startAll(term) },
+      logger,
+    });
+    server.leaderElector = elector;
+    server.addPostStartHook('start-leader-election', ({ signal }) => {
+      // In the background: a follower is ready without ever leading. The Lease lives in kube-system, created first.
+      void (async () => {
+        await systemNamespaces.catch(() => undefined);
+        await elector.run(signal);
+      })().catch((err: unknown) => logger.error('leader election stopped', { err: err instanceof Error ? err.message : String(err) }));
+    });
+  } else {
+    server.addPostStartHook('start-leader-election', ({ signal }) => leaderControllers.startAll(signal));
   }
 
   resources.attach(server);

@@ -21,6 +21,7 @@ import { addRBACPostStartHooks } from '../auth/authorizer/rbac/post-start-hooks.
 import { authorizationReviews } from '../apis/authorization/v1/index.js';
 import { RBAC_GROUP } from '../apis/rbac/v1/types.js';
 import { ClusterRoleAggregationController } from '../master/controllers/clusterrole-aggregation.js';
+import { LeaderControllers, runLeaderOnly } from '../controller/leaderelection/leader-controllers.js';
 import { requestInfoFrom } from '../endpoints/request/context.js';
 import { createRequestInfoResolver } from '../endpoints/request/request-info.js';
 import { DiscoveryManager } from '../endpoints/discovery/index.js';
@@ -122,6 +123,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   const discovery = new DiscoveryManager({ serverAddress: opts.serverAddress });
   // The core server is built after the CRD server it delegates to; its namespaces answer the CRD server's admission.
   let master: MasterServer | undefined;
+  // Once-per-cluster controllers of every server, run on the replica the core server's Lease elects.
+  const leaderControllers = new LeaderControllers(opts.logger);
   const apiextensions = createAPIExtensionsServer(notFound, {
     discovery,
     storage: opts.storage,
@@ -130,6 +133,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     logger: opts.logger,
     lookupNamespace: (name) => master!.lookupNamespace(name),
     compileSchema: compileVersionSchema,
+    leaderControllers,
     // The aggregator (built below) resolves Services for the proxy; conversion webhooks find theirs the same way.
     resolveService: (ref) => {
       if (!aggregator.resolveService) throw new Error(`service ${JSON.stringify(ref.name)} cannot be resolved: no Service lookups`);
@@ -153,6 +157,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     logger: opts.logger,
     extraAdmit: rbac ? rbacEscalationAdmission({ authorizer, resolver: rbac.authorizer.resolver }) : undefined,
     moreNamespacedStores: () => apiextensions.apiResources.namespacedStores(),
+    leaderControllers,
   });
   for (const review of authorizationReviews({ authorizer, ruleResolver: authorization?.ruleResolver ?? unionRuleResolver([]) })) {
     master.installer.installCreateOnly(review);
@@ -169,8 +174,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   if (opts.storage && clusterRoles) {
     const storage = opts.storage;
     master.addPostStartHook('start-cluster-role-aggregation-controller', ({ signal }) => {
-      const controller = new ClusterRoleAggregationController({ storage, clusterRoles, logger: opts.logger });
-      void controller.run(signal).catch((err: unknown) => opts.logger.error('clusterrole aggregation controller stopped', { err: String(err) }));
+      const run = (term: AbortSignal) => new ClusterRoleAggregationController({ storage, clusterRoles, logger: opts.logger }).run(term);
+      runLeaderOnly(leaderControllers, 'clusterrole-aggregation-controller', signal, run, opts.logger);
     });
   }
   const builtinGroupVersions = () => {
@@ -192,6 +197,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     // Called once the chain runs, by which time the OpenAPI service below exists.
     onRemoteOpenAPI: (group, version, docs) => openapi.setRemote(group, version, docs),
     onLocalChange: (cb) => apiextensions.apiResources.installer.onChange(cb),
+    leaderControllers,
     proxy: opts.storage
       ? {
           servicesPrefix: master.installer.store('', 'v1', 'services')?.prefix ?? '/services',

@@ -11,7 +11,6 @@ import { newConverter, type CRConverter } from '../conversion/converter.js';
 import { deprecationWarnings } from '../conversion/deprecation.js';
 import { customResourceDefinitionFor, type SchemaCompiler } from '../customresource/definition.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionStatus } from '../customresourcedefinition/types.js';
-import { CLEANUP_FINALIZER, hasCleanupFinalizer } from './cleanup-finalizer.js';
 import { acceptedNamesFor } from './naming.js';
 
 export interface CRDControllerOptions {
@@ -39,15 +38,14 @@ interface Served {
 }
 
 /**
- * kube's CRD controllers in one loop over the CRD informer (naming,
- * establishing, the handler's install, the cleanup finalizer): for each CRD,
+ * kube's CRD controllers that every replica runs, in one loop over the CRD
+ * informer (naming, establishing, the handler's install): for each CRD,
  * accept its names unless another CRD of the group holds them
- * (NamesAccepted), serve every served version through the CRD server's
- * APIResources (Established), and when it is deleted, delete every custom
- * resource of it before letting the CRD go (Terminating, then the
- * `customresourcecleanup.apiextensions.k8s.io` finalizer is removed). sync
- * reads the cache only and is idempotent; status is written only when it
- * changes.
+ * (NamesAccepted) and serve every served version through the CRD server's
+ * APIResources (Established). A deleted CRD stays served until it is gone;
+ * emptying it is the finalizer controller's (finalizer-controller.ts), which
+ * runs once per cluster. sync reads the cache only and is idempotent; status
+ * is written only when it changes.
  */
 export class CRDController {
   readonly informer: Informer<CustomResourceDefinition & KubeObject>;
@@ -123,7 +121,8 @@ export class CRDController {
       return;
     }
     if (crd.metadata.deletionTimestamp) {
-      await this.cleanUp(crd);
+      // Its custom resources stay served until it goes, so the finalizer controller (on whichever replica leads) can delete them.
+      if (!this.served.has(name) && crd.status?.acceptedNames?.plural) this.serve(crd);
       return;
     }
     const names = acceptedNamesFor(crd, this.informer.indexer.list());
@@ -184,34 +183,6 @@ export class CRDController {
     this.opts.logger.info('stopped serving custom resources', { crd: name });
   }
 
-  /**
-   * A deleted CRD: every custom resource of it is deleted (through its Store,
-   * in every namespace), then the cleanup finalizer goes and the Store removes
-   * the CRD, whose deletion event unserves it.
-   */
-  private async cleanUp(crd: CustomResourceDefinition & KubeObject): Promise<void> {
-    if (!hasCleanupFinalizer(crd)) return;
-    const name = crd.metadata.name!;
-    await this.writeStatus(crd, { terminating: condition('Terminating', 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress') });
-    const served = this.served.get(name);
-    const store = served ? this.opts.resources.installer.store(served.group, served.versions[0]!, served.plural) : undefined;
-    if (store) {
-      const remaining = await store.deleteCollection('', {});
-      // Objects with finalizers of their own are only marked: wait for them (their update re-syncs us through the requeue).
-      const left = (await store.list('', {})).items.length;
-      if (left > 0) throw new Error(`waiting for ${left} custom resources of ${name} to finish deleting (${remaining.length} asked)`);
-    }
-    try {
-      await this.opts.crds.update('', name, (current) => {
-        const next = structuredClone(current!);
-        next.metadata = { ...next.metadata, finalizers: (next.metadata?.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER) };
-        return next;
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
-
   /** Merges conditions (keeping lastTransitionTime when the status did not change) and writes /status if anything changed. */
   private async writeStatus(
     crd: CustomResourceDefinition,
@@ -219,7 +190,6 @@ export class CRDController {
       acceptedNames?: CustomResourceDefinitionStatus['acceptedNames'];
       namesAccepted?: CustomResourceDefinitionCondition;
       established?: CustomResourceDefinitionCondition | undefined;
-      terminating?: CustomResourceDefinitionCondition;
     },
   ): Promise<void> {
     const now = (this.opts.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -232,7 +202,6 @@ export class CRDController {
     };
     if (change.namesAccepted) set(change.namesAccepted);
     if ('established' in change && change.established) set(change.established);
-    if (change.terminating) set(change.terminating);
     status.conditions = conditions;
     if (change.acceptedNames) status.acceptedNames = change.acceptedNames;
     if (JSON.stringify(status) === JSON.stringify(crd.status ?? {})) return;

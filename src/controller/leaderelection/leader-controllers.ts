@@ -45,3 +45,22 @@ export class LeaderControllers {
     })();
   }
 }
+
+/**
+ * Runs a leader-only controller from a post-start hook: registered with the
+ * chain's LeaderControllers (started per term) when there is one, else run at
+ * once on the hook's signal (a server built alone, without election).
+ */
+export function runLeaderOnly(controllers: LeaderControllers | undefined, name: string, hookSignal: AbortSignal, start: LeaderOnlyController, logger: Logger): void {
+  if (controllers) {
+    controllers.add(name, start);
+    return;
+  }
+  void (async () => {
+    try {
+      await start(hookSignal);
+    } catch (err) {
+      if (!hookSignal.aborted) logger.error('controller stopped', { controller: name, err: err instanceof Error ? err.message : String(err) });
+    }
+  })();
+}

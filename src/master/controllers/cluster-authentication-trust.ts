@@ -10,6 +10,7 @@ import { isAlreadyExists, isNotFound, isStatusError } from '../../apimachinery/s
 import type { ConfigMap } from '../../apis/core/v1/configmaps.js';
 import { realClock, type Clock } from '../../controller/clock.js';
 import { ControllerRunner } from '../../controller/controller-runner.js';
+import { runLeaderOnly } from '../../controller/leaderelection/leader-controllers.js';
 import { Informer } from '../../controller/informer.js';
 import type { CAContentProvider, Listener } from '../../dynamiccertificates/interfaces.js';
 import { DEFAULT_RESYNC_MS, every } from '../../dynamiccertificates/resync.js';
@@ -279,22 +280,22 @@ function isTooLong(err: unknown): boolean {
 export const POST_START_HOOK_NAME = 'start-cluster-authentication-info-controller';
 
 /**
- * Runs the controller from kube's post-start hook on the core server, until
- * the hook's signal aborts. False (and no hook) when configmaps or namespaces
- * are not served (runtime-config turned them off).
+ * Runs the controller from kube's post-start hook on the core server: on the
+ * replica that holds the controllers' Lease, a new controller per term (one
+ * writer per cluster; replicas share the PKI, so the leader's CAs are
+ * everyone's). False (and no hook) when configmaps or namespaces are not
+ * served (runtime-config turned them off).
  */
 export function addClusterAuthenticationInfoHook(
-  master: Pick<MasterServer, 'installer' | 'addPostStartHook'>,
+  master: Pick<MasterServer, 'installer' | 'addPostStartHook'> & Partial<Pick<MasterServer, 'leaderControllers'>>,
   opts: Omit<ClusterAuthenticationTrustOptions, 'configMaps' | 'namespaces'>,
 ): boolean {
   const configMaps = master.installer.store('', 'v1', 'configmaps');
   const namespaces = master.installer.store('', 'v1', 'namespaces');
   if (!configMaps || !namespaces) return false;
   master.addPostStartHook(POST_START_HOOK_NAME, ({ signal }) => {
-    const controller = new ClusterAuthenticationTrustController({ ...opts, configMaps, namespaces });
-    void controller.run(signal).catch((err: unknown) =>
-      opts.logger.error('cluster authentication trust controller stopped', { err: err instanceof Error ? err.message : String(err) }),
-    );
+    const run = (term: AbortSignal) => new ClusterAuthenticationTrustController({ ...opts, configMaps, namespaces }).run(term);
+    runLeaderOnly(master.leaderControllers, 'cluster_authentication_trust_controller', signal, run, opts.logger);
   });
   return true;
 }
