@@ -6,6 +6,7 @@ import { benchAuthz } from './authz.js';
 import { benchCodec } from './codec.js';
 import { benchCrd } from './crd.js';
 import { benchCrdVersions } from './crd-versions.js';
+import { benchEmbed } from './embed.js';
 import { benchInputChecks } from './input-checks.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   crd: benchCrd,
   'crd-versions': benchCrdVersions,
   aggregator: benchAggregator,
+  embed: benchEmbed,
 };
 
 const only = process.argv[2];
