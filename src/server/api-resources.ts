@@ -120,6 +120,11 @@ export class APIResources {
     await Promise.all(all.map((c) => c.cacher.stop()));
   }
 
+  /** The storage prefixes whose watch cache does not reflect the backend now (starting, or relisting after a lost watch). */
+  unsyncedCaches(): string[] {
+    return [...this.caches].filter(([, c]) => !c.cacher.ready).map(([prefix]) => prefix);
+  }
+
   /** The Stores of the namespaced resources installed now (namespace deletion empties them). */
   namespacedStores(): Store[] {
     return this.installer

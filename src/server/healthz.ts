@@ -20,6 +20,22 @@ export function logCheck(isBlocked: () => boolean = () => false): HealthChecker 
 }
 
 /**
+ * kube's readyz `informer-sync`: healthy while every watch cache reflects
+ * storage. A replica whose caches are listing (at start, or relisting after
+ * its watch on a lost etcd member broke) answers from storage meanwhile, but
+ * is not ready to be sent watches and lists by a load balancer.
+ */
+export function informerSyncCheck(unsynced: () => string[]): HealthChecker {
+  return {
+    name: 'informer-sync',
+    check: () => {
+      const pending = unsynced();
+      if (pending.length > 0) throw new Error(`${pending.length} watch cache(s) not synced: ${pending.slice(0, 10).join(', ')}${pending.length > 10 ? ', ...' : ''}`);
+    },
+  };
+}
+
+/**
  * Installs `/<name>`, `/<name>/` and `/<name>/<check>` in kube's format:
  * "ok" on success, the [+]/[-] list with `?verbose` or on failure (500, reasons
  * withheld; they are in the single-check output), `?exclude=a&exclude=b`.

@@ -49,7 +49,7 @@ import { withRequestInfo } from './filters/request-info.js';
 import { withRequestMetrics } from './filters/request-metrics.js';
 import { installMetrics } from './metrics.js';
 import type { GenericAPIServer } from './generic-apiserver.js';
-import { installHealthz, logCheck, pingCheck, type HealthChecker } from './healthz.js';
+import { informerSyncCheck, installHealthz, logCheck, pingCheck, type HealthChecker } from './healthz.js';
 import { Lifecycle } from './lifecycle.js';
 import { createNotFoundServer } from './not-found.js';
 import { PostStartHookRunner } from './post-start-hooks.js';
@@ -253,7 +253,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   };
   const base = () => [pingCheck, logCheck(), ...opts.storageChecks, ...aggregator.healthChecks()];
   const healthz = () => [...base(), ...hookChecks()];
-  const readyz = () => [...base(), shutdownCheck, ...hookChecks()];
+  const informerSync = informerSyncCheck(() => [...master.apiResources.unsyncedCaches(), ...aggregator.apiResources.unsyncedCaches()]);
+  const readyz = () => [...base(), informerSync, shutdownCheck, ...hookChecks()];
 
   // The non-resource routes of the outermost server (kube installs them on each; the outermost wins).
   const nonResource = express.Router();

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
-import { installHealthz, pingCheck, type HealthChecker } from '../../src/server/healthz.js';
+import { informerSyncCheck, installHealthz, pingCheck, type HealthChecker } from '../../src/server/healthz.js';
 
 describe('installHealthz', () => {
   let failing = false;
@@ -54,5 +54,16 @@ describe('installHealthz', () => {
   it('reports excludes that match nothing', async () => {
     const r = await get('/readyz?verbose&exclude=nope');
     assert.match(r.body, /warn: some health checks cannot be excluded: no matches for "nope"\n/);
+  });
+});
+
+describe('informerSyncCheck', () => {
+  it('fails naming the watch caches that are not synced, and passes once none is left', async () => {
+    let pending = ['/pods', '/configmaps'];
+    const check = informerSyncCheck(() => pending);
+    assert.equal(check.name, 'informer-sync');
+    assert.throws(() => check.check(), /2 watch cache\(s\) not synced: \/pods, \/configmaps/);
+    pending = [];
+    assert.equal(await check.check(), undefined);
   });
 });
