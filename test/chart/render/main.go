@@ -11,7 +11,7 @@
 //
 //	render -chart charts/frontdoor [-f override.yaml ...] [-name frontdoor] [-namespace default]
 //	       [-kube-version v1.32.0] [-api-versions monitoring.coreos.com/v1,...]
-//	       [-notes FILE] [-values-json FILE]
+//	       [-notes FILE] [-values-json FILE [-values-only]]
 //
 // The manifests go to standard output as one YAML stream, each document headed
 // by `# Source: <chart>/templates/<file>`, in helm's install order. NOTES.txt is
@@ -49,13 +49,14 @@ func main() {
 	apiVersions := flag.String("api-versions", "", "extra Capabilities.APIVersions (comma-separated)")
 	notesOut := flag.String("notes", "", "write the rendered NOTES.txt here")
 	valuesOut := flag.String("values-json", "", "write the coalesced values here as JSON")
+	valuesOnly := flag.Bool("values-only", false, "with -values-json: stop after writing the values (schema checks of values the templates refuse)")
 	flag.Parse()
 	if *chartDir == "" {
 		fail(errors.New("-chart is required"))
 	}
 	out, err := run(options{
 		chartDir: *chartDir, overrides: overrides, releaseName: *name, namespace: *namespace,
-		kubeVersion: *kubeVersion, apiVersions: splitList(*apiVersions), notesOut: *notesOut, valuesOut: *valuesOut,
+		kubeVersion: *kubeVersion, apiVersions: splitList(*apiVersions), notesOut: *notesOut, valuesOut: *valuesOut, valuesOnly: *valuesOnly,
 	})
 	if err != nil {
 		fail(err)
@@ -81,6 +82,7 @@ func splitList(s string) []string {
 type options struct {
 	chartDir, releaseName, namespace, kubeVersion, notesOut, valuesOut string
 	overrides, apiVersions                                             []string
+	valuesOnly                                                         bool
 }
 
 func run(o options) (string, error) {
@@ -108,6 +110,9 @@ func run(o options) (string, error) {
 		}
 		if err := os.WriteFile(o.valuesOut, append(j, '\n'), 0o644); err != nil {
 			return "", err
+		}
+		if o.valuesOnly {
+			return "", nil
 		}
 	}
 	files, err := loadFiles(o.chartDir)
