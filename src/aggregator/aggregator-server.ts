@@ -1,3 +1,4 @@
+import { registerAPIServiceAvailability } from '../observability/metrics/extension-metrics.js';
 import { apiServices as apiServicesDefinition } from '../apis/apiregistration/v1/index.js';
 import type { DiscoveryManager } from '../endpoints/discovery/index.js';
 import { ownedGroupRoutes, rootRoutes } from '../endpoints/discovery/owned-routes.js';
@@ -153,6 +154,10 @@ export function createAggregatorServer(delegate: GenericAPIServer, opts: Aggrega
     server.addPostStartHook(name, ({ signal }) => {
       // The shared caches live as long as the server, not as long as one term.
       informers.start(signal);
+      const unregister = registerAPIServiceAvailability(() =>
+        informers.apiServices.indexer.list().map((s) => ({ name: s.metadata?.name ?? '', available: isAvailable(s.metadata?.name ?? '') })),
+      );
+      signal.addEventListener('abort', unregister, { once: true });
       const run = (term: AbortSignal) =>
         new AvailableConditionController({ informers, apiServices, check: (s, checkSignal) => backends.check(s, checkSignal), logger: opts.logger }).run(term);
       runLeaderOnly(opts.leaderControllers, name, signal, run, opts.logger);

@@ -14,6 +14,7 @@
  * label) re-check the APIServices they concern at once; every APIService is
  * re-checked every 30 s. The caches are the aggregator's shared informers.
  */
+import { recordAPIServiceUnavailable } from '../observability/metrics/extension-metrics.js';
 import { isConflict, isNotFound } from '../apimachinery/status-error.js';
 import type { APIService, APIServiceCondition } from '../apis/apiregistration/v1/index.js';
 import { LABEL_SERVICE_NAME } from '../apis/discovery/v1/index.js';
@@ -147,7 +148,10 @@ export class AvailableConditionController {
       reason: found.reason,
       message: found.message,
     };
-    if (found.status === 'False' && old?.status !== 'False') this.opts.logger.warn('APIService not available', { apiService: s.metadata?.name, reason: found.reason, message: found.message });
+    if (found.status === 'False' && old?.status !== 'False') {
+      this.opts.logger.warn('APIService not available', { apiService: s.metadata?.name, reason: found.reason, message: found.message });
+      recordAPIServiceUnavailable(s.metadata?.name ?? '', found.reason);
+    }
     try {
       await this.opts.apiServices.update(
         '',

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { scrape } from '../observability/metrics/registry.js';
+import { scrape } from '../observability/metrics/index.js';
 
 /**
  * GET /metrics: the process's metrics in Prometheus text format. A

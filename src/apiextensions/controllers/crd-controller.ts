@@ -1,3 +1,4 @@
+import { recordOpenAPIV3Regeneration } from '../../observability/metrics/extension-metrics.js';
 import { isNotFound } from '../../apimachinery/status-error.js';
 import { ControllerRunner } from '../../controller/controller-runner.js';
 import { Informer } from '../../controller/informer.js';
@@ -160,9 +161,14 @@ export class CRDController {
       const keep = new Set(versions.map((v) => `${crd.spec.group}/${v.name}/${plural}`));
       for (const v of before.versions) {
         this.warnings.delete(`${before.group}/${v}/${before.plural}`);
-        if (!keep.has(`${before.group}/${v}/${before.plural}`)) void this.opts.resources.uninstall(before.group, v, before.plural);
+        if (!keep.has(`${before.group}/${v}/${before.plural}`)) {
+          void this.opts.resources.uninstall(before.group, v, before.plural);
+          recordOpenAPIV3Regeneration(before.group, v, name, 'remove');
+        }
       }
     }
+    // Each served version's OpenAPI v3 document is made again with the new definition (kube's openapiv3 controller).
+    for (const v of versions) recordOpenAPIV3Regeneration(crd.spec.group, v.name, name, before?.versions.includes(v.name) ? 'update' : 'add');
     for (const v of versions) {
       const texts = deprecationWarnings(crd, v.name);
       if (texts.length > 0) this.warnings.set(`${crd.spec.group}/${v.name}/${plural}`, texts);
@@ -179,6 +185,7 @@ export class CRDController {
     for (const v of before.versions) {
       this.warnings.delete(`${before.group}/${v}/${before.plural}`);
       await this.opts.resources.uninstall(before.group, v, before.plural);
+      recordOpenAPIV3Regeneration(before.group, v, name, 'remove');
     }
     this.opts.logger.info('stopped serving custom resources', { crd: name });
   }

@@ -1,8 +1,8 @@
 import { Counter, Gauge } from 'prom-client';
 import { metricsEnabled, registry } from './registry.js';
 
-/** APIService name → 1 while unavailable, 0 while available; an APIService that is gone is forgotten. */
-const apiServiceAvailability = new Map<string, Map<object, boolean>>();
+/** Where aggregator_unavailable_apiservice reads the APIServices: one source per running aggregator. */
+const apiServiceSources = new Set<() => Iterable<{ name: string; available: boolean }>>();
 
 new Gauge({
   name: 'aggregator_unavailable_apiservice',
@@ -10,9 +10,12 @@ new Gauge({
   labelNames: ['name'],
   registers: [registry],
   collect() {
+    // Read from the APIServices' stored conditions at scrape time (as kube's availabilityCollector reads its
+    // lister): every replica reports, not only the one that probes, and a deleted APIService's series goes.
     this.reset();
-    // Several in-process chains may check one APIService: unavailable if any of them finds it so.
-    for (const [name, byOwner] of apiServiceAvailability) this.labels(name).set([...byOwner.values()].some((available) => !available) ? 1 : 0);
+    for (const source of apiServiceSources) {
+      for (const { name, available } of source()) this.labels(name).set(available ? 0 : 1);
+    }
   },
 });
 
@@ -23,26 +26,16 @@ const unavailableTotal = new Counter({
   registers: [registry],
 });
 
-/**
- * The availability controller's verdict on an APIService, by the controller
- * (`owner`) that reached it. A change to unavailable counts once in
- * aggregator_unavailable_apiservice_total with its reason.
- */
-export function setAPIServiceAvailability(owner: object, name: string, available: boolean, reason: string): void {
-  if (!metricsEnabled) return;
-  let byOwner = apiServiceAvailability.get(name);
-  if (!byOwner) apiServiceAvailability.set(name, (byOwner = new Map()));
-  const before = byOwner.get(owner);
-  byOwner.set(owner, available);
-  if (!available && before !== false) unavailableTotal.labels(name, reason).inc();
+/** Reports the APIServices `list` gives in aggregator_unavailable_apiservice; returns the function that stops it. */
+export function registerAPIServiceAvailability(list: () => Iterable<{ name: string; available: boolean }>): () => void {
+  if (!metricsEnabled) return () => {};
+  apiServiceSources.add(list);
+  return () => void apiServiceSources.delete(list);
 }
 
-/** The APIService was deleted (or the controller stopped): its series goes. */
-export function forgetAPIService(owner: object, name: string): void {
-  const byOwner = apiServiceAvailability.get(name);
-  if (!byOwner) return;
-  byOwner.delete(owner);
-  if (byOwner.size === 0) apiServiceAvailability.delete(name);
+/** The availability controller marked an APIService unavailable (it was not before). */
+export function recordAPIServiceUnavailable(name: string, reason: string): void {
+  if (metricsEnabled) unavailableTotal.labels(name, reason).inc();
 }
 
 const openAPIV3Regenerations = new Counter({
