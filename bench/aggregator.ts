@@ -32,6 +32,8 @@ const WATCH_ROWS: { watchers: number; events: number }[] = [
   { watchers: 100, events: 51 },
 ];
 const FANOUT = Number(process.env.BENCH_AGG_WATCHERS ?? 1000);
+/** BENCH_AGG_GET_ONLY=1: only table 1 (for profiling the proxy's GET path). */
+const GET_ONLY = process.env.BENCH_AGG_GET_ONLY === '1';
 const FANOUT_EVENTS = 21;
 /** After the one-at-a-time events, this many written at BURST_CONCURRENCY without waiting for delivery. */
 const BURST = 200;
@@ -503,6 +505,10 @@ export async function benchAggregator(): Promise<void> {
       A,
       B,
     );
+    if (GET_ONLY) {
+      printTable(`1. GET one custom resource through A vs straight to B; ${PAIRED_NOTE}`, PAIRED_HEADER, gets.map((p) => pairedRow(p, getBytes, () => '-').row));
+      return;
+    }
     const lists = await paired(
       [
         { op: `list ${LIST_ITEMS} (c=${CONCURRENCY}, ${LIST_OPS} ops)`, spec: { concurrency: CONCURRENCY, ops: LIST_OPS, offset: 0, method: 'GET', path: collection(LIST_NS), status: 200 } },

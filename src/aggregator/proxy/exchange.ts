@@ -12,8 +12,8 @@ import { writeStatus } from '../../endpoints/responsewriters/status.js';
 import type { Logger } from '../../observability/logger.js';
 import { cancelRequestTimeout } from '../../server/filters/timeout.js';
 import { redirectRejected, serviceUnavailable, writeStatusToSocket } from './proxy-status.js';
-import { relay } from './relay.js';
-import { copyResponseHead } from './response-head.js';
+import type { Dispatcher } from 'undici';
+import { copyResponseHead, responseHead } from './response-head.js';
 
 export interface ExchangeOptions {
   apiService: string;
@@ -43,9 +43,20 @@ export interface WebExchangeOptions extends ExchangeOptions {
   deadlineMs: number;
 }
 
-export class WebExchange {
-  private proxyReq: ClientRequest | undefined;
+/**
+ * A plain request's exchange, as undici's dispatch handler: the backend's
+ * status and headers, then its body as it comes (with flow control: a
+ * client that reads slowly pauses the backend), then its end. If either
+ * side fails or closes first, both are cut: the client's connection is
+ * destroyed, the backend's request aborted (undici closes its connection).
+ */
+export class WebExchange implements Dispatcher.DispatchHandler {
+  private abortBackend: ((err: Error) => void) | undefined;
+  private resumeBackend: (() => void) | undefined;
+  /** No later answer or failure reaches the client. */
   private done = false;
+  /** The client's response is being relayed. */
+  private relaying = false;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -55,92 +66,105 @@ export class WebExchange {
   ) {
     // The request timed out or the client left: nobody reads the backend's answer any more.
     const abort = requestAbortFrom(req);
-    if (abort) this.cleanups.push(abort.onAbort(() => this.abandon()));
+    if (abort) this.cleanups.push(abort.onAbort(() => this.abandon(new Error('the client request ended before the answer'))));
     if (opts.deadlineMs > 0) {
       const ms = opts.deadlineMs;
       const timer = setTimeout(() => this.fail(new Error(`context deadline exceeded (${ms / 1000}s for a discovery request)`)), ms);
       this.cleanups.push(() => clearTimeout(timer));
     }
+    // No request signal tells a bare handler that the client went away unanswered.
+    const onClose = () => {
+      if (!res.writableFinished) this.abandon(new Error('the client closed the connection before the answer ended'));
+    };
+    res.once('close', onClose);
+    this.cleanups.push(() => res.off('close', onClose));
   }
 
-  /**
-   * Follows the request sent to the backend: its socket (the dial deadline),
-   * its answer, its failure; and destroys it when the client's response
-   * closes unfinished (no request signal tells that in a bare handler).
-   */
-  send(proxyReq: ClientRequest): void {
-    this.proxyReq = proxyReq;
-    proxyReq.on('socket', (socket: Socket) => this.attach(proxyReq, socket));
-    proxyReq.on('response', (proxyRes: IncomingMessage) => this.respond(proxyRes));
-    proxyReq.on('error', (err: Error) => this.fail(err));
-    this.res.once('close', () => {
-      if (!this.res.writableFinished) proxyReq.destroy(new Error('the client closed the connection before the answer'));
-    });
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.done) abort(new Error('the request was abandoned'));
+    else this.abortBackend = abort;
   }
 
-  /** The request to the backend exists and has its socket. */
-  attach(proxyReq: ClientRequest, socket: Socket): void {
-    this.proxyReq = proxyReq;
-    if (this.done) {
-      proxyReq.destroy(new Error('the request was abandoned'));
-      return;
-    }
-    armDialTimeout(proxyReq, socket, this.opts);
-  }
-
-  /** The backend's status line and headers arrived. */
-  respond(proxyRes: IncomingMessage): void {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true; // informational: the final answer follows
     if (this.done || this.res.headersSent) {
-      discard(proxyRes);
-      this.settle();
-      return;
+      this.abandon(new Error('the answer came too late'));
+      return false;
     }
-    const code = proxyRes.statusCode ?? 0;
+    const head = responseHead(statusCode, statusText, rawHeaders);
     // kube's RejectForwardingRedirects: a client must not be sent elsewhere with what it sent here.
-    if (code >= 300 && code <= 399 && proxyRes.headers.location) {
-      discard(proxyRes);
-      this.settle();
+    if (statusCode >= 300 && statusCode <= 399 && head.location) {
+      this.abandon(new Error('a redirect was refused'));
       writeStatus(this.res, redirectRejected());
-      return;
+      return false;
     }
     // Watches and bodies of unknown length may outlive --request-timeout; and must reach the client as they come.
-    const streaming = this.opts.watch || proxyRes.headers['content-length'] === undefined;
+    const streaming = this.opts.watch || head.contentLength === undefined;
     if (streaming) cancelRequestTimeout(this.req);
-    copyResponseHead(proxyRes, this.res);
+    try {
+      copyResponseHead(head, this.res);
+    } catch (err) {
+      // A header Node will not send (a character it refuses): the answer cannot be passed on.
+      for (const { name } of head.headers.values()) this.res.removeHeader(name);
+      this.fail(new Error(`the backend's answer cannot be relayed: ${err instanceof Error ? err.message : String(err)}`));
+      return false;
+    }
     if (streaming) this.res.flushHeaders();
-    relay(proxyRes, this.res, (err) => {
-      this.settle();
-      if (err) this.opts.logger?.v(4).info('proxied response cut', { apiService: this.opts.apiService, err: err.message });
-    });
+    this.relaying = true;
+    this.resumeBackend = resume;
+    this.res.on('drain', resume);
+    this.cleanups.push(() => this.res.off('drain', resume));
+    return true;
   }
 
-  /** The backend could not be reached or failed; http-proxy's error callback. */
+  onData(chunk: Buffer): boolean {
+    if (this.done) return false;
+    return this.res.write(chunk);
+  }
+
+  onComplete(): void {
+    if (this.done) return;
+    this.settle();
+    this.res.end();
+  }
+
+  /** The backend could not be reached or failed (undici's onError, or a deadline). */
+  onError(err: Error): void {
+    this.fail(err);
+  }
+
   fail(err: Error): void {
     if (this.done) return;
     this.settle();
-    // With an error: a request destroyed before its socket was assigned would otherwise hand that
-    // socket back to the pool, connecting or not, where the next request would take it.
-    this.proxyReq?.destroy(err);
-    if (this.res.headersSent) {
+    this.abortBackend?.(err);
+    if (this.relaying || this.res.headersSent) {
+      this.opts.logger?.v(4).info('proxied response cut', { apiService: this.opts.apiService, err: err.message });
       this.res.destroy();
       return;
     }
-    this.opts.logger?.warn('error proxying to an APIService', { apiService: this.opts.apiService, backend: this.opts.backend, err: err.message });
-    writeStatus(this.res, serviceUnavailable(this.opts.apiService, `error trying to reach service: ${err.message}`));
+    const why = isDialTimeout(err) ? new Error(`dial tcp ${this.opts.backend}: i/o timeout`) : err;
+    this.opts.logger?.warn('error proxying to an APIService', { apiService: this.opts.apiService, backend: this.opts.backend, err: why.message });
+    writeStatus(this.res, serviceUnavailable(this.opts.apiService, `error trying to reach service: ${why.message}`));
   }
 
-  private abandon(): void {
+  /** Nobody will read the answer: the backend's request is aborted (undici closes its connection). */
+  private abandon(err: Error): void {
     if (this.done) return;
     this.settle();
-    this.proxyReq?.destroy(new Error('the client request ended before the answer'));
+    this.abortBackend?.(err);
+    if (this.relaying) this.res.destroy();
   }
 
   private settle(): void {
     if (this.done) return;
     this.done = true;
     for (const cleanup of this.cleanups) cleanup();
+    this.resumeBackend = undefined;
   }
 }
+
+/** undici's error for a connection not established within its connect timeout. */
+const isDialTimeout = (err: Error): boolean => (err as { code?: unknown }).code === 'UND_ERR_CONNECT_TIMEOUT';
 
 /**
  * An upgrade on its way: until the backend answers, a failure is told to the
@@ -175,8 +199,3 @@ export class UpgradeExchange {
   }
 }
 
-/** Drops a response nobody will read, without its socket's errors going unhandled. */
-function discard(res: IncomingMessage): void {
-  res.on('error', () => undefined);
-  res.destroy();
-}

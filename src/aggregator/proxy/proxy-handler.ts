@@ -3,9 +3,9 @@
  * apimachinery's UpgradeAwareHandler): requests already authenticated and
  * authorized go to one of the service's endpoints, path and query unchanged,
  * as the authenticated user in X-Remote-* headers vouched for by the proxy's
- * client certificate. Plain requests go out with node:https on the
- * APIService's keep-alive agent (send(): no per-request machinery beyond the
- * request itself); upgrades go through http-proxy-3.
+ * client certificate. Plain requests go out on the APIService's undici pool
+ * (send(): no per-request machinery beyond the request itself); upgrades go
+ * through http-proxy-3.
  *
  * Contract for the server that mounts it:
  * - Mount the returned handler where the APIService's group-version is
@@ -30,12 +30,13 @@
  *   handleUpgrade(req, socket, head) (req.url is the path forwarded). From
  *   then on the proxy owns the socket and closes it.
  */
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import https, { type Agent } from 'node:https';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Agent } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { ProxyServer, type ErrorCallback } from 'http-proxy-3';
+import type { Dispatcher } from 'undici';
 import { toURL, urlJoin } from 'http-proxy-3/dist/lib/http-proxy/common.js';
 import { stream as proxyUpgradeStream } from 'http-proxy-3/dist/lib/http-proxy/passes/ws-incoming.js';
 import type { Status } from '../../apimachinery/status.js';
@@ -100,6 +101,9 @@ interface Route {
   endpoint: ResolvedEndpoint;
   headers: IncomingHttpHeaders;
   agent: Agent;
+  dispatcher: Dispatcher;
+  /** The name the backend's certificate must carry. */
+  serverName: string;
 }
 
 export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceProxy {
@@ -116,6 +120,7 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
       caBundle: opts.caBundle,
       insecureSkipTLSVerify: opts.insecureSkipTLSVerify,
       clientCert: opts.proxyClientCert,
+      dialTimeoutMs,
       logger,
     });
   } catch (err) {
@@ -154,7 +159,7 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
     if (endpoints.length === 0) return serviceUnavailable(name, `no endpoints available for service ${JSON.stringify(opts.service.name)}`);
     const endpoint = pick(endpoints);
     const headers = outgoingHeaders(req, { user, scrub, host: hostPort(endpoint), upgrade, auditID: auditIDFrom(req) });
-    return { endpoint, headers, agent: transport.agent() };
+    return { endpoint, headers, agent: transport.agent(), dispatcher: transport.dispatcher(), serverName: transport.serverName };
   }
 
   const exchangeOptions = (endpoint: ResolvedEndpoint): ExchangeOptions => ({ apiService: name, backend: hostPort(endpoint), dialTimeoutMs, logger });
@@ -162,24 +167,27 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
   /**
    * A plain request, sent as http-proxy would frame it (its path normalised
    * the same way, a DELETE or OPTIONS without a length sent with
-   * Content-Length: 0) but without its passes, events and closures: the
-   * request on the APIService's keep-alive agent, its answer to the exchange.
-   * A body is piped only when there is one; a held one is written whole.
+   * Content-Length: 0) on the APIService's undici pool; its answer to the
+   * exchange. A body is streamed only when there is one (undici frames it
+   * again: chunked unless it has a length); a held one is written whole.
    */
   function send(req: Request, res: Response, to: Route, body?: Buffer): void {
     const info = requestInfoFrom(req);
     const watch = info?.verb === 'watch';
     if (watch) cancelRequestTimeout(req);
     const headers = to.headers;
-    let bodyless = false;
+    let stream = false;
     if (body) {
-      delete headers['transfer-encoding'];
       headers['content-length'] = String(body.length);
-    } else if (headers['transfer-encoding'] === undefined) {
+    } else if (headers['transfer-encoding'] !== undefined) {
+      stream = true;
+    } else {
       const length = headers['content-length'];
       if (length === undefined && (req.method === 'DELETE' || req.method === 'OPTIONS')) headers['content-length'] = '0';
-      bodyless = length === undefined || length === '0';
+      stream = length !== undefined && length !== '0';
     }
+    // undici sets the framing itself and refuses to be told.
+    delete headers['transfer-encoding'];
     const exchange = new WebExchange(req, res, {
       apiService: name,
       backend: hostPort(to.endpoint),
@@ -188,28 +196,18 @@ export function createAPIServiceProxy(opts: APIServiceProxyOptions): APIServiceP
       watch,
       deadlineMs: info && isDiscoveryPath(info.isResourceRequest, info.path) ? discoveryTimeoutMs : 0,
     });
-    let proxyReq: ClientRequest;
-    // http.request throws on a header it cannot send (a control character in a user's name): the round trip failed.
-    try {
-      proxyReq = https.request({
-        host: to.endpoint.host,
-        port: to.endpoint.port,
-        method: req.method,
-        path: outgoingPath(requestPath(req)),
-        headers,
-        agent: to.agent,
-      });
-    } catch (err) {
-      exchange.fail(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    exchange.send(proxyReq);
-    if (body) proxyReq.end(body);
-    else if (bodyless) proxyReq.end();
-    else {
-      req.on('error', (err) => exchange.fail(err));
-      req.pipe(proxyReq);
-    }
+    if (stream) req.on('error', (err) => exchange.fail(err));
+    // A header undici refuses to send (a control character in a user's name) reaches the exchange as a failure.
+    const options: Dispatcher.DispatchOptions & { servername: string } = {
+      origin: `https://${hostPort(to.endpoint)}`,
+      // undici would take the TLS name from the Host header (the endpoint), and drop the connection when it changes.
+      servername: to.serverName,
+      method: req.method ?? 'GET',
+      path: outgoingPath(requestPath(req)),
+      headers: headers as Record<string, string | string[]>,
+      body: body ?? (stream ? req : null),
+    };
+    to.dispatcher.dispatch(options, exchange);
   }
 
   /** `path` is what the client asked for (an express mount strips req.url). */

@@ -1,16 +1,16 @@
 /**
- * A body the proxy must hold before forwarding. http-proxy gives a DELETE or
- * OPTIONS without Content-Length a Content-Length of 0 and then streams the
- * body anyway: a chunked body would reach the backend unframed, where it
- * reads as a second request on the proxy's trusted connection. Such a body
- * is read whole and forwarded with its length.
+ * A body the proxy holds before forwarding: a DELETE or OPTIONS body of
+ * unknown length (chunked). Backends often read such a method as bodiless
+ * (http-proxy even sent it with Content-Length: 0 and the body after it,
+ * where it read as a second request on the proxy's trusted connection), so
+ * it is read whole, at most 3 MiB, and forwarded with its length.
  */
 import type { IncomingMessage } from 'node:http';
 
 /** kube's MaxRequestBodyBytes. */
 export const MAX_HELD_BODY_BYTES = 3 * 1024 * 1024;
 
-/** True for the requests http-proxy would mis-frame. */
+/** True for the bodies held: a DELETE or OPTIONS without a length that has a body. */
 export const mustHoldBody = (req: IncomingMessage): boolean =>
   (req.method === 'DELETE' || req.method === 'OPTIONS') && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] !== undefined;
 

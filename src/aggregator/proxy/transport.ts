@@ -4,10 +4,16 @@
  * the name `<service>.<namespace>.svc`, or not checked at all with
  * insecureSkipTLSVerify, presenting the aggregator's proxy client
  * certificate. Connections are kept alive and unlimited per host.
+ *
+ * Two pools share those settings: undici's for plain requests (its
+ * dispatcher builds no ClientRequest or IncomingMessage per request, which
+ * made node:http's client the largest cost of a proxied GET), and a
+ * node:https agent for upgrades (http-proxy-3) and the availability probes.
  */
 import https from 'node:https';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
+import { Agent as Dispatcher } from 'undici';
 import type { CertKeyContentProvider } from '../../dynamiccertificates/interfaces.js';
 import { parseCertificates } from '../../dynamiccertificates/pem.js';
 import type { Logger } from '../../observability/logger.js';
@@ -23,6 +29,8 @@ export interface TransportConfig {
   clientCert?: CertKeyContentProvider;
   /** How long an unused kept-alive connection stays open; default 90 s (kube's IdleConnTimeout). */
   idleTimeoutMs?: number;
+  /** TCP connect plus TLS handshake of a plain request's new connection; default 30 s. */
+  dialTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -57,6 +65,12 @@ export function decodeCABundle(caBundle: string): string {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
+const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
+
+interface Pools {
+  agent: https.Agent;
+  dispatcher: Dispatcher;
+}
 
 /**
  * An APIService's agent, replaced when the client certificate changes so
@@ -68,9 +82,10 @@ export class ProxyTransport {
   readonly insecureSkipTLSVerify: boolean;
   private readonly caPem: string | undefined;
   private readonly idleTimeoutMs: number;
+  private readonly dialTimeoutMs: number;
   private readonly clientCert: CertKeyContentProvider | undefined;
   private readonly logger: Logger | undefined;
-  private current: https.Agent;
+  private current: Pools;
   private closed = false;
 
   /** Throws TransportBuildError when the caBundle is not PEM certificates. */
@@ -79,9 +94,10 @@ export class ProxyTransport {
     this.insecureSkipTLSVerify = cfg.insecureSkipTLSVerify ?? false;
     this.caPem = !this.insecureSkipTLSVerify && cfg.caBundle ? decodeCABundle(cfg.caBundle) : undefined;
     this.idleTimeoutMs = cfg.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.dialTimeoutMs = cfg.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
     this.clientCert = cfg.clientCert;
     this.logger = cfg.logger;
-    this.current = this.buildAgent();
+    this.current = this.buildPools();
     if (cfg.clientCert) {
       // The provider cannot forget a Listener: a weak one lets a closed transport be collected.
       const self = new WeakRef(this);
@@ -89,22 +105,27 @@ export class ProxyTransport {
     }
   }
 
-  /** The agent for the next request (and for upgrades, which take the connection off the pool). */
+  /** The node:https agent: upgrades (which take the connection off the pool) and probes. */
   agent(): https.Agent {
-    return this.current;
+    return this.current.agent;
+  }
+
+  /** The pool for the next plain request. */
+  dispatcher(): Dispatcher {
+    return this.current.dispatcher;
   }
 
   /** Stops pooling: idle connections close now, busy ones when their request ends. */
   close(): void {
     this.closed = true;
-    drain(this.current);
+    drain(this.current, this.logger);
   }
 
   private certificateChanged(): void {
     if (this.closed) return;
     try {
-      const next = this.buildAgent();
-      drain(this.current);
+      const next = this.buildPools();
+      drain(this.current, this.logger);
       this.current = next;
     } catch (err) {
       // The provider accepted the pair, so this is unexpected: keep serving with the old one.
@@ -112,7 +133,7 @@ export class ProxyTransport {
     }
   }
 
-  private buildAgent(): https.Agent {
+  private buildPools(): Pools {
     const pair = this.clientCert?.currentCertKeyContent();
     const hasCert = pair !== undefined && pair.cert !== '' && pair.key !== '';
     const secureContext = tls.createSecureContext({
@@ -120,7 +141,23 @@ export class ProxyTransport {
       ...(this.caPem ? { ca: this.caPem } : {}),
       ...(hasCert ? { cert: pair.cert, key: pair.key } : {}),
     });
-    return new https.Agent({
+    const dispatcher = new Dispatcher({
+      connections: null,
+      pipelining: 1,
+      // No deadline of undici's own: a watch streams for as long as it lasts; the request's timeout filter and the
+      // exchange's discovery deadline bound the rest, as kube's proxy leaves it to the request's context.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      keepAliveTimeout: this.idleTimeoutMs,
+      keepAliveMaxTimeout: this.idleTimeoutMs,
+      connect: {
+        timeout: this.dialTimeoutMs,
+        servername: this.serverName,
+        rejectUnauthorized: !this.insecureSkipTLSVerify,
+        secureContext,
+      },
+    });
+    const agent = new https.Agent({
       keepAlive: true,
       maxSockets: Infinity,
       maxTotalSockets: Infinity,
@@ -130,11 +167,13 @@ export class ProxyTransport {
       rejectUnauthorized: !this.insecureSkipTLSVerify,
       secureContext,
     });
+    return { agent, dispatcher };
   }
 }
 
-/** Closes an agent's idle connections now and each busy one as it is released. */
-function drain(agent: https.Agent): void {
+/** Closes the pools' idle connections now and each busy one as its request ends. */
+function drain({ agent, dispatcher }: Pools, logger: Logger | undefined): void {
   agent.on('free', (socket: Socket) => socket.destroy());
   for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  dispatcher.close().catch((err: unknown) => logger?.warn('closing the proxy connection pool failed', { err: String(err) }));
 }
