@@ -14,10 +14,9 @@
  * Without `go` the suite is skipped, except under CI, where it must run.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -27,6 +26,7 @@ import { buildCommand } from '../../src/cli/options.js';
 import { repoRoot, startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
 import { kubectl, kubectlUntilOk } from '../helpers/kubectl.js';
 import { makeTempDir, type TempDir } from '../helpers/tmp.js';
+import { buildRenderer, rendererSkipReason } from './renderer.js';
 
 const run = promisify(execFile);
 
@@ -35,18 +35,7 @@ const valuesDir = join(repoRoot, 'test/chart/values');
 const crdFixture = join(repoRoot, 'test/chart/fixtures/servicemonitor-crd.yaml');
 const NAMESPACE = 'frontdoor-system';
 
-function goPresent(): boolean {
-  try {
-    execFileSync('go', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = !goPresent() && !process.env.CI
-  ? 'go is not installed (apt-get install golang-go golang-github-masterminds-sprig-dev): the chart renderer cannot be built; under CI this fails instead'
-  : false;
+const skip = rendererSkipReason();
 
 type Obj = Record<string, any>;
 
@@ -67,12 +56,7 @@ describe('charts/frontdoor', { skip }, () => {
 
   before(async () => {
     work = await makeTempDir('frontdoor-chart-');
-    renderer = join(work.path, 'render');
-    // GOPATH mode against Debian's packaged sources: the module proxy is not reachable offline.
-    await run('go', ['build', '-o', renderer, './test/chart/render'], {
-      cwd: repoRoot,
-      env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOFLAGS: '', GOCACHE: join(tmpdir(), 'frontdoor-go-build-cache') },
-    });
+    renderer = await buildRenderer(work.path);
   });
   after(async () => {
     await work?.remove();
