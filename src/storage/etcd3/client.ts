@@ -1,11 +1,13 @@
 /**
  * Builds the etcd3 client the way this backend needs it: no hidden retries or
  * circuit breaker (a failed call must fail now, as UnavailableError, and the
- * next call must try again at once when etcd is back), a receive limit large
+ * next call must try again at once when etcd is back) beyond going around a
+ * member that refuses connections (member-failover.ts), a receive limit large
  * enough for big objects, quick reconnects and keepalives that notice a dead peer.
  */
 import { readFile } from 'node:fs/promises';
 import { Etcd3, type IOptions } from 'etcd3';
+import { memberFailover } from './member-failover.js';
 
 export interface Etcd3ClientOptions {
   /** Client URLs, `http://host:2379` or `https://host:2379`. */
@@ -30,7 +32,7 @@ export async function createEtcd3Client(opts: Etcd3ClientOptions): Promise<Etcd3
   if (opts.endpoints.length === 0) throw new Error('etcd: at least one endpoint is required');
   const options: IOptions = {
     hosts: opts.endpoints,
-    faultHandling: { host: () => passThrough, global: passThrough },
+    faultHandling: opts.endpoints.length > 1 ? memberFailover(opts.endpoints.length) : { host: () => passThrough, global: passThrough },
     grpcOptions: {
       // A range page or a watch catch-up batch may hold many objects of up to 1.5 MiB (etcd's request limit).
       'grpc.max_receive_message_length': 2 ** 31 - 1,
