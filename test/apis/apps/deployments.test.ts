@@ -315,6 +315,32 @@ describe('deployments: validation on create', () => {
       ],
     },
     {
+      name: 'a volume mount names a volume of the pod, with a mount path given once',
+      mutate: (d) => {
+        const pod = d.spec!.template!.spec!;
+        pod.volumes = [{ name: 'data', emptyDir: {} }];
+        pod.containers![0].volumeMounts = [{ name: 'data', mountPath: '/d' }, { name: 'nope', mountPath: '/d' }, { name: 'data' }];
+      },
+      want: [
+        'spec.template.spec.containers[0].volumeMounts[1].name: Not found: "nope"',
+        'spec.template.spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/d": must be unique',
+        'spec.template.spec.containers[0].volumeMounts[2].mountPath: Required value',
+      ],
+    },
+    {
+      name: 'volume names are DNS labels and unique, and a bad one cannot be mounted',
+      mutate: (d) => {
+        const pod = d.spec!.template!.spec!;
+        pod.volumes = [{ name: 'Bad_Name', emptyDir: {} }, { name: 'data', emptyDir: {} }, { name: 'data', emptyDir: {} }];
+        pod.initContainers = [{ ...pod.containers![0], name: 'init', volumeMounts: [{ name: 'Bad_Name', mountPath: '/b' }, { name: 'data', mountPath: '/d' }] }];
+      },
+      want: [
+        `spec.template.spec.volumes[0].name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+        'spec.template.spec.volumes[2].name: Duplicate value: "data"',
+        'spec.template.spec.initContainers[0].volumeMounts[0].name: Not found: "Bad_Name"',
+      ],
+    },
+    {
       name: 'wrongly typed lists validate instead of throwing',
       mutate: (d) => {
         (d.spec!.template!.spec as Record<string, unknown>).containers = 'nginx';

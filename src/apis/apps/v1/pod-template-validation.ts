@@ -1,7 +1,8 @@
 /**
  * The part of kube's core validation (ValidatePodTemplateSpec, ValidatePodSpec,
  * validateContainers) that a Deployment's template needs for kube's common
- * errors, with kube's paths and messages. Volumes, resources, probes,
+ * errors, with kube's paths and messages: containers, volume names and the
+ * volume mounts that must name them. Volume sources, resources, probes,
  * affinity, security contexts and the rest of the pod spec are stored as
  * given; the Pod strategy of core/v1 is the place for the whole of it.
  */
@@ -10,7 +11,7 @@ import type { FieldPath } from '../../../apimachinery/validation/path.js';
 import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { validateAnnotations } from '../../../apimachinery/validation/metadata-fields.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
-import { isRecord, listOf, type Container, type ContainerPort, type EnvVar, type PodSpec, type PodTemplateSpec } from './types.js';
+import { isRecord, listOf, type Container, type ContainerPort, type EnvVar, type PodSpec, type PodTemplateSpec, type Volume } from './types.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -82,8 +83,44 @@ function validateEnum(value: unknown, path: FieldPath, allowed: readonly string[
   return allowed.includes(v) ? [] : [field.notSupported(path, v, allowed)];
 }
 
+/**
+ * kube's ValidateVolumes, for names only: required, a DNS label, unique. Like
+ * kube, a volume with an error is not one a mount may name.
+ */
+function validateVolumes(volumes: readonly Volume[], path: FieldPath): { errs: field.FieldError[]; names: Set<string> } {
+  const errs: field.FieldError[] = [];
+  const names = new Set<string>();
+  volumes.forEach((v, i) => {
+    const p = path.index(i).child('name');
+    const name = isRecord(v) ? str(v.name) : '';
+    const el = name ? isDNS1123Label(name).map((m) => field.invalid(p, name, m)) : [field.required(p)];
+    if (names.has(name)) el.push(field.duplicate(p, name));
+    if (el.length === 0) names.add(name);
+    errs.push(...el);
+  });
+  return { errs, names };
+}
+
+/** kube's ValidateVolumeMounts: a name that is a volume of the pod, a mount path, each path once. */
+function validateVolumeMounts(mounts: readonly unknown[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
+  const errs: field.FieldError[] = [];
+  const paths = new Set<string>();
+  mounts.forEach((m, i) => {
+    const p = path.index(i);
+    const mount = isRecord(m) ? m : {};
+    const name = str(mount.name);
+    if (!name) errs.push(field.required(p.child('name')));
+    if (!volumes.has(name)) errs.push(field.notFound(p.child('name'), name));
+    const mountPath = str(mount.mountPath);
+    if (!mountPath) errs.push(field.required(p.child('mountPath')));
+    if (paths.has(mountPath)) errs.push(field.invalid(p.child('mountPath'), mountPath, 'must be unique'));
+    paths.add(mountPath);
+  });
+  return errs;
+}
+
 /** kube's validateContainerCommon: what every container kind must satisfy. */
-function validateContainerCommon(c: Container, path: FieldPath): field.FieldError[] {
+function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(field.required(path.child('name')));
@@ -92,18 +129,19 @@ function validateContainerCommon(c: Container, path: FieldPath): field.FieldErro
   errs.push(...validateEnum(c.terminationMessagePolicy, path.child('terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES));
   errs.push(...validateContainerPorts(listOf(c.ports), path.child('ports')));
   errs.push(...validateEnv(listOf(c.env), path.child('env')));
+  errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, path.child('volumeMounts')));
   errs.push(...validateEnum(c.imagePullPolicy, path.child('imagePullPolicy'), PULL_POLICIES));
   return errs;
 }
 
-function validateContainers(containers: readonly Container[], path: FieldPath): field.FieldError[] {
+function validateContainers(containers: readonly Container[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
   if (containers.length === 0) return [field.required(path)];
   const errs: field.FieldError[] = [];
   const names = new Set<string>();
   containers.forEach((c, i) => {
     const p = path.index(i);
     const ctr = isRecord(c) ? c : {};
-    errs.push(...validateContainerCommon(ctr, p));
+    errs.push(...validateContainerCommon(ctr, volumes, p));
     const name = str(ctr.name);
     if (names.has(name)) errs.push(field.duplicate(p.child('name'), name));
     else names.add(name);
@@ -112,13 +150,13 @@ function validateContainers(containers: readonly Container[], path: FieldPath): 
 }
 
 /** Init containers: the common checks, and names unique across both lists. */
-function validateInitContainers(inits: readonly Container[], regular: readonly Container[], path: FieldPath): field.FieldError[] {
+function validateInitContainers(inits: readonly Container[], regular: readonly Container[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const names = new Set(regular.map((c) => (isRecord(c) ? str(c.name) : '')));
   inits.forEach((c, i) => {
     const p = path.index(i);
     const ctr = isRecord(c) ? c : {};
-    errs.push(...validateContainerCommon(ctr, p));
+    errs.push(...validateContainerCommon(ctr, volumes, p));
     const name = str(ctr.name);
     if (names.has(name)) errs.push(field.duplicate(p.child('name'), name));
     if (name) names.add(name);
@@ -128,9 +166,11 @@ function validateInitContainers(inits: readonly Container[], regular: readonly C
 
 function validatePodSpec(spec: PodSpec, path: FieldPath): field.FieldError[] {
   const containers = listOf<Container>(spec.containers);
+  const volumes = validateVolumes(listOf<Volume>(spec.volumes), path.child('volumes'));
   const errs = [
-    ...validateContainers(containers, path.child('containers')),
-    ...validateInitContainers(listOf<Container>(spec.initContainers), containers, path.child('initContainers')),
+    ...volumes.errs,
+    ...validateContainers(containers, volumes.names, path.child('containers')),
+    ...validateInitContainers(listOf<Container>(spec.initContainers), containers, volumes.names, path.child('initContainers')),
     ...validateEnum(spec.restartPolicy, path.child('restartPolicy'), RESTART_POLICIES),
     ...validateEnum(spec.dnsPolicy, path.child('dnsPolicy'), DNS_POLICIES),
     ...validateLabels(isRecord(spec.nodeSelector) ? (spec.nodeSelector as Record<string, string>) : undefined, path.child('nodeSelector')),
