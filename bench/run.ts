@@ -8,6 +8,7 @@ import { benchCrd } from './crd.js';
 import { benchCrdVersions } from './crd-versions.js';
 import { benchEmbed } from './embed.js';
 import { benchInputChecks } from './input-checks.js';
+import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
 import { benchStorm } from './storm.js';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'crd-versions': benchCrdVersions,
   aggregator: benchAggregator,
   embed: benchEmbed,
+  soak: benchSoak,
 };
 
 const only = process.argv[2];
