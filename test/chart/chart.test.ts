@@ -462,6 +462,11 @@ describe('charts/frontdoor', { skip }, () => {
       const res = await kubectl(fd.kubeconfig, ['apply', '--dry-run=server', '-f', '-'], { stdin: JSON.stringify(d) });
       assert.notEqual(res.code, 0, res.stdout);
       assert.match(res.stderr, /selector.*does not match template labels|`selector` does not match template `labels`/);
+      const unmounted = structuredClone(one(r, 'Deployment'));
+      unmounted.spec.template.spec.volumes = unmounted.spec.template.spec.volumes.filter((v: Obj) => v.name !== 'tmp');
+      const lost = await kubectl(fd.kubeconfig, ['apply', '--dry-run=server', '-f', '-'], { stdin: JSON.stringify(unmounted) });
+      assert.notEqual(lost.code, 0, lost.stdout);
+      assert.match(lost.stderr, /spec\.template\.spec\.containers\[0\]\.volumeMounts\[1\]\.name: Not found: "tmp"/);
       const sm = structuredClone(one(await render([join(valuesDir, 'servicemonitor.yaml')]), 'ServiceMonitor'));
       sm.spec.endpoints[0].scheme = 'ftp';
       const bad = await kubectl(fd.kubeconfig, ['apply', '--dry-run=server', '-f', '-'], { stdin: JSON.stringify(sm) });
