@@ -100,6 +100,9 @@ describe('two frontdoor replicas on a 3-member etcd cluster', () => {
     assert.equal(holderOf(await clients[1]!.get(LEASE)), identities[leader]);
     const acquired = fds.map((fd) => fd.logs.filter((l) => l.message === 'successfully acquired lease').length);
     assert.deepEqual(acquired.map((n) => n > 0), [0, 1].map((i) => i === leader));
+    // The follower started none of the once-per-cluster controllers.
+    const started = fds.map((fd) => fd.logs.some((l) => l.message === 'starting leader-only controllers'));
+    assert.deepEqual(started, [0, 1].map((i) => i === leader));
     const table = await kubectl(fds[1 - leader]!.kubeconfig, ['get', 'lease', '-n', 'kube-system']);
     assert.equal(table.code, 0, table.stderr);
     const rows = table.stdout.trim().split('\n');
@@ -233,6 +236,7 @@ describe('two frontdoor replicas on a 3-member etcd cluster', () => {
     const taken = await eventually(() => survivor.get(LEASE), (r) => holderOf(r) === identities[1 - leader], GENEROUS);
     t.diagnostic(`leading replica killed -> the survivor holds the Lease: ${Math.round(performance.now() - killed)} ms`);
     assert.equal(taken.json<{ spec: { leaseTransitions: number } }>().spec.leaseTransitions, before + 1);
+    await fds[1 - leader]!.waitForLog((l) => l.message === 'starting leader-only controllers', 30_000);
     const table = await kubectl(fds[1 - leader]!.kubeconfig, ['get', 'lease', 'frontdoor-controllers', '-n', 'kube-system', '-o', 'jsonpath={.spec.holderIdentity}']);
     assert.equal(table.stdout, identities[1 - leader]);
 
