@@ -17,6 +17,8 @@ import type { ResourceDefinition } from '../../src/registry/resource-definition.
 import { Store } from '../../src/registry/store.js';
 import { Cacher } from '../../src/storage/cacher/index.js';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { Etcd3Storage } from '../../src/storage/etcd3/etcd3-storage.js';
+import { startEtcd, startTcpProxy, type EtcdServer } from '../helpers/etcd.js';
 import { makeTempDir, type TempDir } from '../helpers/tmp.js';
 import { capturingLogger, waitForReal } from './helpers.js';
 
@@ -332,5 +334,59 @@ describe('LeaseLock and two electors on a real leases Store (SQLite)', () => {
     follower!.stop.abort();
     await follower!.done;
     assert.equal(((await leases.get('kube-system', 'two-electors')).spec as { holderIdentity: string }).holderIdentity, '');
+  });
+});
+
+describe('a leader cut off from etcd (real etcd behind a relay)', () => {
+  let etcd: EtcdServer;
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
+
+  it('stops its controllers once it cannot renew, and the other replica takes over after the lease expires', async (t) => {
+    const prefix = `/leader-cutoff-${Date.now()}`;
+    const proxy = await startTcpProxy(etcd.endpoint);
+    t.after(() => proxy.close());
+    const storages = await Promise.all([proxy.endpoint, etcd.endpoint].map((e) => Etcd3Storage.connect({ endpoints: [e], prefix, requestTimeoutMs: 1_000 })));
+    const cachers = storages.map((storage) => new Cacher({ storage, resourcePrefix: '/coordination.k8s.io/leases' }));
+    t.after(async () => {
+      await Promise.all(cachers.map((c) => c.stop()));
+      await Promise.all(storages.map((st) => st.close()));
+    });
+    await Promise.all(cachers.map((c) => c.start()));
+    const elect = (cacher: Cacher, identity: string) => {
+      const terms: AbortSignal[] = [];
+      const elector = new LeaderElector({
+        lock: new LeaseLock(new Store(leasesDef as unknown as ResourceDefinition, cacher), 'kube-system', 'cutoff'),
+        identity,
+        // Short, so the test is quick; the semantics are the defaults'.
+        leaseDurationMs: 3_000,
+        renewDeadlineMs: 2_000,
+        retryPeriodMs: 250,
+        callbacks: { onStartedLeading: (sig) => terms.push(sig) },
+        logger: capturingLogger(),
+      });
+      const stop = new AbortController();
+      const running = { elector, terms, stop, done: elector.run(stop.signal) };
+      t.after(async () => {
+        stop.abort();
+        await running.done;
+      });
+      return running;
+    };
+    // The replica behind the relay leads first; the other (straight to etcd) follows.
+    const cut = elect(cachers[0]!, 'replica-0');
+    await waitForReal('the relayed replica to lead', () => cut.elector.isLeader(), 1_000);
+    const other = elect(cachers[1]!, 'replica-1');
+    await waitForReal('the other replica to see the leader', () => other.elector.getLeader() === 'replica-0', 1_000);
+    proxy.pause();
+    await waitForReal('the cut-off leader to stop its controllers', () => cut.terms[0]!.aborted, 1_000);
+    assert.equal(cut.elector.isLeader(), false);
+    await waitForReal('the other replica to take over', () => other.elector.isLeader(), 1_000);
+    assert.equal(other.terms.length, 1);
+    proxy.resume();
   });
 });
