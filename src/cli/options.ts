@@ -30,6 +30,8 @@ export interface ServerOptions {
   /** --proxy-client-cert-file/--proxy-client-key-file: what the aggregator presents to the servers it proxies to. */
   proxyClientCertFile?: string;
   proxyClientKeyFile?: string;
+  /** kube's --enable-aggregator-routing: APIService requests go to a Service's endpoints (true) or its ClusterIP. */
+  enableAggregatorRouting: boolean;
   tlsSANs: string[];
   verbosity: number;
   logFormat: LogFormat;
@@ -120,6 +122,7 @@ export function buildCommand(): Command {
     .addOption(new Option('--tls-sni-cert-key <cert,key[:names]>', 'an extra serving certificate chosen by SNI: "cert,key" (names from the certificate) or "cert,key:name1,*.name2" (repeatable)').default([]).argParser(collect))
     .addOption(new Option('--proxy-client-cert-file <file>', 'client certificate the aggregator presents to the API servers it proxies to (default: the generated DATA_DIR/pki/front-proxy-client.crt with the generated front-proxy CA)'))
     .addOption(new Option('--proxy-client-key-file <file>', 'key of --proxy-client-cert-file'))
+    .addOption(new Option('--enable-aggregator-routing <bool>', "send APIService requests to an endpoint of the Service (EndpointSlices, then Endpoints); false sends them to the Service's ClusterIP (kube's default is false: frontdoor usually runs outside the pod network)").default(true).argParser(boolean('--enable-aggregator-routing')))
     .addOption(new Option('--tls-sans <names>', 'extra DNS names or IPs for the generated serving certificate (comma-separated, repeatable)').default([]).argParser(list))
     .addOption(new Option('-v, --v <level>', 'log verbosity; 2 or more logs one line per request').default(0).argParser(integer('--v', 0, 10)))
     .addOption(new Option('--log-format <format>', 'log format').choices(['text', 'json']).default('text'))
@@ -184,6 +187,7 @@ interface RawOptions {
   runtimeConfig: string[];
   authorizationMode: string[];
   anonymousAuth: boolean;
+  enableAggregatorRouting: boolean;
   tokenAuthFile?: string;
   serviceAccountSigningKeyFile?: string;
   serviceAccountKeyFile: string[];
@@ -271,6 +275,7 @@ function validate(raw: RawOptions): ServerOptions {
     tlsSNICertKeys: sni.map((n) => ({ ...n, certFile: resolve(n.certFile), keyFile: resolve(n.keyFile) })),
     proxyClientCertFile: raw.proxyClientCertFile && resolve(raw.proxyClientCertFile),
     proxyClientKeyFile: raw.proxyClientKeyFile && resolve(raw.proxyClientKeyFile),
+    enableAggregatorRouting: raw.enableAggregatorRouting,
     tlsSANs: raw.tlsSans,
     verbosity: raw.v,
     logFormat: raw.logFormat,

@@ -103,6 +103,7 @@ export async function runServer(opts: ServerOptions, logger: Logger, hooks: RunH
     requestTimeoutMs: opts.requestTimeoutMs,
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
     proxyClientCert,
+    enableAggregatorRouting: opts.enableAggregatorRouting,
     serverAddress: () => `${opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? hostname() : opts.bindAddress}:${port}`,
   });
   master = chain.master;

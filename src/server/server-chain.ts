@@ -87,6 +87,8 @@ export interface ServerChainOptions {
   minRequestTimeoutSeconds?: number;
   /** The client certificate the aggregator presents to APIService backends (--proxy-client-cert-file). */
   proxyClientCert?: CertKeyContentProvider;
+  /** kube's --enable-aggregator-routing (default true here). */
+  enableAggregatorRouting?: boolean;
 }
 
 export interface ServerChain {
@@ -204,6 +206,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
           endpointsPrefix: master.installer.store('', 'v1', 'endpoints')?.prefix ?? '/endpoints',
           endpointSlicesPrefix: master.installer.store('discovery.k8s.io', 'v1', 'endpointslices')?.prefix,
           proxyClientCert: opts.proxyClientCert,
+          enableAggregatorRouting: opts.enableAggregatorRouting,
           // Every header authentication reads as an identity (requestheader's names and prefixes) is scrubbed too.
           requestHeaders: { usernameHeaders: authentication.identityHeaders.names, extraHeaderPrefixes: authentication.identityHeaders.prefixes },
         }

@@ -180,7 +180,7 @@ describe('charts/frontdoor', { skip }, () => {
     assert.deepEqual(sts.spec.volumeClaimTemplates.map((t: Obj) => [t.metadata.name, t.spec.resources.requests.storage]), [['data', '1Gi']]);
     assert.equal(sts.spec.template.spec.volumes.some((v: Obj) => v.name === 'data'), false, 'data comes from the claim, not an emptyDir');
     const a = args(sts);
-    for (const f of ['--data-dir=/var/lib/frontdoor', '--bind-address=0.0.0.0', '--secure-port=6443', '--authorization-mode=RBAC', '--anonymous-auth=true', '--max-requests-inflight=400', '--max-mutating-requests-inflight=200', '--shutdown-delay-duration=5s', '--log-format=json']) {
+    for (const f of ['--data-dir=/var/lib/frontdoor', '--bind-address=0.0.0.0', '--secure-port=6443', '--authorization-mode=RBAC', '--anonymous-auth=true', '--enable-aggregator-routing=true', '--max-requests-inflight=400', '--max-mutating-requests-inflight=200', '--shutdown-delay-duration=5s', '--log-format=json']) {
       assert.ok(a.includes(f), `args include ${f}: ${a.join(' ')}`);
     }
     assert.equal(a.some((f) => f.startsWith('--etcd-servers') || f.startsWith('--cert-dir') || f.startsWith('--audit-')), false, 'no etcd, no cert dir of its own (the PKI lives in the data dir), no audit');

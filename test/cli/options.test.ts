@@ -59,6 +59,13 @@ describe('parseOptions: SNI and proxy client certificates', () => {
     assert.throws(() => parseOptions(['--tls-sni-cert-key', `${readable},/nonexistent.key`]), /--tls-sni-cert-key: cannot read "\/nonexistent.key": ENOENT/);
   });
 
+  it('routes APIService requests to endpoints unless --enable-aggregator-routing=false', () => {
+    assert.equal(parseOptions([]).enableAggregatorRouting, true);
+    assert.equal(parseOptions(['--enable-aggregator-routing=false']).enableAggregatorRouting, false);
+    assert.equal(parseOptions(['--enable-aggregator-routing', 'true']).enableAggregatorRouting, true);
+    assert.throws(() => parseOptions(['--enable-aggregator-routing=maybe']), (err: unknown) => err instanceof OptionsError && /--enable-aggregator-routing must be true or false/.test(err.message));
+  });
+
   it('takes the proxy client certificate and key together only', () => {
     const o = parseOptions(['--proxy-client-cert-file', readable, '--proxy-client-key-file', readable]);
     assert.equal(o.proxyClientCertFile, readable);

@@ -92,6 +92,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $args = append $args (printf "--secure-port=%d" (int64 $a.securePort)) }}
 {{- $args = append $args (printf "--authorization-mode=%s" (join "," $a.authorizationMode)) }}
 {{- $args = append $args (printf "--anonymous-auth=%t" $a.anonymousAuth) }}
+{{- $args = append $args (printf "--enable-aggregator-routing=%t" $a.enableAggregatorRouting) }}
 {{- $args = append $args (printf "--max-requests-inflight=%d" (int64 $a.maxRequestsInflight)) }}
 {{- $args = append $args (printf "--max-mutating-requests-inflight=%d" (int64 $a.maxMutatingRequestsInflight)) }}
 {{- $args = append $args (printf "--request-timeout=%s" $a.requestTimeout) }}

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import { createAPIServiceProxy, type APIServiceProxy } from '../../../src/aggregator/proxy/proxy-handler.js';
-import { setUser } from '../../../src/endpoints/request/context.js';
 import { discardLogger } from '../../../src/observability/logger.js';
-import { Backend, base64, listen, makePKI, SERVICE, stop } from './helpers.js';
+import { Backend, base64, makePKI, proxyFrontend, SERVICE, stop } from './helpers.js';
 
 const GV = '/apis/example.com/v1';
 
@@ -36,14 +34,7 @@ describe('APIService proxy: the backend answer to the client', () => {
     const pki = makePKI();
     backend = await Backend.start(pki);
     proxy = createAPIServiceProxy({ name: 'v1.example.com', service: { ...SERVICE, port: 443 }, caBundle: base64(pki.servingCA.certPem), resolve: () => [backend.endpoint], logger: discardLogger });
-    const app = express();
-    app.use((req, _res, next) => {
-      setUser(req, { name: 'alice', groups: ['system:authenticated'] });
-      next();
-    });
-    app.use(GV, proxy);
-    server = http.createServer(app);
-    port = await listen(server);
+    ({ server, port } = await proxyFrontend(proxy, GV));
   });
   after(async () => {
     proxy.close();

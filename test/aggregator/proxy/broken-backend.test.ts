@@ -3,15 +3,13 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import { createAPIServiceProxy, type APIServiceProxy } from '../../../src/aggregator/proxy/proxy-handler.js';
 import type { ResolvedEndpoint } from '../../../src/aggregator/proxy/resolve.js';
-import { setUser } from '../../../src/endpoints/request/context.js';
 import { createRequestInfoResolver } from '../../../src/endpoints/request/request-info.js';
 import { discardLogger } from '../../../src/observability/logger.js';
 import { withRequestInfo } from '../../../src/server/filters/request-info.js';
 import { withRequestTimeout } from '../../../src/server/filters/timeout.js';
-import { Backend, base64, call, closedPort, listen, makePKI, SERVICE, stop, type TestPKI } from './helpers.js';
+import { Backend, base64, call, closedPort, makePKI, proxyFrontend, SERVICE, stop, type TestPKI } from './helpers.js';
 
 const GV = '/apis/example.com/v1';
 const REQUESTS = 300;
@@ -97,16 +95,7 @@ describe('APIService proxy: a backend broken for a long time leaks nothing', () 
       dialTimeoutMs: 100,
       logger: discardLogger,
     });
-    const app = express();
-    app.use(withRequestInfo(createRequestInfoResolver()));
-    app.use(withRequestTimeout({ requestTimeoutMs: 100 }));
-    app.use((req, _res, next) => {
-      setUser(req, { name: 'alice', groups: ['system:authenticated'] });
-      next();
-    });
-    app.use(GV, proxy);
-    server = http.createServer(app);
-    port = await listen(server);
+    ({ server, port } = await proxyFrontend(proxy, GV, [withRequestInfo(createRequestInfoResolver()), withRequestTimeout({ requestTimeoutMs: 100 })]));
   });
   after(async () => {
     proxy.close();

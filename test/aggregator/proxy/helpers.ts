@@ -11,6 +11,10 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { newCA, newClientCert, newServingCert, serialOf, type TestCert } from '../../dynamiccertificates/helpers.js';
 import type { ResolvedEndpoint } from '../../../src/aggregator/proxy/resolve.js';
+import express, { type RequestHandler } from 'express';
+import type { APIServiceProxy } from '../../../src/aggregator/proxy/proxy-handler.js';
+import type { UserInfo } from '../../../src/auth/user.js';
+import { setUser } from '../../../src/endpoints/request/context.js';
 
 export const SERVICE = { namespace: 'ns1', name: 'api' } as const;
 export const SERVER_NAME = `${SERVICE.name}.${SERVICE.namespace}.svc`;
@@ -211,4 +215,22 @@ export async function stop(server: http.Server): Promise<void> {
   server.closeAllConnections();
   server.close();
   await once(server, 'close');
+}
+
+/** A plain-HTTP frontend: `filters`, then the user set as authentication would, then the proxy mounted at `mount`. */
+export async function proxyFrontend(
+  proxy: APIServiceProxy,
+  mount: string,
+  filters: RequestHandler[] = [],
+  user: UserInfo = { name: 'alice', groups: ['system:authenticated'] },
+): Promise<{ server: http.Server; port: number }> {
+  const app = express();
+  for (const f of filters) app.use(f);
+  app.use((req, _res, next) => {
+    setUser(req, user);
+    next();
+  });
+  app.use(mount, proxy);
+  const server = http.createServer(app);
+  return { server, port: await listen(server) };
 }
