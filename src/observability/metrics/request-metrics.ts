@@ -1,35 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { FastCounterVec, FastHistogramVec } from './fast-vec.js';
 import { metricsEnabled, registry } from './registry.js';
 import { boundedSubresource, dryRunLabel, isLongRunningVerb, reportedVerb, requestScope, type RequestInfoLike } from './request-labels.js';
 
 /** kube's component label for the API's own routes. */
 export const APISERVER_COMPONENT = 'apiserver';
 
-const requestTotal = new Counter({
-  name: 'apiserver_request_total',
-  help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-  labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
-  registers: [registry],
-});
+const requestTotal = new FastCounterVec(
+  'apiserver_request_total',
+  'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+  ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
+);
 
-const requestDuration = new Histogram({
-  name: 'apiserver_request_duration_seconds',
-  help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-  labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
-  buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
-  registers: [registry],
-});
+const requestDuration = new FastHistogramVec(
+  'apiserver_request_duration_seconds',
+  'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+  ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+  [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+);
 
-const responseSizes = new Histogram({
-  name: 'apiserver_response_sizes',
-  help: 'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
-  labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+const responseSizes = new FastHistogramVec(
+  'apiserver_response_sizes',
+  'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+  ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
   // kube's ExponentialBuckets(1000, 10, 7): 1 kB to 1 GB.
-  buckets: [1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9],
-  registers: [registry],
-});
+  [1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9],
+);
 
 const longRunning = new Gauge({
   name: 'apiserver_longrunning_requests',
@@ -65,10 +63,7 @@ interface WithState extends IncomingMessage {
   [STATE]?: State;
 }
 
-// Label children by key: prom-client hashes a label set on every labels() call, a Map lookup is cheaper.
-const counters = new Map<string, Counter.Internal>();
-const durations = new Map<string, Histogram.Internal<string>>();
-const sizes = new Map<string, Histogram.Internal<string>>();
+// Long-running requests' children by key (prom-client hashes a label set on every labels() call).
 const longs = new Map<string, Gauge.Internal<string>>();
 
 function labelsOf(verb: string, dryRun: string, group: string, version: string, resource: string, subresource: string, scope: string, component: string): Labels {
@@ -144,17 +139,10 @@ export function endRequest(req: IncomingMessage, code: number, responseBytes: nu
   state.long?.dec();
   const l = state.labels;
   if (!l) return;
-  const codeKey = `${l.key}|${code}`;
-  let counter = counters.get(codeKey);
-  if (!counter) counters.set(codeKey, (counter = requestTotal.labels(l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component, String(code))));
-  counter.inc();
-  let duration = durations.get(l.key);
-  if (!duration) durations.set(l.key, (duration = requestDuration.labels(l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component)));
-  duration.observe((performance.now() - state.start) / 1000);
+  requestTotal.child(`${l.key}|${code}`, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component, String(code)]).inc();
+  requestDuration.child(l.key, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component]).observe((performance.now() - state.start) / 1000);
   if ((l.verb === 'GET' || l.verb === 'LIST') && responseBytes !== undefined) {
-    let size = sizes.get(l.key);
-    if (!size) sizes.set(l.key, (size = responseSizes.labels(l.verb, l.group, l.version, l.resource, l.subresource, l.scope, l.component)));
-    size.observe(responseBytes);
+    responseSizes.child(l.key, [l.verb, l.group, l.version, l.resource, l.subresource, l.scope, l.component]).observe(responseBytes);
   }
 }
 

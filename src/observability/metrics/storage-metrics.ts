@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { FastCounterVec, FastHistogramVec } from './fast-vec.js';
 import { metricsEnabled, registry } from './registry.js';
 
 /**
@@ -8,27 +9,16 @@ import { metricsEnabled, registry } from './registry.js';
  * kube-apiserver on etcd reads frontdoor on SQLite unchanged, as it reads k3s
  * on kine. `type` is kube's group-resource ("configmaps", "deployments.apps").
  */
-const requestDuration = new Histogram({
-  name: 'etcd_request_duration_seconds',
-  help: 'Etcd request latency in seconds for each operation and object type (the SQLite backend reports its requests here too).',
-  labelNames: ['operation', 'type'],
-  buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
-  registers: [registry],
-});
+const requestDuration = new FastHistogramVec(
+  'etcd_request_duration_seconds',
+  'Etcd request latency in seconds for each operation and object type (the SQLite backend reports its requests here too).',
+  ['operation', 'type'],
+  [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+);
 
-const requestsTotal = new Counter({
-  name: 'etcd_requests_total',
-  help: 'Etcd request counts for each operation and object type.',
-  labelNames: ['operation', 'type'],
-  registers: [registry],
-});
+const requestsTotal = new FastCounterVec('etcd_requests_total', 'Etcd request counts for each operation and object type.', ['operation', 'type']);
 
-const requestErrors = new Counter({
-  name: 'etcd_request_errors_total',
-  help: 'Etcd failed request counts for each operation and object type.',
-  labelNames: ['operation', 'type'],
-  registers: [registry],
-});
+const requestErrors = new FastCounterVec('etcd_request_errors_total', 'Etcd failed request counts for each operation and object type.', ['operation', 'type']);
 
 /** Where apiserver_storage_objects reads its counts: one source per watch cache while it runs. */
 const objectSources = new Set<{ resource: string; count: () => number | undefined }>();
@@ -73,9 +63,9 @@ export function storageRequestRecorder(operation: string, type: string): Storage
   const key = `${operation}|${type}`;
   let r = recorders.get(key);
   if (!r) {
-    const duration = requestDuration.labels(operation, type);
-    const total = requestsTotal.labels(operation, type);
-    const errors = requestErrors.labels(operation, type);
+    const duration = requestDuration.child(key, [operation, type]);
+    const total = requestsTotal.child(key, [operation, type]);
+    const errors = requestErrors.child(key, [operation, type]);
     r = {
       done(start, failed) {
         duration.observe((performance.now() - start) / 1000);

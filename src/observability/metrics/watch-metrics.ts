@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { FastCounterVec, FastHistogramVec, type CounterChild, type HistogramChild } from './fast-vec.js';
 import { metricsEnabled, registry } from './registry.js';
 
 const registeredWatchers = new Gauge({
@@ -8,21 +9,16 @@ const registeredWatchers = new Gauge({
   registers: [registry],
 });
 
-const watchEvents = new Counter({
-  name: 'apiserver_watch_events_total',
-  help: 'Number of events sent in watch clients',
-  labelNames: ['group', 'version', 'resource'],
-  registers: [registry],
-});
+// Counted per event per watcher: children that add, not prom-client's that hash their labels on each call.
+const watchEvents = new FastCounterVec('apiserver_watch_events_total', 'Number of events sent in watch clients', ['group', 'version', 'resource']);
 
-const watchEventSizes = new Histogram({
-  name: 'apiserver_watch_events_sizes',
-  help: 'Watch event size distribution in bytes',
-  labelNames: ['group', 'version', 'resource'],
+const watchEventSizes = new FastHistogramVec(
+  'apiserver_watch_events_sizes',
+  'Watch event size distribution in bytes',
+  ['group', 'version', 'resource'],
   // kube's ExponentialBuckets(1024, 2, 8): 1 KiB to 128 KiB.
-  buckets: [1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
-  registers: [registry],
-});
+  [1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
+);
 
 /** One watch's record: it is registered until ended, and counts each event it sends. */
 export interface WatchRecorder {
@@ -32,8 +28,8 @@ export interface WatchRecorder {
 
 interface Children {
   registered: Gauge.Internal<string>;
-  events: Counter.Internal;
-  sizes: Histogram.Internal<string>;
+  events: CounterChild;
+  sizes: HistogramChild;
 }
 
 const children = new Map<string, Children>();
@@ -45,7 +41,8 @@ export function startWatchRecorder(group: string, version: string, resource: str
   const key = `${group}|${version}|${resource}|${kind}`;
   let c = children.get(key);
   if (!c) {
-    c = { registered: registeredWatchers.labels(group, version, kind), events: watchEvents.labels(group, version, resource), sizes: watchEventSizes.labels(group, version, resource) };
+    const gvr = `${group}|${version}|${resource}`;
+    c = { registered: registeredWatchers.labels(group, version, kind), events: watchEvents.child(gvr, [group, version, resource]), sizes: watchEventSizes.child(gvr, [group, version, resource]) };
     children.set(key, c);
   }
   const { registered, events, sizes } = c;
