@@ -49,14 +49,14 @@ export interface Server {
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /**
- * Spawns frontdoor on a data dir (plus any further flags) and resolves with
- * its port from the "Serving securely" log line.
+ * Spawns frontdoor on a data dir (plus any further flags and environment
+ * variables) and resolves with its port from the "Serving securely" log line.
  */
-export async function startServer(dataDir: string, extraArgs: string[] = []): Promise<Server> {
+export async function startServer(dataDir: string, extraArgs: string[] = [], env?: Record<string, string>): Promise<Server> {
   const proc = spawn(
     process.execPath,
     [...serverNodeArgs, ...entryArgs('src/cli/frontdoor.ts'), '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--secure-port', '0', '--log-format', 'json', ...extraArgs],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : undefined },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
