@@ -8,6 +8,7 @@ import { benchCrd } from './crd.js';
 import { benchCrdVersions } from './crd-versions.js';
 import { benchEmbed } from './embed.js';
 import { benchInputChecks } from './input-checks.js';
+import { benchMetrics } from './metrics.js';
 import { benchSoak } from './soak.js';
 import { benchStartup } from './startup.js';
 import { benchStorage } from './storage.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   aggregator: benchAggregator,
   embed: benchEmbed,
   soak: benchSoak,
+  metrics: benchMetrics,
 };
 
 const only = process.argv[2];
