@@ -177,6 +177,20 @@ describe('LeaderElector (fake clock, lock in memory)', () => {
     await settle();
   });
 
+  it('a storage call that never answers does not block the attempts after it', async () => {
+    const clock = new FakeClock();
+    const lock = new MemoryLock();
+    lock.mode = 'hang';
+    const a = start(lock, clock, 'a', { logger: capturingLogger() });
+    await advance(clock, 3_000);
+    lock.mode = 'ok';
+    assert.equal(a.elector.isLeader(), false);
+    await advance(clock, 15_000);
+    assert.equal(a.elector.isLeader(), true);
+    a.stop.abort();
+    await a.done;
+  });
+
   it('a leader whose store fails keeps retrying within the deadline and leads on when it recovers in time', async () => {
     const clock = new FakeClock();
     const lock = new MemoryLock();

@@ -177,10 +177,35 @@ export class LeaderElector {
     });
   }
 
-  /** client-go's tryAcquireOrRenew, serialized. Never throws: failures are logged and answered 'failed'. */
+  /**
+   * client-go's tryAcquireOrRenew, serialized. Never throws: failures are
+   * logged and answered 'failed'. An attempt whose storage calls have not
+   * answered within the renew deadline counts as failed (client-go bounds
+   * them by the same deadline), so a hung call never blocks the next one.
+   */
   private tryAcquireOrRenew(): Promise<Attempt> {
-    const next = this.attempts.then(() => this.tryOnce());
-    this.attempts = next.catch(() => undefined);
+    const next = this.attempts.then(
+      () =>
+        new Promise<Attempt>((resolve) => {
+          const cancel = this.clock.setTimer(this.renewDeadlineMs, () => {
+            this.logger.error('the lease storage did not answer within the renew deadline', { lease: this.lock.describe() });
+            resolve('failed');
+          });
+          this.tryOnce().then(
+            (result) => {
+              cancel();
+              resolve(result);
+            },
+            (err: unknown) => {
+              // Only a callback can throw here (tryOnce answers storage failures itself).
+              cancel();
+              this.logger.error('leader election attempt failed', { lease: this.lock.describe(), err: describe(err) });
+              resolve('failed');
+            },
+          );
+        }),
+    );
+    this.attempts = next;
     return next;
   }
 
