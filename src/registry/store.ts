@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from '../apimachinery/user-info.js';
-import { newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
+import { isAlreadyExists, newAlreadyExists, newBadRequest, newConflict, newInternalError, newNotFound, StatusError, type GroupResource } from '../apimachinery/status-error.js';
 import { newInvalid } from '../apimachinery/invalid.js';
 import { FieldSelector } from '../apimachinery/fields.js';
 import { invalid, type FieldError } from '../apimachinery/validation/field-error.js';
@@ -403,13 +403,17 @@ export class Store {
     let created = false;
     let result: KubeObject | undefined;
     try {
-      const exists = await this.exists(key);
-      if (!exists) {
+      // A create that loses a race with another one becomes an update of what won (kube's GuaranteedUpdate
+      // retries its create-if-absent the same way); a few rounds, in case the object keeps coming and going.
+      for (let round = 0; !(await this.exists(key)); round++) {
         if (!(this.def.allowCreateOnUpdate || opts.forceAllowCreate) || opts.subresource) throw newNotFound(this.gr, name);
         const obj = await updated(undefined);
         this.checkNameAndNamespace(obj, namespace, name);
-        created = true;
-        return { obj: await this.create(namespace, obj, opts), created };
+        try {
+          return { obj: await this.create(namespace, obj, opts), created: true };
+        } catch (err) {
+          if (round >= 2 || !isAlreadyExists(err)) throw err;
+        }
       }
       const next = await this.storage.guaranteedUpdate(key, async (current) => {
         checkPreconditions(this.gr, name, current as KubeObject, opts.preconditions);

@@ -291,6 +291,15 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
     assert.equal((await send('GET', `${CM}/mf-dry-new`)).status, 404);
   });
 
+  it('applies racing to create one object all succeed: the ones that lose the create apply as updates (kube retries, no 409)', async () => {
+    const managers = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
+    const answers = await Promise.all(managers.map((m) => apply(`${CM}/mf-race`, cm('mf-race', { [m]: m }), `fieldManager=${m}`)));
+    assert.deepEqual(answers.map((r) => r.status).sort(), ['200', '200', '200', '200', '200', '200', '200', '201'].map(Number), answers.map((r) => r.body.slice(0, 200)).join('\n'));
+    const stored = await getCM('mf-race');
+    assert.deepEqual(stored.data, Object.fromEntries(managers.map((m) => [m, m])), 'every applier\'s field is there');
+    assert.deepEqual(Object.keys(byManager(stored)).sort(), managers.map((m) => `${m}/Apply`));
+  });
+
   it('refuses an apply without fieldManager, and force on other patches, as kube validates PatchOptions (422)', async () => {
     const noManager = status(await apply(`${CM}/mf-nomanager`, cm('mf-nomanager', { a: '1' }), ''), 422);
     assert.equal(noManager.reason, 'Invalid');
