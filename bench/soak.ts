@@ -13,7 +13,7 @@
  * an ordinary user bound to cluster-admin (a client certificate outside
  * system:masters), since system:masters are exempt from the limits.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -159,6 +159,11 @@ function spawnWorker(job: Job): Running {
 }
 
 const rssMiB = async (pid: number): Promise<number> => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+/** The SQLite database and its WAL, which the server's page cache (up to 32 MiB) caches. */
+const dbMiB = async (dataDir: string): Promise<number> => {
+  const size = (f: string) => stat(join(dataDir, f)).then((s) => s.size, () => 0);
+  return ((await size('state.db')) + (await size('state.db-wal'))) / 2 ** 20;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sum = (p: Progress[], f: (x: Progress) => number) => p.reduce((a, x) => a + f(x), 0);
 const opsOf = (p: Progress, op: Op, pred: (status: string) => boolean) => Object.entries(p.ops[op]).reduce((a, [s, n]) => a + (pred(s) ? n : 0), 0);
@@ -213,7 +218,7 @@ export async function benchSoak(): Promise<void> {
 
     const cpu0 = await cpuSeconds(server.pid);
     const t0 = Date.now();
-    const samples: { t: number; rss: number; ops: number; refused: number; events: number }[] = [];
+    const samples: { t: number; rss: number; db: number; ops: number; refused: number; events: number }[] = [];
     let prevOps = 0;
     let prevRefused = 0;
     let prevEvents = 0;
@@ -223,7 +228,7 @@ export async function benchSoak(): Promise<void> {
       const ops = sum(p, (x) => OPS.reduce((a, op) => a + opsOf(x, op, () => true), 0));
       const refused = sum(p, (x) => OPS.reduce((a, op) => a + opsOf(x, op, (s) => s === '429'), 0));
       const events = sum(p, (x) => x.events);
-      samples.push({ t: (Date.now() - t0) / 1000, rss: await rssMiB(server.pid), ops: ops - prevOps, refused: refused - prevRefused, events: events - prevEvents });
+      samples.push({ t: (Date.now() - t0) / 1000, rss: await rssMiB(server.pid), db: await dbMiB(dataDir), ops: ops - prevOps, refused: refused - prevRefused, events: events - prevEvents });
       prevOps = ops;
       prevRefused = refused;
       prevEvents = events;
@@ -235,10 +240,10 @@ export async function benchSoak(): Promise<void> {
 
     printTable(
       `Soak: RSS of the frontdoor process every ${sampleSeconds} s under mixed load (${LOAD_WORKERS}x${CONNECTIONS_PER_WORKER} connections, ${WATCHES} watches, --max-requests-inflight ${MAX_INFLIGHT}, --max-mutating-requests-inflight ${MAX_MUTATING_INFLIGHT})`,
-      ['t s', 'RSS MiB', 'req/s', '429/s', 'watch events/s'],
+      ['t s', 'RSS MiB', 'DB MiB', 'req/s', '429/s', 'watch events/s'],
       samples.map((s, i) => {
         const dt = s.t - (i === 0 ? 0 : samples[i - 1]!.t);
-        return [fmt(s.t, 0), fmt(s.rss), fmt(s.ops / dt, 0), fmt(s.refused / dt, 0), fmt(s.events / dt, 0)];
+        return [fmt(s.t, 0), fmt(s.rss), fmt(s.db), fmt(s.ops / dt, 0), fmt(s.refused / dt, 0), fmt(s.events / dt, 0)];
       }),
     );
     const load = final.slice(1);
