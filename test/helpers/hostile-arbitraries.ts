@@ -120,6 +120,18 @@ export const KINDS: Kind[] = [
     }),
   },
   {
+    name: 'EndpointSlice',
+    collection: '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices',
+    valid: (name) => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name, labels: { 'kubernetes.io/service-name': 'svc' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, hostname: 'a' }],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
+    }),
+  },
+  {
     name: 'Widget',
     collection: '/apis/fuzz.example.com/v1/namespaces/default/widgets',
     nullsKeptUnder: ['.spec.free'],
