@@ -293,9 +293,28 @@ export function addClusterAuthenticationInfoHook(
   const configMaps = master.installer.store('', 'v1', 'configmaps');
   const namespaces = master.installer.store('', 'v1', 'namespaces');
   if (!configMaps || !namespaces) return false;
+  // The CA contents keep their listeners for good: they wake whichever term's controller runs now, through one relay.
+  let current: Listener | undefined;
+  const relay: Listener = { enqueue: () => current?.enqueue() };
+  opts.info.clientCA?.addListener(relay);
+  opts.info.requestHeaderCA?.addListener(relay);
+  const info: ClusterAuthenticationInfo = { ...opts.info, clientCA: unobserved(opts.info.clientCA), requestHeaderCA: unobserved(opts.info.requestHeaderCA) };
   master.addPostStartHook(POST_START_HOOK_NAME, ({ signal }) => {
-    const run = (term: AbortSignal) => new ClusterAuthenticationTrustController({ ...opts, configMaps, namespaces }).run(term);
+    const run = async (term: AbortSignal) => {
+      const controller = new ClusterAuthenticationTrustController({ ...opts, info, configMaps, namespaces });
+      current = controller;
+      try {
+        await controller.run(term);
+      } finally {
+        if (current === controller) current = undefined;
+      }
+    };
     runLeaderOnly(master.leaderControllers, 'cluster_authentication_trust_controller', signal, run, opts.logger);
   });
   return true;
+}
+
+/** The same content, without adding listeners to it (the relay above is its one listener). */
+function unobserved(p: CAContentProvider | undefined): CAContentProvider | undefined {
+  return p && { name: () => p.name(), currentCABundleContent: () => p.currentCABundleContent(), verifyOptions: () => p.verifyOptions(), addListener: () => undefined };
 }
