@@ -25,7 +25,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Emb
   const etcdServers = options.etcdServers ?? [];
   const inMemory = options.inMemory ?? (ownDataDir && etcdServers.length === 0);
   const logger = options.logger ?? embedLogger(options.logLevel ?? 'warn', options.verbosity ?? 0);
-  // Started now, awaited after the server is up: the two overlap.
+  // Started now, awaited after the server is up: the two overlap. Its failure is thrown by that await;
+  // the handler only keeps it from being reported as unhandled before then (or when the start fails first).
   const clientNode = loadClientNode();
   clientNode.catch(() => undefined);
 
