@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Gauge } from 'prom-client';
-import { FastCounterVec, FastHistogramVec } from './fast-vec.js';
+import { FastCounterVec, FastHistogramVec, type CounterChild, type HistogramChild } from './fast-vec.js';
 import { metricsEnabled, registry } from './registry.js';
 import { boundedSubresource, dryRunLabel, isLongRunningVerb, reportedVerb, requestScope, type RequestInfoLike } from './request-labels.js';
 
@@ -48,6 +48,10 @@ interface Labels {
   component: string;
   /** All of the above, joined: the key of the label children. */
   key: string;
+  /** Its children, resolved on first use: a request after the first of its kind only adds. */
+  codes: Map<number, CounterChild>;
+  duration: HistogramChild | undefined;
+  size: HistogramChild | undefined;
 }
 
 /** Per request, from the metrics filter on. */
@@ -66,8 +70,17 @@ interface WithState extends IncomingMessage {
 // Long-running requests' children by key (prom-client hashes a label set on every labels() call).
 const longs = new Map<string, Gauge.Internal<string>>();
 
+/** Every label set seen, by key; bounded as the label values are. */
+const labelSets = new Map<string, Labels>();
+
 function labelsOf(verb: string, dryRun: string, group: string, version: string, resource: string, subresource: string, scope: string, component: string): Labels {
-  return { verb, dryRun, group, version, resource, subresource, scope, component, key: `${verb}|${dryRun}|${group}|${version}|${resource}|${subresource}|${scope}|${component}` };
+  const key = `${verb}|${dryRun}|${group}|${version}|${resource}|${subresource}|${scope}|${component}`;
+  let l = labelSets.get(key);
+  if (!l) {
+    l = { verb, dryRun, group, version, resource, subresource, scope, component, key, codes: new Map(), duration: undefined, size: undefined };
+    labelSets.set(key, l);
+  }
+  return l;
 }
 
 /** Starts a request's record (the metrics filter, first in the chain); a no-op with metrics off. */
@@ -139,10 +152,17 @@ export function endRequest(req: IncomingMessage, code: number, responseBytes: nu
   state.long?.dec();
   const l = state.labels;
   if (!l) return;
-  requestTotal.child(`${l.key}|${code}`, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component, String(code)]).inc();
-  requestDuration.child(l.key, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component]).observe((performance.now() - state.start) / 1000);
+  let counter = l.codes.get(code);
+  if (!counter) {
+    counter = requestTotal.child(`${l.key}|${code}`, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component, String(code)]);
+    l.codes.set(code, counter);
+  }
+  counter.inc();
+  l.duration ??= requestDuration.child(l.key, [l.verb, l.dryRun, l.group, l.version, l.resource, l.subresource, l.scope, l.component]);
+  l.duration.observe((performance.now() - state.start) / 1000);
   if ((l.verb === 'GET' || l.verb === 'LIST') && responseBytes !== undefined) {
-    responseSizes.child(l.key, [l.verb, l.group, l.version, l.resource, l.subresource, l.scope, l.component]).observe(responseBytes);
+    l.size ??= responseSizes.child(l.key, [l.verb, l.group, l.version, l.resource, l.subresource, l.scope, l.component]);
+    l.size.observe(responseBytes);
   }
 }
 
