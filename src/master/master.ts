@@ -64,7 +64,16 @@ export interface MasterServer extends GenericAPIServer {
   leaderControllers: LeaderControllers;
   /** Absent when leases are not served or there is no storage (the controllers then run at once). */
   leaderElector?: LeaderElector;
+  /**
+   * Once the post-start hooks' signal has aborted: resolves when the election
+   * has stopped and a held Lease has been handed back (bounded), so shutdown
+   * closes storage only after that write. At once otherwise.
+   */
+  leaderElectionStopped(): Promise<void>;
 }
+
+/** How long shutdown waits for the Lease's release before closing storage anyway. */
+const RELEASE_WAIT_MS = 5_000;
 
 /**
  * The core server: the legacy group at /api/v1 and the built-in named groups,
@@ -165,14 +174,23 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
       logger,
     });
     server.leaderElector = elector;
+    let stopped: { signal: AbortSignal; done: Promise<void> } | undefined;
     server.addPostStartHook('start-leader-election', ({ signal }) => {
       // In the background: a follower is ready without ever leading. The Lease lives in kube-system, created first.
-      void (async () => {
+      const done = (async () => {
         await systemNamespaces.catch(() => undefined);
         await elector.run(signal);
       })().catch((err: unknown) => logger.error('leader election stopped', { err: err instanceof Error ? err.message : String(err) }));
+      stopped = { signal, done };
     });
+    server.leaderElectionStopped = async () => {
+      if (!stopped?.signal.aborted) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stopped.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_WAIT_MS)))]);
+      clearTimeout(timer);
+    };
   } else {
+    server.leaderElectionStopped = () => Promise.resolve();
     server.addPostStartHook('start-leader-election', ({ signal }) => leaderControllers.startAll(signal));
   }
 

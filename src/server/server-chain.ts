@@ -329,6 +329,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     discovery,
     lifecycle,
     stopWatchCaches: async () => {
+      // A held Lease is handed back through the caches and storage: let that write go out first.
+      await master.leaderElectionStopped();
       await Promise.all([master.stopWatchCaches(), apiextensions.apiResources.stop(), aggregator.apiResources.stop()]);
     },
     handleUpgrade: (req, socket, head) => {
