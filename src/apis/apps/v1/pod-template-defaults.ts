@@ -56,6 +56,16 @@ function defaultContainer(c: Container, hostNetwork: boolean): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
+  // SetDefaults_HTTPGetAction covers lifecycle hooks too.
+  const lifecycle = c.lifecycle;
+  if (isRecord(lifecycle)) {
+    for (const hook of [lifecycle.postStart, lifecycle.preStop]) {
+      if (isRecord(hook) && isRecord(hook.httpGet)) {
+        hook.httpGet.path ||= '/';
+        hook.httpGet.scheme ||= 'HTTP';
+      }
+    }
+  }
 }
 
 function defaultVolumes(spec: PodSpec): void {

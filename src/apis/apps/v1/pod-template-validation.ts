@@ -2,16 +2,25 @@
  * The part of kube's core validation (ValidatePodTemplateSpec, ValidatePodSpec,
  * validateContainers) that a Deployment's template needs for kube's common
  * errors, with kube's paths and messages: containers, volume names and the
- * volume mounts that must name them. Volume sources, resources, probes,
- * affinity, security contexts and the rest of the pod spec are stored as
- * given; the Pod strategy of core/v1 is the place for the whole of it.
+ * volume mounts that must name them, and (core/v1 pod-spec-rules, shared with
+ * Pods) resources, security contexts, hooks, probes and host ports. Volume
+ * sources, affinity and the rest of the pod spec are stored as given.
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../../apimachinery/validation/path.js';
 import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { validateAnnotations } from '../../../apimachinery/validation/metadata-fields.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
-import { isRecord, listOf, type Container, type ContainerPort, type EnvVar, type PodSpec, type PodTemplateSpec, type Volume } from './types.js';
+import { validateEnv } from '../../core/v1/container-env.js';
+import {
+  podContextOf,
+  validateContainerCommonRules,
+  validateInitContainerRules,
+  validatePodSpecRules,
+  validateRegularContainerRules,
+  type PodContext,
+} from '../../core/v1/pod-spec-rules.js';
+import { isRecord, listOf, type Container, type ContainerPort, type PodSpec, type PodTemplateSpec, type Volume } from './types.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -63,20 +72,6 @@ function validateContainerPorts(ports: readonly ContainerPort[], path: FieldPath
   return errs;
 }
 
-/** kube 1.32 checks env names the relaxed way (RelaxedEnvironmentVariableValidation is on by default). */
-function validateEnv(env: readonly EnvVar[], path: FieldPath): field.FieldError[] {
-  const errs: field.FieldError[] = [];
-  env.forEach((ev, i) => {
-    const p = path.index(i).child('name');
-    const name = isRecord(ev) ? str(ev.name) : '';
-    if (!name) errs.push(field.required(p));
-    else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) > 126 || ch === '=')) {
-      errs.push(field.invalid(p, name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
-    }
-  });
-  return errs;
-}
-
 function validateEnum(value: unknown, path: FieldPath, allowed: readonly string[]): field.FieldError[] {
   const v = str(value);
   if (!v) return [field.required(path)];
@@ -120,7 +115,7 @@ function validateVolumeMounts(mounts: readonly unknown[], volumes: ReadonlySet<s
 }
 
 /** kube's validateContainerCommon: what every container kind must satisfy. */
-function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
+function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, pod: PodContext, path: FieldPath): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(field.required(path.child('name')));
@@ -128,38 +123,47 @@ function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, pat
   if (!str(c.image)) errs.push(field.required(path.child('image')));
   errs.push(...validateEnum(c.terminationMessagePolicy, path.child('terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES));
   errs.push(...validateContainerPorts(listOf(c.ports), path.child('ports')));
-  errs.push(...validateEnv(listOf(c.env), path.child('env')));
+  errs.push(...validateEnv(c.env, path.child('env')));
   errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, path.child('volumeMounts')));
   errs.push(...validateEnum(c.imagePullPolicy, path.child('imagePullPolicy'), PULL_POLICIES));
+  errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;
 }
 
-function validateContainers(containers: readonly Container[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
+function validateContainers(containers: readonly Container[], volumes: ReadonlySet<string>, pod: PodContext, path: FieldPath): field.FieldError[] {
   if (containers.length === 0) return [field.required(path)];
   const errs: field.FieldError[] = [];
   const names = new Set<string>();
   containers.forEach((c, i) => {
     const p = path.index(i);
     const ctr = isRecord(c) ? c : {};
-    errs.push(...validateContainerCommon(ctr, volumes, p));
+    errs.push(...validateContainerCommon(ctr, volumes, pod, p));
     const name = str(ctr.name);
     if (names.has(name)) errs.push(field.duplicate(p.child('name'), name));
     else names.add(name);
+    errs.push(...validateRegularContainerRules(ctr, pod, p));
   });
   return errs;
 }
 
 /** Init containers: the common checks, and names unique across both lists. */
-function validateInitContainers(inits: readonly Container[], regular: readonly Container[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
+function validateInitContainers(
+  inits: readonly Container[],
+  regular: readonly Container[],
+  volumes: ReadonlySet<string>,
+  pod: PodContext,
+  path: FieldPath,
+): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const names = new Set(regular.map((c) => (isRecord(c) ? str(c.name) : '')));
   inits.forEach((c, i) => {
     const p = path.index(i);
     const ctr = isRecord(c) ? c : {};
-    errs.push(...validateContainerCommon(ctr, volumes, p));
+    errs.push(...validateContainerCommon(ctr, volumes, pod, p));
     const name = str(ctr.name);
     if (names.has(name)) errs.push(field.duplicate(p.child('name'), name));
     if (name) names.add(name);
+    errs.push(...validateInitContainerRules(ctr, pod, p));
   });
   return errs;
 }
@@ -167,10 +171,12 @@ function validateInitContainers(inits: readonly Container[], regular: readonly C
 function validatePodSpec(spec: PodSpec, path: FieldPath): field.FieldError[] {
   const containers = listOf<Container>(spec.containers);
   const volumes = validateVolumes(listOf<Volume>(spec.volumes), path.child('volumes'));
+  const pod = podContextOf(spec);
   const errs = [
     ...volumes.errs,
-    ...validateContainers(containers, volumes.names, path.child('containers')),
-    ...validateInitContainers(listOf<Container>(spec.initContainers), containers, volumes.names, path.child('initContainers')),
+    ...validateContainers(containers, volumes.names, pod, path.child('containers')),
+    ...validateInitContainers(listOf<Container>(spec.initContainers), containers, volumes.names, pod, path.child('initContainers')),
+    ...validatePodSpecRules(spec, path),
     ...validateEnum(spec.restartPolicy, path.child('restartPolicy'), RESTART_POLICIES),
     ...validateEnum(spec.dnsPolicy, path.child('dnsPolicy'), DNS_POLICIES),
     ...validateLabels(isRecord(spec.nodeSelector) ? (spec.nodeSelector as Record<string, string>) : undefined, path.child('nodeSelector')),

@@ -17,16 +17,22 @@ export function defaultPullPolicy(image: string): string {
   return lastSegment.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** SetDefaults_HTTPGetAction, for probes and lifecycle hooks alike. */
+function defaultHTTPGet(handler: unknown): void {
+  if (!isRecord(handler) || !isRecord(handler.httpGet)) return;
+  if (!handler.httpGet.scheme) handler.httpGet.scheme = 'HTTP';
+  if (!handler.httpGet.path) handler.httpGet.path = '/';
+}
+
+/** SetDefaults_Probe: kube fills zero values too, so 0 reads as unset. */
 function defaultProbe(probe: unknown): void {
   if (!isRecord(probe)) return;
-  probe.timeoutSeconds ??= 1;
-  probe.periodSeconds ??= 10;
-  probe.successThreshold ??= 1;
-  probe.failureThreshold ??= 3;
-  const handlers = [probe.httpGet, probe.grpc];
-  if (isRecord(handlers[0]) && !handlers[0].scheme) handlers[0].scheme = 'HTTP';
-  if (isRecord(handlers[0]) && !handlers[0].path) handlers[0].path = '/';
-  if (isRecord(handlers[1]) && absent(handlers[1].service)) handlers[1].service = '';
+  probe.timeoutSeconds ||= 1;
+  probe.periodSeconds ||= 10;
+  probe.successThreshold ||= 1;
+  probe.failureThreshold ||= 3;
+  defaultHTTPGet(probe);
+  if (isRecord(probe.grpc) && absent(probe.grpc.service)) probe.grpc.service = '';
 }
 
 function defaultContainer(c: JsonObject): void {
@@ -37,6 +43,7 @@ function defaultContainer(c: JsonObject): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
+  if (isRecord(c.lifecycle)) for (const hook of [c.lifecycle.postStart, c.lifecycle.preStop]) defaultHTTPGet(hook);
   // Limits without requests request the limits (SetDefaults_Pod).
   if (isRecord(c.resources) && isRecord(c.resources.limits)) {
     const requests = objectAt(c.resources, 'requests');

@@ -1,7 +1,8 @@
 /**
  * kube's ValidatePod, ValidatePodUpdate and ValidatePodStatusUpdate (1.32)
  * for what clients commonly send: containers (names, images, ports, pull and
- * termination-message policies), volumes and their mounts, the spec's enums
+ * termination-message policies, env names, and through pod-spec-rules their
+ * resources, security contexts, hooks and probes), volumes and their mounts, the spec's enums
  * and names, and the update rule that only images, activeDeadlineSeconds,
  * tolerations (additions) and a negative grace period may change.
  */
@@ -10,6 +11,15 @@ import { FieldPath } from '../../../apimachinery/validation/path.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
 import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { isValidIP, isValidPortName, isValidPortNum, validateProtocol } from './network.js';
+import { validateEnv } from './container-env.js';
+import {
+  podContextOf,
+  validateContainerCommonRules,
+  validateInitContainerRules,
+  validatePodSpecRules,
+  validateRegularContainerRules,
+  type PodContext,
+} from './pod-spec-rules.js';
 import { isRecord, jsonEqual, numberOf, recordsOf, stringMapOf, stringOf, type JsonObject } from './values.js';
 
 const SPEC = FieldPath.of('spec');
@@ -46,7 +56,7 @@ function validateContainerPorts(ports: JsonObject[], path: FieldPath): field.Fie
   return errs;
 }
 
-function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, volumes: Set<string>): field.FieldError[] {
+function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, volumes: Set<string>, pod: PodContext): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const name = stringOf(c.name);
   if (!name) errs.push(field.required(path.child('name')));
@@ -67,6 +77,7 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
     errs.push(field.notSupported(path.child('terminationMessagePolicy'), tmp, TERMINATION_MESSAGE_POLICIES));
   }
   errs.push(...validateContainerPorts(recordsOf(c.ports), path.child('ports')));
+  errs.push(...validateEnv(c.env, path.child('env')));
   recordsOf(c.volumeMounts).forEach((m, i) => {
     const p = path.child('volumeMounts').index(i);
     const mountName = stringOf(m.name);
@@ -74,6 +85,7 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
     else if (!volumes.has(mountName)) errs.push(field.notFound(p.child('name'), mountName));
     if (!stringOf(m.mountPath)) errs.push(field.required(p.child('mountPath')));
   });
+  errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;
 }
 
@@ -102,12 +114,18 @@ function validateEnum(value: unknown, valid: string[], path: FieldPath): field.F
 export function validatePodSpec(spec: JsonObject): field.FieldError[] {
   const { errs, names: volumes } = validateVolumes(spec);
   const containerNames = new Set<string>();
+  const pod = podContextOf(spec);
   recordsOf(spec.initContainers).forEach((c, i) => {
-    errs.push(...validateContainer(c, SPEC.child('initContainers').index(i), containerNames, volumes));
+    const p = SPEC.child('initContainers').index(i);
+    errs.push(...validateContainer(c, p, containerNames, volumes, pod), ...validateInitContainerRules(c, pod, p));
   });
   const containers = recordsOf(spec.containers);
   if (containers.length === 0) errs.push(field.required(SPEC.child('containers')));
-  containers.forEach((c, i) => errs.push(...validateContainer(c, SPEC.child('containers').index(i), containerNames, volumes)));
+  containers.forEach((c, i) => {
+    const p = SPEC.child('containers').index(i);
+    errs.push(...validateContainer(c, p, containerNames, volumes, pod), ...validateRegularContainerRules(c, pod, p));
+  });
+  errs.push(...validatePodSpecRules(spec, SPEC));
   errs.push(...validateEnum(spec.restartPolicy, RESTART_POLICIES, SPEC.child('restartPolicy')));
   errs.push(...validateEnum(spec.dnsPolicy, DNS_POLICIES, SPEC.child('dnsPolicy')));
   if (isRecord(spec.nodeSelector)) errs.push(...validateLabels(stringMapOf(spec.nodeSelector), SPEC.child('nodeSelector')));
