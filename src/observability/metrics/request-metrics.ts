@@ -96,6 +96,8 @@ export function beginRequest(req: IncomingMessage): void {
  * apiserver_longrunning_requests until they end.
  */
 export function claimResourceRequest(req: IncomingMessage, info: RequestInfoLike): void {
+  // Off: not even a property lookup on the request.
+  if (!metricsEnabled) return;
   const state = (req as WithState)[STATE];
   if (!state) return;
   const scope = requestScope(info);
@@ -110,6 +112,7 @@ export function claimResourceRequest(req: IncomingMessage, info: RequestInfoLike
  * (subresource "/healthz", component "") and discovery ("/api", "/apis").
  */
 export function claimNonResourceRequest(req: IncomingMessage, subresource: string, component: string): void {
+  if (!metricsEnabled) return;
   const state = (req as WithState)[STATE];
   if (!state) return;
   state.labels = labelsOf('GET', '', '', '', '', subresource, '', component);
@@ -122,6 +125,7 @@ export function claimNonResourceRequest(req: IncomingMessage, subresource: strin
  * client cannot add label sets by asking for made-up resources.
  */
 export function recordDroppedRequest(req: IncomingMessage, info: RequestInfoLike, served: boolean): void {
+  if (!metricsEnabled) return;
   const state = (req as WithState)[STATE];
   if (!state) return;
   const scope = requestScope(info);
