@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { newConflict } from '../../apimachinery/status-error.js';
 import { isNotFound } from '../../apimachinery/status-error.js';
-import type { KubeObject } from '../../registry/object.js';
-import type { Store } from '../../registry/store.js';
+import type { GroupResource } from '../../apimachinery/status-error.js';
 import type { LeaderElectionRecord, ObservedRecord, ResourceLock } from './resource-lock.js';
 
 /** kube's identity for a leader-elected component: `<hostname>_<uuid>`, unique per process. */
@@ -48,12 +47,32 @@ export function specOf(r: LeaderElectionRecord): LeaseSpec {
   };
 }
 
-function observed(lease: KubeObject): ObservedRecord {
+function observed(lease: LeaseObject): ObservedRecord {
   const spec = lease.spec as LeaseSpec | undefined;
   const record = recordOf(spec);
   // A fixed field order, so equal records serialize equally whoever wrote them.
   const raw = JSON.stringify([spec?.holderIdentity ?? '', spec?.leaseDurationSeconds ?? 0, spec?.acquireTime ?? '', spec?.renewTime ?? '', spec?.leaseTransitions ?? 0]);
   return { record, raw, resourceVersion: lease.metadata?.resourceVersion ?? '' };
+}
+
+/** A Lease as this lock reads and writes it. */
+interface LeaseObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
+  spec?: unknown;
+  [k: string]: unknown;
+}
+
+/**
+ * What the lock needs of the leases Store (the registry's Store satisfies it;
+ * the controller layer does not import the registry).
+ */
+export interface LeaseStore {
+  readonly gr: GroupResource;
+  get(namespace: string, name: string): Promise<LeaseObject>;
+  create(namespace: string, obj: LeaseObject): Promise<LeaseObject>;
+  update(namespace: string, name: string, updated: (current: LeaseObject | undefined) => LeaseObject | Promise<LeaseObject>): Promise<{ obj: LeaseObject }>;
 }
 
 /**
@@ -64,7 +83,7 @@ function observed(lease: KubeObject): ObservedRecord {
  */
 export class LeaseLock implements ResourceLock {
   constructor(
-    private readonly leases: Store,
+    private readonly leases: LeaseStore,
     readonly namespace: string,
     readonly name: string,
   ) {}
@@ -83,7 +102,7 @@ export class LeaseLock implements ResourceLock {
   }
 
   async create(record: LeaderElectionRecord): Promise<ObservedRecord> {
-    const lease: KubeObject = {
+    const lease: LeaseObject = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: this.name, namespace: this.namespace },
