@@ -49,6 +49,19 @@ describe('kubectl create for the further built-in kinds', () => {
     assert.equal(ok(await k(['get', 'sts', 'w', '-o', 'jsonpath={.spec.replicas}'])), '3');
   });
 
+  it('apply --dry-run=server refuses a handlerless probe and a negative runAsUser as kube 1.32 does', async () => {
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: probe}\nspec:\n  selector: {matchLabels: {app: p}}\n  template:\n    metadata: {labels: {app: p}}\n' +
+      '    spec:\n      containers: [{name: c, image: busybox, readinessProbe: {periodSeconds: 1}}]\n';
+    const d = await k(['apply', '--dry-run=server', '-f', '-'], deploy);
+    assert.notEqual(d.code, 0);
+    assert.match(d.stderr, /The Deployment "probe" is invalid: spec\.template\.spec\.containers\[0\]\.readinessProbe: Required value: must specify a handler type/);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: uid}\nspec:\n  securityContext: {runAsUser: -1}\n  containers: [{name: c, image: busybox}]\n';
+    const p = await k(['apply', '--dry-run=server', '-f', '-'], pod);
+    assert.notEqual(p.code, 0);
+    assert.match(p.stderr, /Pod "uid" is invalid: spec\.securityContext\.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive/);
+  });
+
   it('a core v1 event is also an events.k8s.io/v1 event', async () => {
     ok(await k(['create', '-f', '-'], 'apiVersion: v1\nkind: Event\nmetadata: {name: e1}\ninvolvedObject: {kind: Pod, name: p, namespace: default}\nreason: Started\nmessage: hello\ntype: Normal\n'));
     const r = await request(fd.port, '/apis/events.k8s.io/v1/namespaces/default/events/e1', adminCreds(fd.dataDir));
