@@ -263,6 +263,9 @@ export async function benchSoak(): Promise<void> {
     const warm = after[0] ?? samples[0]!;
     const end = samples[samples.length - 1]!;
     const perMin = slope(after.map((s) => s.t / 60), after.map((s) => s.rss));
+    // The database grows for SQLite's 5-minute retention, and its page cache (32 MiB) with it: the second half shows what is left.
+    const late = samples.filter((s) => s.t >= seconds / 2);
+    const latePerMin = slope(late.map((s) => s.t / 60), late.map((s) => s.rss));
     printTable(
       'Soak: summary (slope: least squares over the samples after warm-up)',
       ['measure', 'value'],
@@ -271,6 +274,8 @@ export async function benchSoak(): Promise<void> {
         [`RSS at end (t=${fmt(end.t, 0)} s), MiB`, fmt(end.rss)],
         ['RSS max after warm-up, MiB', fmt(Math.max(...after.map((s) => s.rss)))],
         ['RSS slope after warm-up, MiB/min', fmt(perMin, 2)],
+        [`RSS slope over the second half (t>=${fmt(seconds / 2, 0)} s), MiB/min`, fmt(latePerMin, 2)],
+        [`database at end (grows for SQLite's 5-minute retention), MiB`, fmt(end.db)],
         ['requests/s (all verbs)', fmt(sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, () => true), 0)) / elapsed, 0)],
         ['429s (share of requests)', `${sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, (s) => s === '429'), 0))} (${fmt((100 * sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, (s) => s === '429'), 0))) / Math.max(1, sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, () => true), 0))), 1)}%)`],
         ['watch events received', final[0]!.events],
