@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { signClientCertificate } from '../../src/pki/sign.js';
@@ -330,5 +331,35 @@ describe('/metrics', () => {
       socket.resume();
     });
     await eventually(scrape, (e) => count(e) === before + 1);
+  });
+});
+
+describe('/metrics with an audit policy', () => {
+  let fd: Frontdoor;
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'frontdoor-metrics-audit-'));
+    const policy = join(dir, 'policy.yaml');
+    await writeFile(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: ["RequestReceived"]\nrules:\n- level: Metadata\n');
+    fd = await startFrontdoor({ args: ['--audit-policy-file', policy, '--audit-log-path', join(dir, 'audit.log')] });
+  });
+
+  after(async () => {
+    await fd?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts each audit event sent to the backend', async () => {
+    const admin = adminCreds(fd.dataDir);
+    const count = async () => {
+      const res = await request(fd.port, '/metrics', admin);
+      assert.equal(res.status, 200);
+      return sumOf(parseExposition(res.body), 'apiserver_audit_event_total');
+    };
+    const before = await count();
+    for (let i = 0; i < 4; i++) assert.equal((await request(fd.port, '/api/v1/namespaces/default/configmaps', admin)).status, 200);
+    // One ResponseComplete event per request: the four LISTs, and the scrape before them (its event comes after its body was made).
+    assert.equal((await count()) - before, 5);
   });
 });
