@@ -24,13 +24,19 @@ const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50,
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const DECIMAL_SUFFIX_OF = new Map(Object.entries(DECIMAL).map(([s, e]) => [e, s]));
 const NANO = 10n ** 9n;
+const MAX_DECIMAL_EXPONENT = 1000;
+const MAX_DIGITS = 1000;
 
 /** kube's suffixer.interpret: base, exponent and format of a suffix. */
 function interpretSuffix(suffix: string): { base: 2 | 10; exponent: number; format: QuantityFormat } {
   if (suffix in BINARY) return { base: 2, exponent: BINARY[suffix], format: 'BinarySI' };
   if (suffix in DECIMAL) return { base: 10, exponent: DECIMAL[suffix], format: 'DecimalSI' };
   if (suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E') && /^[+-]?\d+$/.test(suffix.slice(1))) {
-    return { base: 10, exponent: Number.parseInt(suffix.slice(1), 10), format: 'DecimalExponent' };
+    const exponent = Number.parseInt(suffix.slice(1), 10);
+    // Exact arithmetic on 10^exponent would take minutes for "1e300000" (kube keeps a scale
+    // instead); no resource is near 1e1000, so such an exponent is refused as unparsable.
+    if (Math.abs(exponent) > MAX_DECIMAL_EXPONENT) throw new QuantityParseError(QUANTITY_NUMERIC_ERROR);
+    return { base: 10, exponent, format: 'DecimalExponent' };
   }
   throw new QuantityParseError(QUANTITY_SUFFIX_ERROR);
 }
@@ -40,6 +46,8 @@ function split(str: string): { positive: boolean; num: string; denom: string; su
   const m = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*[-+]?\d*)$/.exec(str);
   if (!m) throw new QuantityParseError(QUANTITY_FORMAT_ERROR);
   const num = m[2].replace(/^0+/, '') || '0';
+  // As with exponents: kube takes any length, but exact arithmetic on a megabyte of digits takes seconds.
+  if (num.length + (m[3] ?? '').length > MAX_DIGITS) throw new QuantityParseError(QUANTITY_NUMERIC_ERROR);
   return { positive: m[1] !== '-', num, denom: m[3] ?? '', suffix: m[4] };
 }
 
@@ -71,6 +79,12 @@ export function parseQuantity(input: string): Quantity {
 
 /** Removes factors of `f` from `n`, counting them. */
 function removeFactors(n: bigint, f: bigint): { value: bigint; times: number } {
+  if (f === 10n && n !== 0n) {
+    // Trailing zeros of the decimal text: linear, where dividing a long number by ten per zero is quadratic.
+    const text = n.toString();
+    const times = text.length - text.replace(/0+$/, '').length;
+    return { value: BigInt(text.slice(0, text.length - times)), times };
+  }
   let value = n;
   let times = 0;
   while (value !== 0n && value % f === 0n) {

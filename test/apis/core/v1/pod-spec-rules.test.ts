@@ -159,6 +159,12 @@ test('resources: requests at most limits, names and quantities checked', () => {
     `${R}.requests[cpus]: Invalid value: "cpus": must be a standard resource for containers`,
   ]);
   assert.deepEqual(errsOf(res({ limits: { 'hugepages-2Mi': '2Mi' } })), [`${R}: Forbidden: HugePages require cpu or memory`]);
+  // Malformed or absurd quantities (no decoder refuses them first here) are field errors, found without exact 10^300000 arithmetic.
+  assert.deepEqual(errsOf(res({ requests: { cpu: 'lots', memory: '1E300000', 'ephemeral-storage': '9'.repeat(2000) } })), [
+    `${R}.requests[cpu]: Invalid value: "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    `${R}.requests[memory]: Invalid value: "1E300000": unable to parse quantity's numeric part`,
+    `${R}.requests[ephemeral-storage]: Invalid value: "${'9'.repeat(2000)}": unable to parse quantity's numeric part`,
+  ]);
 });
 
 test('env names, container ports and host-port conflicts', () => {
