@@ -78,12 +78,16 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
   }
   errs.push(...validateContainerPorts(recordsOf(c.ports), path.child('ports')));
   errs.push(...validateEnv(c.env, path.child('env')));
+  const mountPaths = new Set<string>();
   recordsOf(c.volumeMounts).forEach((m, i) => {
     const p = path.child('volumeMounts').index(i);
     const mountName = stringOf(m.name);
     if (!mountName) errs.push(field.required(p.child('name')));
     else if (!volumes.has(mountName)) errs.push(field.notFound(p.child('name'), mountName));
-    if (!stringOf(m.mountPath)) errs.push(field.required(p.child('mountPath')));
+    const mountPath = stringOf(m.mountPath);
+    if (!mountPath) errs.push(field.required(p.child('mountPath')));
+    if (mountPaths.has(mountPath)) errs.push(field.invalid(p.child('mountPath'), mountPath, 'must be unique'));
+    mountPaths.add(mountPath);
   });
   errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;

@@ -186,6 +186,10 @@ test('volume mounts, restartPolicy and dnsPolicy of pods', () => {
   assert.deepEqual(errsOf({ initContainers: [web({ name: 'i', volumeMounts: [{ name: 'gone', mountPath: '/x' }] })], containers: [web()] }), [
     'spec.initContainers[0].volumeMounts[0].name: Not found: "gone"',
   ]);
+  assert.deepEqual(
+    errsOf({ volumes: [{ name: 'data', emptyDir: {} }], containers: [web({ volumeMounts: [{ name: 'data', mountPath: '/d' }, { name: 'data', mountPath: '/d' }] })] }),
+    [`${C0}.volumeMounts[1].mountPath: Invalid value: "/d": must be unique`],
+  );
   assert.deepEqual(errsOf({ containers: [web()], dnsPolicy: 'Host' }), [
     'spec.dnsPolicy: Unsupported value: "Host": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"',
   ]);
