@@ -33,6 +33,8 @@ interface Side {
   p50: number[];
   p99: number[];
   elu: number[];
+  /** Server CPU µs per GET, per round. */
+  cpuUs: number[];
   cpuS: number;
   ops: number;
 }
@@ -101,7 +103,7 @@ export async function benchMetrics(): Promise<void> {
     for (const [i, name] of (['on', 'off'] as const).entries()) {
       const server = await startServer(dirs[i]!, [], name === 'off' ? { FRONTDOOR_METRICS: 'off' } : {});
       const tls = await adminTLS(dirs[i]!);
-      sides.push({ name, server, tls, seconds: [], p50: [], p99: [], elu: [], cpuS: 0, ops: 0 });
+      sides.push({ name, server, tls, seconds: [], p50: [], p99: [], elu: [], cpuUs: [], cpuS: 0, ops: 0 });
       await prepare(server, tls);
     }
     const spec = (s: Side): LoadSpec => ({ port: s.server.port, tls: s.tls, concurrency: CONCURRENCY, ops: GET_OPS, offset: 0, cycle: OBJECTS, method: 'GET', path: `${CM}/o-{i}`, status: 200 });
@@ -115,6 +117,7 @@ export async function benchMetrics(): Promise<void> {
         s.p99.push(r.p99);
         s.elu.push(r.elu);
         s.cpuS += r.serverCpuS[0]!;
+        s.cpuUs.push((1e6 * r.serverCpuS[0]!) / GET_OPS);
         s.ops += GET_OPS;
       }
     }
@@ -126,11 +129,16 @@ export async function benchMetrics(): Promise<void> {
       ['metrics', 'GET/s', 'p50 ms', 'p99 ms', 'server CPU µs/GET', 'client busy'],
       sides.map((s) => [s.name, fmt(rate(s), 0), fmt(median(s.p50), 2), fmt(median(s.p99), 2), fmt(cpuUs(s), 1), fmt(Math.max(...s.elu), 2)]),
     );
-    const cpuRatio = cpuUs(on) / cpuUs(off);
-    const rateRatio = rate(off) / rate(on);
-    printTable('Aims', ['aim', 'figure', 'met'], [
-      ['metrics add <= 5% server CPU per GET (on/off)', fmt(cpuRatio, 3), cpuRatio <= 1.05 ? 'met' : 'not met'],
-      ['metrics cost <= 5% GET rate (off/on)', fmt(rateRatio, 3), rateRatio <= 1.05 ? 'met' : 'not met'],
+    // Rounds run back to back in pairs: the ratio within each pair sees the same machine load, and the
+    // spread of those ratios is the noise a single figure carries here.
+    const cpuRatios = on.cpuUs.map((c, r) => c / off.cpuUs[r]!);
+    const rateRatios = on.seconds.map((t, r) => t / off.seconds[r]!);
+    const spread = (xs: number[]) => `${fmt(median(xs), 3)} (rounds ${fmt(Math.min(...xs), 2)} to ${fmt(Math.max(...xs), 2)})`;
+    const cpuRatio = median(cpuRatios);
+    const rateRatio = median(rateRatios);
+    printTable('Aims (median of the per-round on/off ratios)', ['aim', 'figure', 'met'], [
+      ['metrics add <= 5% server CPU per GET (on/off)', spread(cpuRatios), cpuRatio <= 1.05 ? 'met' : 'not met'],
+      ['metrics cost <= 5% GET time (on/off)', spread(rateRatios), rateRatio <= 1.05 ? 'met' : 'not met'],
     ]);
   } finally {
     await Promise.all(sides.map((s) => stopProcess(s.server.proc)));
