@@ -14,6 +14,7 @@ import type { Lifecycle } from '../server/lifecycle.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { NamespaceController } from './controllers/namespace-controller.js';
 import { ensureSystemNamespaces } from './controllers/system-namespaces.js';
+import { addAPIServerIdentityHooks, type APIServerIdentityOptions } from './controllers/apiserver-identity.js';
 import { discardLogger } from '../observability/logger.js';
 import { isNotFound } from '../apimachinery/status-error.js';
 import { describeError } from '../storage/errors.js';
@@ -39,6 +40,10 @@ export interface MasterOptions {
   leaderControllers?: LeaderControllers;
   /** The election's identity and timings (default `<hostname>_<uuid>` and kube's 15 s / 10 s / 2 s). */
   leaderElection?: Partial<Pick<LeaderElectionConfig, 'identity' | 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'>>;
+  /** host:port this replica serves on: mixed into its identity Lease's name (replicas may share a host). Default: the hostname alone. */
+  servingAddress?: () => string;
+  /** The identity Lease's timings (default kube's: renewed every 10 s, swept every hour). */
+  identityLease?: Pick<APIServerIdentityOptions, 'renewIntervalMs' | 'gcPeriodMs'>;
 }
 
 /** The Lease the chain's once-per-cluster controllers are elected on (one per component, as kube-controller-manager's). */
@@ -174,6 +179,16 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
       logger,
     });
     server.leaderElector = elector;
+    // kube's APIServerIdentity: every replica's own Lease; the sweep of stale ones runs on the leader.
+    addAPIServerIdentityHooks(server, {
+      leases,
+      leaderControllers,
+      servingAddress: opts.servingAddress ?? (() => ''),
+      systemNamespaces: () => systemNamespaces,
+      renewIntervalMs: opts.identityLease?.renewIntervalMs,
+      gcPeriodMs: opts.identityLease?.gcPeriodMs,
+      logger,
+    });
     let stopped: { signal: AbortSignal; done: Promise<void> } | undefined;
     server.addPostStartHook('start-leader-election', ({ signal }) => {
       // In the background: a follower is ready without ever leading. The Lease lives in kube-system, created first.

@@ -160,6 +160,7 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
     extraAdmit: rbac ? rbacEscalationAdmission({ authorizer, resolver: rbac.authorizer.resolver }) : undefined,
     moreNamespacedStores: () => apiextensions.apiResources.namespacedStores(),
     leaderControllers,
+    servingAddress: opts.serverAddress,
   });
   for (const review of authorizationReviews({ authorizer, ruleResolver: authorization?.ruleResolver ?? unionRuleResolver([]) })) {
     master.installer.installCreateOnly(review);
