@@ -41,6 +41,8 @@ const RULES = [
   'has(self.x__dash__y) ? self.x__dash__y.size() > 1 : has(self.__namespace__) && self.__namespace__ != ""',
   'has(self.labels.k) || self.labels.all(k, k != "ok")',
   'self.labels.a == "x"',
+  // A pattern computed at runtime (a bad one is an error either way) beside the literal ones above.
+  'has(self.nested.inner) && self.name.matches(self.nested.inner)',
 ];
 
 const SCHEMA = {
@@ -62,7 +64,7 @@ const SCHEMA = {
   'x-kubernetes-validations': RULES.map((rule) => ({ rule, messageExpression: '"rule on " + self.name' })),
 };
 
-const shortString = fc.oneof(fc.constantFrom('', 'a', 'x', 'z', 'http', 'a-b', 'ABC', 'ok'), fc.string({ maxLength: 10 }));
+const shortString = fc.oneof(fc.constantFrom('', 'a', 'x', 'z', 'http', 'a-b', 'ABC', 'ok', '😀a', 'a\uD800', '^[a-z]+$', '('), fc.string({ maxLength: 10 }));
 const int = fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.constantFrom(0, 9007199254740991, -9007199254740991));
 const object = fc.record(
   {

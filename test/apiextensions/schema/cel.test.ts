@@ -137,3 +137,61 @@ describe('CEL rules: runtime', () => {
     assert.deepEqual(errs, ['spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run']);
   });
 });
+
+describe('CEL rules: the walk', () => {
+  const props = {
+    tags: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != "bad"', message: 'bad tag' }] } },
+    labels: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.size() < 4', message: 'long label' }] } },
+    nested: { type: 'object', properties: { deep: { type: 'object', properties: { leaf: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == "ok"' }] } } } } },
+  };
+  const errs = (rules: Rule[], spec: Record<string, unknown>, oldSpec?: Record<string, unknown>) =>
+    schemaWith(rules, props).validate(widget(spec), oldSpec ? widget(oldSpec) : undefined).map(String);
+
+  it('reports each failure at its node: list items, map keys, nested properties, a rule\'s fieldPath', () => {
+    const spec = { tags: ['a', 'bad', 'bad'], labels: { 'x.y/z': 'longer', ok: 'a' }, nested: { deep: { leaf: 'no' } }, name: 'n' };
+    assert.deepEqual(errs([{ rule: 'self.name == "m"', fieldPath: ".labels['x.y/z']", message: 'name' }], spec), [
+      'spec.labels[x.y/z]: Invalid value: name',
+      'spec.tags[1]: Invalid value: "bad": bad tag',
+      'spec.tags[2]: Invalid value: "bad": bad tag',
+      'spec.labels[x.y/z]: Invalid value: "longer": long label',
+      'spec.nested.deep.leaf: Invalid value: "no": failed rule: self == "ok"',
+    ]);
+  });
+
+  it('ratchets each node by its own old value (map values and properties correlate, an atomic list\'s items do not)', () => {
+    const old = { tags: ['bad'], labels: { a: 'longer' }, nested: { deep: { leaf: 'no' } } };
+    assert.deepEqual(errs([], old, old), ['spec.tags[0]: Invalid value: "bad": bad tag']);
+    assert.deepEqual(errs([], { ...old, labels: { a: 'longer', b: 'longer' }, nested: { deep: { leaf: 'still no' } } }, old), [
+      'spec.tags[0]: Invalid value: "bad": bad tag',
+      'spec.labels[b]: Invalid value: "longer": long label',
+      'spec.nested.deep.leaf: Invalid value: "still no": failed rule: self == "ok"',
+    ]);
+  });
+
+  it('counts every rule of a request against one runtime budget', () => {
+    // Each rule alone stays under the budget (700² iterations); the second one runs it out.
+    const tags = Array.from({ length: 700 }, (_, i) => `t${i}`);
+    const loop = { rule: 'self.tags.all(x, self.tags.all(y, x == y || x != y))' };
+    assert.deepEqual(errs([loop], { tags }), []);
+    assert.deepEqual(errs([loop, loop, loop], { tags }), ['spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run']);
+  });
+
+  it('matches a literal pattern as it matches one computed at runtime, bad patterns included', () => {
+    const outcomes = new Set<string>();
+    const cases: [string, string][] = [['abc', '^[a-z]+$'], ['ab1', '^[a-z]+$'], ['x', '(?i)X'], ['😀', '^.$'], ['a', '(']];
+    for (const [name, pattern] of cases) {
+      const literal = errs([{ rule: `self.name.matches(${JSON.stringify(pattern)})`, message: 'no match' }], { name });
+      const computed = errs([{ rule: 'self.name.matches(self.image__dash__name)', message: 'no match' }], { name, 'image-name': pattern });
+      assert.deepEqual(literal, computed, `${name} ~ ${pattern}`);
+      outcomes.add(literal.join());
+    }
+    // Matches, a mismatch and a bad pattern's error all occurred.
+    assert.equal(outcomes.size, 3, [...outcomes].join('\n'));
+    assert.deepEqual(errs([{ rule: 'self.name.matches("^.$")' }], { name: '😀' }), []);
+  });
+
+  it('sizes strings in code points, surrogate pairs and lone surrogates alike', () => {
+    assert.deepEqual(errs([{ rule: 'size(self.name) == 3 && self.name.size() == 3' }], { name: '😀a\uD800' }), []);
+    assert.deepEqual(errs([{ rule: 'size(self.name) == 800' }], { name: 'x'.repeat(800) }), []);
+  });
+});

@@ -18,7 +18,7 @@
  */
 import { celError, type CelResult } from '@bufbuild/cel';
 import type { Expr } from './checker.js';
-import { matchesPattern } from './library.js';
+import { codePoints, matchesPattern, patternMatcher } from './library.js';
 import { METER_GUARD_FUNCTION, meterTick } from './meter.js';
 import type { CelT } from './types.js';
 
@@ -102,19 +102,6 @@ function scalarEquals(x: Val, y: Val): boolean {
   return false;
 }
 
-function codePoints(s: string): bigint {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return BigInt(n);
-}
-
 function lowerAscii(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
@@ -147,6 +134,14 @@ class Compiler {
     return kindOf(this.types.get(e.id));
   }
 
+  /** Closures whose every non-Fail result is of their node's checked kind (operators' results, constants). */
+  private readonly computed = new WeakSet<Fn>();
+
+  private sure(f: Fn): Fn {
+    this.computed.add(f);
+    return f;
+  }
+
   compile(e: Expr): Fn {
     const k = e.exprKind;
     switch (k.case) {
@@ -155,7 +150,7 @@ class Compiler {
         let v: Val;
         if (c.case === 'int64Value' || c.case === 'stringValue' || c.case === 'boolValue' || c.case === 'doubleValue') v = c.value;
         else return unsupported();
-        return () => v;
+        return this.sure(() => v);
       }
       case 'identExpr': {
         const slot = this.slotOf(k.value.name);
@@ -164,7 +159,8 @@ class Compiler {
       case 'selectExpr':
         return this.select(e, k.value.operand ?? unsupported(), k.value.field, k.value.testOnly);
       case 'callExpr':
-        return this.call(e, k.value);
+        // Every operator and function here yields its checked kind (or a Fail).
+        return this.sure(this.call(e, k.value));
       case 'comprehensionExpr':
         return this.comprehension(k.value);
       default:
@@ -172,15 +168,17 @@ class Compiler {
     }
   }
 
-  private select(e: Expr, operand: Expr, field: string, testOnly: boolean): Fn {
+  private select(e: Expr, operand: Expr, field: string, testOnly: boolean, expect?: Kind): Fn {
     const opKind = this.kind(operand);
     if (opKind !== 'object' && opKind !== 'map') return unsupported();
-    const of = this.compile(operand);
     // An object's fields are its schema's properties, escaped; a map's keys are themselves.
     const key = opKind === 'object' ? unescapeFieldName(field) : field;
+    // A field of a variable (self.x, p.x), the common case, reads the slot itself: one closure, not two.
+    const slot = operand.exprKind.case === 'identExpr' ? this.slotOf(operand.exprKind.value.name) : -1;
+    const of = slot >= 0 ? undefined : this.compile(operand);
     if (testOnly) {
       return (s) => {
-        const m = of(s);
+        const m = of ? of(s) : s[slot]!;
         if (m instanceof Fail) return m;
         if (!isJSONObject(m)) return NO_OVERLOAD;
         return Object.hasOwn(m, key) && m[key] !== null && m[key] !== undefined;
@@ -189,8 +187,19 @@ class Compiler {
     // The result's static kind must be exact too (checked when used), so a missing type is refused here.
     this.kind(e);
     const missing = new Fail(`no such key: ${field}`);
+    if (expect !== undefined) {
+      // typed(): the value checked against the kind its consumer needs, in the same closure.
+      return (s) => {
+        const m = of ? of(s) : s[slot]!;
+        if (m instanceof Fail) return m;
+        if (!isJSONObject(m)) return NO_OVERLOAD;
+        if (!Object.hasOwn(m, key)) return missing;
+        const v = m[key] as Val;
+        return isKind(v, expect) ? v : NO_OVERLOAD;
+      };
+    }
     return (s) => {
-      const m = of(s);
+      const m = of ? of(s) : s[slot]!;
       if (m instanceof Fail) return m;
       if (!isJSONObject(m)) return NO_OVERLOAD;
       return Object.hasOwn(m, key) ? (m[key] as Val) : missing;
@@ -200,7 +209,11 @@ class Compiler {
   /** `f` evaluated and required to be of kind `k`. */
   private typed(e: Expr, k: Kind): Fn {
     if (this.kind(e) !== k) return unsupported();
+    const x = e.exprKind;
+    if (x.case === 'selectExpr' && !x.value.testOnly) return this.select(e, x.value.operand ?? unsupported(), x.value.field, false, k);
     const f = this.compile(e);
+    // What an operator computes is of its checked kind already; only data (variables, fields, loop results) is checked.
+    if (this.computed.has(f)) return f;
     return (s) => {
       const v = f(s);
       if (v instanceof Fail || isKind(v, k)) return v;
@@ -279,7 +292,7 @@ class Compiler {
       }
       case 'matches': {
         if (!a || !b) return unsupported();
-        return this.stringTest((x, p) => matchesPattern(x, p), a, b);
+        return this.matches(a, b);
       }
       default:
         return unsupported();
@@ -299,7 +312,7 @@ class Compiler {
       case 'endsWith':
         return this.stringTest((x, y) => x.endsWith(y), target, a ?? unsupported());
       case 'matches':
-        return this.stringTest((x, p) => matchesPattern(x, p), target, a ?? unsupported());
+        return this.matches(target, a ?? unsupported());
       case 'isSorted': {
         // kube's lists library over a list of scalars; a null element is its "no such overload".
         const t = this.types.get(target.id);
@@ -350,6 +363,14 @@ class Compiler {
         return new Fail(err instanceof Error ? err.message : String(err));
       }
     };
+  }
+
+  private matches(text: Expr, pattern: Expr): Fn {
+    const p = pattern.exprKind;
+    if (p.case !== 'constExpr' || p.value.constantKind.case !== 'stringValue') return this.stringTest((x, y) => matchesPattern(x, y), text, pattern);
+    // A literal pattern (the usual case) is looked up once for the rule, not on every evaluation.
+    const match = patternMatcher(p.value.constantKind.value);
+    return this.stringTest((x) => match(x), text, pattern);
   }
 
   private size(e: Expr): Fn {

@@ -258,6 +258,7 @@ function jsRegex(pattern: string): RegExp | null {
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
 
 /**
  * `text.matches(pattern)` with RE2's semantics and the compiled pattern
@@ -269,6 +270,22 @@ export const matchesPattern = (text: string, pattern: string): boolean => {
   if (js && !SURROGATE.test(text)) return js.test(text);
   return re2(pattern).test(text);
 };
+
+/**
+ * `matches` for a pattern the rule spells as a literal: matchesPattern with
+ * the pattern's regexps looked up once, on first use, and kept by the rule
+ * (a bad pattern still throws on every call, as matchesPattern does).
+ */
+export function patternMatcher(pattern: string): (text: string) => boolean {
+  let js: RegExp | null | undefined;
+  let re: RE2JS | undefined;
+  return (text) => {
+    if (js === undefined) js = jsRegex(pattern);
+    if (js && !SURROGATE.test(text)) return js.test(text);
+    re ??= re2(pattern);
+    return re.test(text);
+  };
+}
 
 function findAll(text: string, pattern: string, limit: bigint): string[] {
   const out: string[] = [];
@@ -290,7 +307,9 @@ function splitN(text: string, sep: string, n: bigint): string[] {
 }
 
 /** Code points in a string (CEL's size), without spreading it into an array as @bufbuild/cel's size does. */
-function codePoints(text: string): bigint {
+export function codePoints(text: string): bigint {
+  // Without a high surrogate every UTF-16 unit is a code point (the test runs natively, the loop does not).
+  if (!HIGH_SURROGATE.test(text)) return BigInt(text.length);
   let n = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -24,7 +24,7 @@ import type { FieldError } from '../../../apimachinery/validation/field-error.js
 import { FieldPath } from '../../../apimachinery/validation/path.js';
 import { isObject, type Structural } from '../structural.js';
 import { correlateByMapKeys, jsonEqual } from '../list-correlation.js';
-import { compileRules, type CompiledRule } from './compile.js';
+import { compileRules, type CompiledRule, type Program } from './compile.js';
 import { Meter, metering, RUNTIME_ITERATION_BUDGET } from './meter.js';
 import { type CelValueMemo, toCelValue } from './values.js';
 
@@ -39,53 +39,98 @@ const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no f
 
 class OutOfBudget extends Error {}
 
+/**
+ * The schema as the walk needs it: a node's compiled rules and only the
+ * children that have rules at or below them (the walk visits nothing else).
+ */
+interface RuleNode {
+  schema: Structural;
+  rules: readonly CompiledRule[] | undefined;
+  /** Properties with rules below them. */
+  properties: Map<string, RuleNode> | undefined;
+  /** additionalProperties, when it has rules below it. */
+  additional: RuleNode | undefined;
+  items: RuleNode | undefined;
+}
+
+/**
+ * Where a node is, built only when an error is reported there: the walk
+ * passes a step per level, not a printed path.
+ */
+class Where {
+  private path: FieldPath | undefined;
+  constructor(
+    private readonly parent: Where | FieldPath,
+    private readonly step: string | number,
+    /** A property (`.name`), else a subscript (`[key]`, `[3]`). */
+    private readonly property: boolean,
+  ) {}
+
+  resolve(): FieldPath {
+    if (this.path) return this.path;
+    const up = this.parent instanceof Where ? this.parent.resolve() : this.parent;
+    this.path = typeof this.step === 'number' ? up.index(this.step) : this.property ? up.child(this.step) : up.key(this.step);
+    return this.path;
+  }
+}
+
+type At = Where | FieldPath;
+const pathOf = (at: At): FieldPath => (at instanceof Where ? at.resolve() : at);
+
+/** One validation's state: its budget and the values converted for the interpreter's rules. */
+interface Run {
+  meter: Meter;
+  errs: FieldError[];
+  memo: CelValueMemo;
+}
+
 /** Compiles every rule under `root` (nodes without rules below them are skipped at runtime). */
 export function newCelValidator(root: Structural): CelValidator | undefined {
-  const rules = new Map<Structural, CompiledRule[]>();
-  const hasRules = new Set<Structural>();
-  const visit = (s: Structural, isResourceRoot: boolean): boolean => {
-    let found = false;
-    if (s.validations.length > 0) {
-      rules.set(s, compileRules(s, isResourceRoot));
-      found = true;
+  const plan = (s: Structural, isResourceRoot: boolean): RuleNode | undefined => {
+    const rules = s.validations.length > 0 ? compileRules(s, isResourceRoot) : undefined;
+    let properties: Map<string, RuleNode> | undefined;
+    for (const [key, p] of s.properties) {
+      const child = plan(p, p.embeddedResource);
+      if (child) (properties ??= new Map()).set(key, child);
     }
-    for (const p of s.properties.values()) found = visit(p, p.embeddedResource) || found;
-    if (s.additionalProperties !== undefined && s.additionalProperties !== true) found = visit(s.additionalProperties, s.additionalProperties.embeddedResource) || found;
-    if (s.items) found = visit(s.items, s.items.embeddedResource) || found;
-    if (found) hasRules.add(s);
-    return found;
+    const additional = s.additionalProperties !== undefined && s.additionalProperties !== true ? plan(s.additionalProperties, s.additionalProperties.embeddedResource) : undefined;
+    const items = s.items ? plan(s.items, s.items.embeddedResource) : undefined;
+    if (!rules && !properties && !additional && !items) return undefined;
+    return { schema: s, rules, properties, additional, items };
   };
-  if (!visit(root, true)) return undefined;
+  const top = plan(root, true);
+  if (!top) return undefined;
 
-  const walk = (s: Structural, v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[], memo: CelValueMemo): void => {
-    if (v === null || v === undefined || !hasRules.has(s)) return;
-    const compiled = rules.get(s);
-    if (compiled) evaluate(s, compiled, v, old, path, meter, errs, memo);
+  const walk = (n: RuleNode, v: unknown, old: unknown, at: At, run: Run): void => {
+    if (v === null || v === undefined) return;
+    if (n.rules) evaluate(n.schema, n.rules, v, old, at, run);
     if (isObject(v)) {
+      if (!n.properties && !n.additional) return;
       const oldObj = isObject(old) ? old : undefined;
       for (const key of Object.keys(v)) {
-        const prop = s.properties.get(key);
-        const sub = prop ?? (s.additionalProperties === true ? undefined : s.additionalProperties);
-        // Only nodes with rules below them are walked: no path is built for the others.
-        if (!sub || !hasRules.has(sub)) continue;
+        const prop = n.properties?.get(key);
+        // A known property without rules below it is not walked, nor is an unknown key of a non-map.
+        const sub = prop ?? (n.schema.properties.has(key) ? undefined : n.additional);
+        if (!sub) continue;
         const oldV = oldObj && Object.hasOwn(oldObj, key) ? oldObj[key] : undefined;
-        walk(sub, v[key], oldV, prop ? path.child(key) : path.key(key), meter, errs, memo);
+        walk(sub, v[key], oldV, new Where(at, key, prop !== undefined), run);
       }
-    } else if (Array.isArray(v) && s.items && hasRules.has(s.items)) {
-      const correlate = listCorrelation(s, old);
-      v.forEach((item, i) => walk(s.items!, item, correlate(item), path.index(i), meter, errs, memo));
+    } else if (Array.isArray(v) && n.items) {
+      const correlate = listCorrelation(n.schema, old);
+      for (let i = 0; i < v.length; i++) walk(n.items, v[i], correlate(v[i]), new Where(at, i, false), run);
     }
   };
 
   return {
     validate(obj, old, at = FieldPath.of('')) {
-      const errs: FieldError[] = [];
+      const run: Run = { meter: new Meter(RUNTIME_ITERATION_BUDGET), errs: [], memo: new Map() };
       try {
-        walk(root, obj, old, at, new Meter(RUNTIME_ITERATION_BUDGET), errs, new Map());
+        // One meter for the whole validation: every rule and messageExpression counts against it.
+        metering(run.meter, () => walk(top, obj, old, at, run));
       } catch (err) {
         if (!(err instanceof OutOfBudget)) throw err;
       }
-      return errs;
+      return run.errs;
     },
   };
 }
@@ -103,52 +148,53 @@ function errorText(err: Error): string {
   return err.message.replace(/^field not found: /, 'no such key: ').replace(/^int divide by zero/, 'division by zero').replace(/^int overflow.*/, 'integer overflow');
 }
 
-function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, path: FieldPath, meter: Meter, errs: FieldError[], memo: CelValueMemo): void {
+/** A program's result on the node's values, as the program takes them. */
+function runProgram(p: Program, c: CompiledRule, s: Structural, v: unknown, old: unknown, hasOld: boolean, memo: CelValueMemo): CelResult {
+  // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
+  if (c.optionalOldSelf) return p({ self: toCelValue(v, s, memo), oldSelf: hasOld ? [toCelValue(old, s, memo)] : [] });
+  // Fast-path programs read the JSON; the interpreter's get it converted (once per validation, memo).
+  if (p.raw) return p(hasOld ? { self: v as CelInput, oldSelf: old as CelInput } : { self: v as CelInput });
+  return p(hasOld ? { self: toCelValue(v, s, memo), oldSelf: toCelValue(old, s, memo) } : { self: toCelValue(v, s, memo) });
+}
+
+function evaluate(s: Structural, compiled: readonly CompiledRule[], v: unknown, old: unknown, at: At, run: Run): void {
   const hasOld = old !== undefined && old !== null;
-  // Fast-path programs read the JSON; the interpreter's get it converted, once, when the first needs it.
-  const raw = hasOld ? { self: v as CelInput, oldSelf: old as CelInput } : { self: v as CelInput };
-  let converted: { self: CelInput; oldSelf?: CelInput } | undefined;
-  const asCel = () => (converted ??= hasOld ? { self: toCelValue(v, s, memo), oldSelf: toCelValue(old, s, memo) } : { self: toCelValue(v, s, memo) });
-  const shown = s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v;
-  const ratchets = old !== undefined && jsonEqual(v, old);
+  const { meter, errs, memo } = run;
+  // Whether the value is unchanged (ratcheting): only asked when a rule fails.
+  let unchanged: boolean | undefined;
   for (const c of compiled) {
     if (!c.program) {
-      if (c.error) errs.push(field.invalid(path, s.type, `rule compile error: ${c.error}`));
+      if (c.error) errs.push(field.invalid(pathOf(at), s.type, `rule compile error: ${c.error}`));
       continue;
     }
     // Transition rules need the old value, unless optionalOldSelf lets them run without one (as on create).
     if (c.usesOldSelf && !hasOld && !c.optionalOldSelf) continue;
-    const run = (p: NonNullable<CompiledRule['program']>): CelResult => {
-      // optionalOldSelf rules see oldSelf as an optional: a list of none or one value (optional.ts).
-      const bindings = c.optionalOldSelf ? { self: asCel().self, oldSelf: hasOld ? [asCel().oldSelf!] : [] } : p.raw ? raw : asCel();
-      return metering(meter, () => p(bindings));
-    };
-    const result = run(c.program);
+    const result = runProgram(c.program, c, s, v, old, hasOld, memo);
     if (meter.exhausted) {
-      errs.push(field.invalid(path, s.type, OUT_OF_BUDGET));
+      errs.push(field.invalid(pathOf(at), s.type, OUT_OF_BUDGET));
       throw new OutOfBudget();
     }
+    if (result === true) continue;
     if (isCelError(result)) {
       const text = errorText(result);
       errs.push(text.startsWith('found no matching overload')
-        ? field.invalid(path, s.type, `'no such overload': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(c)}`)
-        : field.invalid(path, s.type, `${text} evaluating rule: ${ruleErrorString(c)}`));
+        ? field.invalid(pathOf(at), s.type, `'no such overload': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(c)}`)
+        : field.invalid(pathOf(at), s.type, `${text} evaluating rule: ${ruleErrorString(c)}`));
       continue;
     }
-    if (result === true) continue;
-    if (!c.usesOldSelf && ratchets) continue;
-    const at = c.fieldPath ? path.child(c.fieldPath) : path;
+    if (!c.usesOldSelf && (unchanged ??= old !== undefined && jsonEqual(v, old))) continue;
+    const path = c.fieldPath ? pathOf(at).child(c.fieldPath) : pathOf(at);
     let detail = c.rule.message?.trim() || `failed rule: ${ruleErrorString(c)}`;
     if (c.messageProgram) {
-      const message = run(c.messageProgram);
+      const message = runProgram(c.messageProgram, c, s, v, old, hasOld, memo);
       if (meter.exhausted) {
-        errs.push(field.invalid(at, s.type, 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run'));
+        errs.push(field.invalid(path, s.type, 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run'));
         throw new OutOfBudget();
       }
       const text = messageText(message);
       if (text !== undefined) detail = text;
     }
-    errs.push(errorForReason(at, shown, detail, c.rule.reason));
+    errs.push(errorForReason(path, s.type === 'object' || s.type === 'array' ? field.OMIT_VALUE : v, detail, c.rule.reason));
   }
 }
 
