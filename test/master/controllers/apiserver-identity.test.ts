@@ -26,6 +26,7 @@ const NS = 'kube-system';
 const HOUR_MS = 3_600_000;
 
 interface LeaseView extends KubeObject {
+  metadata: NonNullable<KubeObject['metadata']>;
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
 }
 
