@@ -4,7 +4,8 @@
  * the same PKI (generated once, then copied into each replica's cert dir, as
  * the Helm chart mounts one Secret into every pod). Writes, watches, CRDs and
  * APIServices made through one replica are served by the other; exactly one
- * replica holds the controllers' Lease; the loss of an etcd member, and then
+ * replica holds the controllers' Lease, and each keeps an API server
+ * identity Lease of its own; the loss of an etcd member, and then
  * of the leading replica, leaves the survivor serving and running the
  * once-per-cluster controllers. Nothing asserts on time: every wait is a
  * poll with a generous deadline, and the times of interest are reported as
@@ -110,6 +111,30 @@ describe('two frontdoor replicas on a 3-member etcd cluster', () => {
     const row = rows.find((line) => line.startsWith('frontdoor-controllers '));
     assert.ok(row, table.stdout);
     assert.equal(row.split(/\s+/)[1], identities[leader]);
+  });
+
+  it('each replica renews an identity Lease of its own, listed by kubectl beside the controllers\' Lease', async () => {
+    assert.ok(leader >= 0, 'the lease test found the leader');
+    // Each replica logs the Lease it keeps; on one host their names differ by serving address.
+    const names = await Promise.all(fds.map(async (fd) => String((await fd.waitForLog((l) => l.message === 'starting apiserver identity lease controller')).lease).replace(/^kube-system\//, '')));
+    assert.notEqual(names[0], names[1]);
+    type IdentityLease = { metadata: { name: string }; spec: { holderIdentity?: string; leaseDurationSeconds?: number } };
+    const listed = async (): Promise<IdentityLease[]> => {
+      const r = await kubectl(fds[1 - leader]!.kubeconfig, ['get', 'lease', '-n', 'kube-system', '-l', 'apiserver.kubernetes.io/identity=kube-apiserver', '-o', 'json']);
+      return r.code === 0 ? (JSON.parse(r.stdout) as { items: IdentityLease[] }).items : [];
+    };
+    const items = await eventually(listed, (l) => names.every((n) => l.some((i) => i.metadata.name === n)), GENEROUS);
+    assert.deepEqual(items.map((i) => i.metadata.name).sort(), [...names].sort());
+    for (const item of items) {
+      assert.match(item.spec.holderIdentity ?? '', new RegExp(`^${item.metadata.name}_[0-9a-f-]{36}$`));
+      assert.equal(item.spec.leaseDurationSeconds, 3600);
+    }
+    // The table: one row per identity Lease with its holder, and the controllers' Lease naming the leading replica.
+    const table = await kubectl(fds[1 - leader]!.kubeconfig, ['get', 'lease', '-n', 'kube-system']);
+    assert.equal(table.code, 0, table.stderr);
+    const holders = new Map(table.stdout.trim().split('\n').slice(1).map((row) => row.split(/\s+/) as [string, string]));
+    for (const item of items) assert.equal(holders.get(item.metadata.name), item.spec.holderIdentity, table.stdout);
+    assert.equal(holders.get('frontdoor-controllers'), identities[leader], table.stdout);
   });
 
   it('a write through one replica is read and watched through the other', async () => {
