@@ -62,9 +62,10 @@ export class LeaseHeartbeat {
   async sync(signal: AbortSignal): Promise<void> {
     if (this.latest) {
       try {
-        await this.retryUpdate(this.latest);
+        await this.retryUpdate(this.latest, signal);
         return;
       } catch (err) {
+        if (signal.aborted) return;
         this.logger.info('failed to update the lease from the last one written; reading it again', { lease: this.describe(), err: describe(err) });
       }
     }
@@ -74,8 +75,9 @@ export class LeaseHeartbeat {
     // A Lease just created already carries a fresh renewTime.
     if (ensured.created) return;
     try {
-      await this.retryUpdate(ensured.lease);
+      await this.retryUpdate(ensured.lease, signal);
     } catch (err) {
+      if (signal.aborted) return;
       this.logger.error('failed to renew the lease; retrying at the next interval', { lease: this.describe(), err: describe(err), intervalMs: this.opts.renewIntervalMs });
     }
   }
@@ -86,6 +88,7 @@ export class LeaseHeartbeat {
       try {
         return await this.ensure();
       } catch (err) {
+        if (signal.aborted) return undefined;
         this.logger.error('failed to ensure the lease exists; will retry', { lease: this.describe(), err: describe(err), retryInMs: delay });
       }
       await this.sleep(delay, signal);
@@ -106,11 +109,12 @@ export class LeaseHeartbeat {
   /**
    * Writes a renewed copy of `base`, carrying base's resourceVersion so that
    * a Lease written by someone else in between is a conflict (then the caller
-   * reads it again). Other failures are retried a few times at once.
+   * reads it again). Other failures are retried a few times at once, unless
+   * the controller is stopping (storage may be closing under it).
    */
-  private async retryUpdate(base: LeaseObject): Promise<void> {
+  private async retryUpdate(base: LeaseObject, signal: AbortSignal): Promise<void> {
     let last: unknown;
-    for (let i = 0; i < MAX_UPDATE_RETRIES; i++) {
+    for (let i = 0; i < MAX_UPDATE_RETRIES && !signal.aborted; i++) {
       try {
         const { obj } = await this.opts.leases.update(this.opts.namespace, this.opts.name, (current) => {
           // Deleted since it was written (the GC, or a person): recreated by the read that follows.
@@ -121,11 +125,11 @@ export class LeaseHeartbeat {
         return;
       } catch (err) {
         last = err;
-        if (isConflict(err) || isNotFound(err)) throw err;
+        if (isConflict(err) || isNotFound(err) || signal.aborted) throw err;
         this.logger.warn('failed to update the lease', { lease: this.describe(), err: describe(err), attempt: i + 1 });
       }
     }
-    throw last;
+    throw last ?? new Error('the lease heartbeat is stopping');
   }
 
   /** component-helpers' newLease: base (or a new skeleton) with this holder, duration and renewTime now. */
