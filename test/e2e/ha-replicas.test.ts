@@ -135,6 +135,9 @@ describe('two frontdoor replicas on a 3-member etcd cluster', () => {
     const holders = new Map(table.stdout.trim().split('\n').slice(1).map((row) => row.split(/\s+/) as [string, string]));
     for (const item of items) assert.equal(holders.get(item.metadata.name), item.spec.holderIdentity, table.stdout);
     assert.equal(holders.get('frontdoor-controllers'), identities[leader], table.stdout);
+    // Every replica renews its own; only the leader sweeps expired ones.
+    const sweeping = fds.map((fd) => fd.logs.some((l) => l.message === 'starting apiserver lease garbage collector'));
+    assert.deepEqual(sweeping, [0, 1].map((i) => i === leader));
   });
 
   it('a write through one replica is read and watched through the other', async () => {

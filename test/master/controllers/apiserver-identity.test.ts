@@ -126,6 +126,13 @@ describe('identity Leases on a SQLite leases Store', () => {
     assert.ok(renewed && renewed.spec.renewTime! > first.spec.renewTime!, 'the renewTime never advanced');
     assert.equal(renewed.metadata.uid, first.metadata.uid);
 
+    // Overwritten by someone else: the next heartbeat's update conflicts, it reads the Lease again and writes its own holder back.
+    const { obj: intruded } = await leases.update(NS, 'apiserver-heartbeat', (cur) => ({ ...cur!, spec: { ...(cur!.spec as object), holderIdentity: 'intruder' } }));
+    const newer = (l: LeaseView | undefined) => l !== undefined && BigInt(l.metadata.resourceVersion ?? '0') > BigInt(intruded.metadata?.resourceVersion ?? '0');
+    const reclaimed = await until(() => read('apiserver-heartbeat'), (l) => newer(l) && l?.spec.holderIdentity === 'apiserver-heartbeat_1');
+    assert.ok(newer(reclaimed), 'no write after the intruder\'s');
+    assert.equal(reclaimed?.spec.holderIdentity, 'apiserver-heartbeat_1');
+
     // Deleted by hand (or collected): the next heartbeats find it gone and create it again.
     await leases.delete(NS, 'apiserver-heartbeat');
     const again = await until(() => read('apiserver-heartbeat'), (l) => l !== undefined && l.metadata.uid !== first.metadata.uid);
