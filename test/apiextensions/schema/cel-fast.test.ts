@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { isCelError } from '@bufbuild/cel';
+import { compileRules } from '../../../src/apiextensions/schema/cel/compile.js';
+import { Meter, metering } from '../../../src/apiextensions/schema/cel/meter.js';
 import { newCelValidator } from '../../../src/apiextensions/schema/cel/validator.js';
+import { toCelValue } from '../../../src/apiextensions/schema/cel/values.js';
 import { toStructural } from '../../../src/apiextensions/schema/structural.js';
 
 /**
@@ -143,6 +147,45 @@ describe('CEL matches: V8 regexps where RE2 and JavaScript agree', () => {
       fc.assert(fc.property(pattern, text, (p, t) => {
         assert.equal(outcome(() => matchesPattern(t, p)), outcome(() => RE2JS.compile(p).test(t)), `${JSON.stringify(p)} on ${JSON.stringify(t)}`);
       }), { numRuns: RUNS * 10, seed });
+    });
+  }
+});
+
+describe('CEL fast path counts the runtime budget as the interpreter does', () => {
+  // The comprehension rules above: the fast path runs all/exists/exists_one as one loop, the interpreter their expansion.
+  // (An index, as in self.labels[k], is not for the fast path: those rules are left out.)
+  const loops = RULES.filter((r) => /\.(all|exists|exists_one)\(/.test(r) && !r.includes('['));
+  const programs = (interpretOnly: boolean) => {
+    const before = process.env.FRONTDOOR_CEL_INTERPRET_ONLY;
+    process.env.FRONTDOOR_CEL_INTERPRET_ONLY = interpretOnly ? '1' : '0';
+    try {
+      return compileRules(toStructural({ ...SCHEMA, 'x-kubernetes-validations': loops.map((rule) => ({ rule })) }), false).map((c) => c.program!);
+    } finally {
+      if (before === undefined) delete process.env.FRONTDOOR_CEL_INTERPRET_ONLY;
+      else process.env.FRONTDOOR_CEL_INTERPRET_ONLY = before;
+    }
+  };
+  const fast = programs(false);
+  const interpreted = programs(true);
+  // Results compared by value or error (the field-error test above compares the messages as the validator words them).
+  const run = (p: (typeof fast)[number], obj: unknown, budget: number) => {
+    const meter = new Meter(budget);
+    const result = metering(meter, () => (p.raw ? p({ self: obj as never }) : p({ self: toCelValue(obj, toStructural(SCHEMA)) })));
+    return { used: meter.used, exhausted: meter.exhausted, result: meter.exhausted ? 'cut short' : isCelError(result) ? 'error' : String(result) };
+  };
+
+  it('takes the fast path for each of them', () => {
+    assert.ok(loops.length >= 5 && fast.every((p) => p.raw === true) && interpreted.every((p) => !p.raw), loops.join('\n'));
+  });
+
+  for (const { label, seed } of SEEDS) {
+    it(`ticks the meter as often, and runs out of it at the same point (${label} ${seed})`, () => {
+      fc.assert(fc.property(object, fc.integer({ min: 0, max: 30 }), (obj, budget) => {
+        loops.forEach((rule, i) => {
+          assert.deepEqual(run(fast[i]!, obj, 1e6), run(interpreted[i]!, obj, 1e6), rule);
+          assert.deepEqual(run(fast[i]!, obj, budget), run(interpreted[i]!, obj, budget), `${rule} with a budget of ${budget}`);
+        });
+      }), { numRuns: RUNS, seed });
     });
   }
 });

@@ -442,6 +442,74 @@ class Compiler {
     };
   }
 
+  /**
+   * all, exists and exists_one as the parser expands them (metered), run as
+   * one loop over the predicate: the same results, errors and meter ticks as
+   * the expansion evaluated step by step, without a closure call for the
+   * accumulator, the condition and the step of every iteration.
+   */
+  private macro(c: Comprehension, iterSlot: number): Fn | undefined {
+    const accu = c.accuVar;
+    const guarded = callOf(c.loopCondition, METER_GUARD_FUNCTION)?.[0];
+    const range = () => this.typed(c.iterRange!, this.kind(c.iterRange!));
+    // all: true, @not_strictly_false(accu), accu && p, accu. exists: false, @not_strictly_false(!accu), accu || p, accu.
+    for (const [init, op, decisive] of [[true, '_&&_', false], [false, '_||_', true]] as const) {
+      const step = callOf(c.loopStep, op);
+      const tested = callOf(guarded, '@not_strictly_false')?.[0];
+      const condOk = decisive ? isIdent(callOf(tested, '!_')?.[0], accu) : isIdent(tested, accu);
+      if (constOf(c.accuInit) !== init || !condOk || !step || !isIdent(step[0], accu) || !step[1] || !isIdent(c.result, accu)) continue;
+      const items = range();
+      const pred = this.typed(step[1], 'bool');
+      return (s) => {
+        const r = items(s);
+        if (r instanceof Fail) return r;
+        const list = Array.isArray(r) ? r : Object.keys(r as JSONObject);
+        let err: Fail | undefined;
+        for (let i = 0; i < list.length; i++) {
+          if (!meterTick()) break;
+          s[iterSlot] = list[i] as Val;
+          const v = pred(s);
+          if (v === decisive) {
+            // The expansion's next iteration counts once before its condition ends the loop.
+            if (i + 1 < list.length) meterTick();
+            return decisive;
+          }
+          // The accumulator keeps the first error (a later decisive value still wins).
+          if (v instanceof Fail) err ??= v;
+        }
+        return err ?? !decisive;
+      };
+    }
+    // exists_one: 0, true, p ? accu + 1 : accu, accu == 1.
+    const ternary = callOf(c.loopStep, '_?_:_');
+    const plus = callOf(ternary?.[1], '_+_');
+    const equals = callOf(c.result, '_==_');
+    if (
+      constOf(c.accuInit) === 0n && constOf(guarded) === true && ternary?.[0] && plus && isIdent(plus[0], accu) && constOf(plus[1]) === 1n &&
+      isIdent(ternary[2], accu) && equals && isIdent(equals[0], accu) && constOf(equals[1]) === 1n
+    ) {
+      const items = range();
+      const pred = this.typed(ternary[0], 'bool');
+      return (s) => {
+        const r = items(s);
+        if (r instanceof Fail) return r;
+        const list = Array.isArray(r) ? r : Object.keys(r as JSONObject);
+        let n = 0;
+        let err: Fail | undefined;
+        for (let i = 0; i < list.length; i++) {
+          if (!meterTick()) break;
+          s[iterSlot] = list[i] as Val;
+          const v = pred(s);
+          // A failed predicate becomes the accumulator; a later one replaces it, and nothing else changes it.
+          if (v instanceof Fail) err = v;
+          else if (v === true && err === undefined) n++;
+        }
+        return err ?? n === 1;
+      };
+    }
+    return undefined;
+  }
+
   private comprehension(c: Comprehension): Fn {
     if (!c.iterRange || !c.accuInit || !c.loopCondition || !c.loopStep || !c.result || c.iterVar2 !== '') return unsupported();
     const rangeKind = this.kind(c.iterRange);
@@ -452,6 +520,12 @@ class Compiler {
     this.scope.push(c.accuVar);
     const iterSlot = this.scope.length;
     this.scope.push(c.iterVar);
+    const macro = this.macro(c, iterSlot);
+    if (macro) {
+      this.scope[iterSlot] = '';
+      this.scope[accuSlot] = '';
+      return macro;
+    }
     const cond = this.compile(c.loopCondition);
     const step = this.compile(c.loopStep);
     // The result sees the accumulator, not the iteration variable; neither is visible after (slots are never reused).
@@ -476,6 +550,11 @@ class Compiler {
     };
   }
 }
+
+const isIdent = (e: Expr | undefined, name: string): boolean => e?.exprKind.case === 'identExpr' && e.exprKind.value.name === name;
+const callOf = (e: Expr | undefined, fn: string): readonly Expr[] | undefined =>
+  e?.exprKind.case === 'callExpr' && e.exprKind.value.function === fn && !e.exprKind.value.target ? e.exprKind.value.args : undefined;
+const constOf = (e: Expr | undefined): unknown => (e?.exprKind.case === 'constExpr' ? e.exprKind.value.constantKind.value : undefined);
 
 export type FastProgram = (bindings: { self: unknown; oldSelf?: unknown }) => CelResult;
 
