@@ -41,6 +41,7 @@ interface Progress {
   ops: Record<Op, Record<string, number>>;
   events: number;
   reopened: number;
+  reopenFailures: string[];
   elu: number;
 }
 
@@ -61,6 +62,7 @@ const emptyProgress = (): Progress => ({
   ops: { create: {}, update: {}, list: {}, delete: {} },
   events: 0,
   reopened: 0,
+  reopenFailures: [],
   elu: 0,
 });
 
@@ -91,7 +93,10 @@ async function runWorker(job: Job): Promise<void> {
         // A watch the server ended (its timeout, or a 410) is opened again, as an informer would.
         if (stopping) return;
         progress.reopened++;
-        void open(i);
+        open(i).catch((err: unknown) => {
+          // Reported in the summary rather than ending the worker: the soak goes on with one watch fewer.
+          progress.reopenFailures.push(err instanceof Error ? err.message : String(err));
+        });
       });
       streams[i] = s;
     };
@@ -107,7 +112,7 @@ async function runWorker(job: Job): Promise<void> {
         const ns = `soak-${c % NAMESPACES}`;
         const base = `/api/v1/namespaces/${ns}/configmaps`;
         const name = (k: number) => `w${job.worker}-c${c}-${k}`;
-        // A 429 is retried after the back-off, as client-go retries it: every object created is deleted in the end.
+        // A 429 is retried after the back-off, as client-go retries it, so each object is deleted WINDOW creates later.
         const call = async (op: Op, method: string, path: string, body?: string) => {
           for (;;) {
             const a = await conn.request(method, path, body);
@@ -279,7 +284,7 @@ export async function benchSoak(): Promise<void> {
         ['requests/s (all verbs)', fmt(sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, () => true), 0)) / elapsed, 0)],
         ['429s (share of requests)', `${sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, (s) => s === '429'), 0))} (${fmt((100 * sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, (s) => s === '429'), 0))) / Math.max(1, sum(load, (x) => OPS.reduce((a, op) => a + opsOf(x, op, () => true), 0))), 1)}%)`],
         ['watch events received', final[0]!.events],
-        ['watches reopened', final[0]!.reopened],
+        ['watches reopened (failed to reopen)', `${final[0]!.reopened} (${final[0]!.reopenFailures.length}${final[0]!.reopenFailures[0] ? `: ${final[0]!.reopenFailures[0]}` : ''})`],
         ['server CPU (cores busy)', fmt(cpu / elapsed, 2)],
         ['load workers busy (event loop utilization)', load.map((x) => fmt(x.elu, 2)).join(', ')],
         ['watch worker busy', fmt(final[0]!.elu, 2)],
