@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +8,26 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { startServer } from '../../src/index.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
 
+/** Where a file descriptor points; '' for one closed between listing and reading. */
+const readlinkOr = (path: string): string => {
+  try {
+    return readlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+};
+
 const configMap = (name: string) => ({ metadata: { name }, data: { k: name } });
 
 describe('startServer stores', { timeout: 120_000 }, () => {
   it('with a dataDir: SQLite on disk by default, kept across servers and after stop', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'frontdoor-embed-test-'));
+    const openFiles = () => readdirSync('/proc/self/fd').map((fd) => readlinkOr(`/proc/self/fd/${fd}`)).filter((f) => f.startsWith(dataDir));
     try {
       const first = await startServer({ dataDir });
+      // The database and its WAL are open while it runs, and closed by stop().
+      assert.ok(openFiles().some((f) => f.endsWith('state.db')), `open files: ${openFiles().join(', ')}`);
       await first.kubeConfig.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: configMap('kept') });
       await first.stop();
       assert.ok(existsSync(join(dataDir, 'state.db')));
@@ -27,6 +40,7 @@ describe('startServer stores', { timeout: 120_000 }, () => {
       } finally {
         await second.stop();
       }
+      assert.deepEqual(openFiles(), []);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
