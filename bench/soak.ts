@@ -160,6 +160,9 @@ function spawnWorker(job: Job): Running {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`soak worker exited (${code}) without a result`)));
   });
+  // Awaited after the run; a failure before then must not end the process as unhandled, skipping the
+  // server's stop: `ready` (awaited first) or that later await reports it.
+  r.done.catch(() => undefined);
   return r;
 }
 
