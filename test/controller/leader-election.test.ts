@@ -272,6 +272,25 @@ describe('LeaderControllers', () => {
     assert.deepEqual(seen, ['one', 'two', 'one', 'two']);
     assert.throws(() => lc.add('one', () => undefined), /twice/);
   });
+
+  it('lets a term\'s many controllers listen on its signal without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const lc = new LeaderControllers(capturingLogger());
+      for (let i = 0; i < 20; i++) lc.add(`c${i}`, (signal) => signal.addEventListener('abort', () => undefined));
+      const term = new AbortController();
+      lc.startAll(term.signal);
+      await settle();
+      // Node emits process warnings on the next tick.
+      await new Promise((r) => setImmediate(r));
+      term.abort();
+      assert.deepEqual(warnings.map((w) => w.name), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
 
 describe('LeaseLock and two electors on a real leases Store (SQLite)', () => {

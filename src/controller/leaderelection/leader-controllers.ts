@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { discardLogger, type Logger } from '../../observability/logger.js';
 
 /** Starts a controller for one term; it must stop (and release what it holds) when the signal aborts. */
@@ -28,6 +29,8 @@ export class LeaderControllers {
 
   /** Starts every controller for a term (the elector's onStartedLeading), or for good when there is no election. */
   startAll(signal: AbortSignal): void {
+    // Every controller of the term and its informers listen on this one signal: more than Node's warning threshold, by design.
+    setMaxListeners(0, signal);
     this.term = signal;
     this.logger.info('starting leader-only controllers', { controllers: this.names() });
     for (const [name, start] of this.controllers) this.launch(name, start, signal);
