@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs that is missing (Debian's etcd
-# for the storage tests, python3-kubernetes for the Python client test),
+# for the storage tests, python3-kubernetes for the Python client test, Go and
+# sprig for the chart test),
 # compiles with tsc, and runs every test file on node's test runner against the
 # compiled output.
 set -euo pipefail
@@ -23,6 +24,15 @@ if ! "$PYTHON" -c 'import kubernetes' >/dev/null 2>&1; then
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-kubernetes >/dev/null
+fi
+
+# The chart test (test/chart) builds its helm-compatible renderer with Debian's Go and sprig, offline.
+if ! command -v go >/dev/null 2>&1 || [ ! -d /usr/share/gocode/src/github.com/Masterminds/sprig ]; then
+  echo "test.sh: installing Debian's golang-go and golang-github-masterminds-sprig-dev (the chart test renders the chart with them)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-go golang-github-masterminds-sprig-dev >/dev/null
 fi
 
 if [ ! -d node_modules ]; then
