@@ -211,6 +211,14 @@ class Compiler {
     if (this.kind(e) !== k) return unsupported();
     const x = e.exprKind;
     if (x.case === 'selectExpr' && !x.value.testOnly) return this.select(e, x.value.operand ?? unsupported(), x.value.field, false, k);
+    if (x.case === 'identExpr') {
+      // A variable read and checked in one closure.
+      const slot = this.slotOf(x.value.name);
+      return (s) => {
+        const v = s[slot]!;
+        return v instanceof Fail || isKind(v, k) ? v : NO_OVERLOAD;
+      };
+    }
     const f = this.compile(e);
     // What an operator computes is of its checked kind already; only data (variables, fields, loop results) is checked.
     if (this.computed.has(f)) return f;
@@ -352,6 +360,19 @@ class Compiler {
   private stringTest(test: (x: string, y: string) => boolean, x: Expr, y: Expr): Fn {
     const fx = this.typed(x, 'string');
     const fy = this.typed(y, 'string');
+    const literal = constOf(y);
+    if (typeof literal === 'string') {
+      // The usual `contains(':')`: no closure call for the argument.
+      return (s) => {
+        const u = fx(s);
+        if (u instanceof Fail) return u;
+        try {
+          return test(u as string, literal);
+        } catch (err) {
+          return new Fail(err instanceof Error ? err.message : String(err));
+        }
+      };
+    }
     return (s) => {
       const u = fx(s);
       if (u instanceof Fail) return u;
@@ -402,18 +423,37 @@ class Compiler {
     }
     const l = this.typed(a, k);
     const r = this.typed(b, k);
-    const op: (x: Val, y: Val) => boolean =
-      fn === '_<_' ? (x, y) => (x as number) < (y as number)
-            : fn === '_<=_' ? (x, y) => (x as number) <= (y as number)
-              : fn === '_>_' ? (x, y) => (x as number) > (y as number)
-                : (x, y) => (x as number) >= (y as number);
-    return (s) => {
-      const x = l(s);
-      if (x instanceof Fail) return x;
-      const y = r(s);
-      if (y instanceof Fail) return y;
-      return op(x, y);
-    };
+    // One closure per operator: no call for the comparison itself.
+    switch (fn) {
+      case '_<_':
+        return (s) => {
+          const x = l(s);
+          if (x instanceof Fail) return x;
+          const y = r(s);
+          return y instanceof Fail ? y : (x as number) < (y as number);
+        };
+      case '_<=_':
+        return (s) => {
+          const x = l(s);
+          if (x instanceof Fail) return x;
+          const y = r(s);
+          return y instanceof Fail ? y : (x as number) <= (y as number);
+        };
+      case '_>_':
+        return (s) => {
+          const x = l(s);
+          if (x instanceof Fail) return x;
+          const y = r(s);
+          return y instanceof Fail ? y : (x as number) > (y as number);
+        };
+      default:
+        return (s) => {
+          const x = l(s);
+          if (x instanceof Fail) return x;
+          const y = r(s);
+          return y instanceof Fail ? y : (x as number) >= (y as number);
+        };
+    }
   }
 
   private arith(fn: string, a: Expr, b: Expr): Fn {
