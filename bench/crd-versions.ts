@@ -25,7 +25,7 @@ import { load, type LoadResult, type LoadSpec } from './lean-client.js';
 import { adminTLS, agentFor, call, cpuSeconds, expect, pool, startServer, stopProcess, untilReady, type Server, type TLS } from './measure.js';
 import { fmt, median, printTable } from './table.js';
 
-const ROUNDS = Number(process.env.BENCH_CRDV_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_CRDV_ROUNDS ?? 6);
 const CONCURRENCY = 64;
 const CREATE_OPS = Number(process.env.BENCH_CRDV_CREATE_OPS ?? 1500);
 const GET_OPS = Number(process.env.BENCH_CRDV_GET_OPS ?? 5000);
