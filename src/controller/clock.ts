@@ -86,3 +86,19 @@ export class FakeClock implements Clock {
     return best;
   }
 }
+
+/** Resolves after ms on `clock`, or at once when `signal` aborts (never rejects): a controller's wait between attempts. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = () => {
+      cancel();
+      resolve();
+    };
+    const cancel = clock.setTimer(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

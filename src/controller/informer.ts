@@ -2,7 +2,7 @@ import { ListenerSet, type Listener, type Notifier } from '../dynamiccertificate
 import { discardLogger, type Logger } from '../observability/logger.js';
 import { describeError, isExpired } from '../storage/errors.js';
 import type { Storage, StoredObject, Watcher } from '../storage/interfaces.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, sleep, type Clock } from './clock.js';
 import { Indexer, metaNamespaceKey, NAMESPACE_INDEX, namespaceIndexFunc, type IndexerReader, type IndexFunc, type KeyFunc } from './indexer.js';
 
 /**
@@ -164,7 +164,7 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
             err: describeError(err),
             backoffMs,
           });
-          await this.sleep(backoffMs, signal);
+          await sleep(this.clock, backoffMs, signal);
         }
       }
     } finally {
@@ -191,7 +191,7 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
       // A watch that ended cleanly resumes from the last revision at once; one that keeps
       // ending without delivering anything (a closing backend) is retried with backoff.
       emptyEnds = outcome.events > 0 ? 0 : emptyEnds + 1;
-      if (emptyEnds > 1) await this.sleep(backoff(emptyEnds - 1), signal);
+      if (emptyEnds > 1) await sleep(this.clock, backoff(emptyEnds - 1), signal);
     }
   }
 
@@ -295,20 +295,6 @@ export class Informer<T extends StoredObject = StoredObject> implements Notifier
     }
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const onAbort = () => {
-        cancel();
-        resolve();
-      };
-      const cancel = this.clock.setTimer(ms, () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }
 
 function backoff(failures: number): number {

@@ -1,5 +1,5 @@
 import { discardLogger, type Logger } from '../../observability/logger.js';
-import { realClock, type Clock } from '../clock.js';
+import { realClock, sleep, type Clock } from '../clock.js';
 import type { LeaderElectionRecord, ObservedRecord, ResourceLock } from './resource-lock.js';
 
 /** client-go's JitterFactor for the acquire loop: each wait is retryPeriod × [1, 2.2). */
@@ -130,7 +130,7 @@ export class LeaderElector {
         this.logger.info('successfully acquired lease', { lease: this.lock.describe(), identity: this.identity });
         return true;
       }
-      await this.sleep(this.retryPeriodMs * (1 + this.random() * JITTER_FACTOR), signal);
+      await sleep(this.clock, this.retryPeriodMs * (1 + this.random() * JITTER_FACTOR), signal);
     }
     return false;
   }
@@ -139,7 +139,7 @@ export class LeaderElector {
   private async renew(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       if (!(await this.renewRound(signal))) return;
-      await this.sleep(this.retryPeriodMs, signal);
+      await sleep(this.clock, this.retryPeriodMs, signal);
     }
   }
 
@@ -289,18 +289,6 @@ export class LeaderElector {
     }
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        cancel();
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const cancel = this.clock.setTimer(ms, done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
 }
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));

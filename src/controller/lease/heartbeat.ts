@@ -1,6 +1,6 @@
 import { isConflict, isNotFound, newConflict } from '../../apimachinery/status-error.js';
 import { discardLogger, type Logger } from '../../observability/logger.js';
-import { realClock, type Clock } from '../clock.js';
+import { realClock, sleep, type Clock } from '../clock.js';
 import { microTime, type LeaseStore } from '../leaderelection/lease-lock.js';
 
 /** A Lease as the leases Store hands it out. */
@@ -54,7 +54,7 @@ export class LeaseHeartbeat {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.sync(signal);
-      await this.sleep(this.opts.renewIntervalMs, signal);
+      await sleep(this.clock, this.opts.renewIntervalMs, signal);
     }
   }
 
@@ -91,7 +91,7 @@ export class LeaseHeartbeat {
         if (signal.aborted) return undefined;
         this.logger.error('failed to ensure the lease exists; will retry', { lease: this.describe(), err: describe(err), retryInMs: delay });
       }
-      await this.sleep(delay, signal);
+      await sleep(this.clock, delay, signal);
     }
     return undefined;
   }
@@ -154,18 +154,6 @@ export class LeaseHeartbeat {
     return lease;
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        cancel();
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const cancel = this.clock.setTimer(ms, done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
 }
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,6 +1,6 @@
 import { isConflict, isNotFound } from '../../apimachinery/status-error.js';
 import type { LabelSelector } from '../../apimachinery/labels.js';
-import { realClock, type Clock } from '../../controller/clock.js';
+import { realClock, sleep, type Clock } from '../../controller/clock.js';
 import { discardLogger, type Logger } from '../../observability/logger.js';
 import type { KubeObject } from '../../registry/object.js';
 import type { Store } from '../../registry/store.js';
@@ -57,7 +57,7 @@ export class APIServerLeaseGC {
     this.logger.info('starting apiserver lease garbage collector');
     while (!signal.aborted) {
       await this.gc();
-      await this.sleep(this.opts.periodMs, signal);
+      await sleep(this.clock, this.opts.periodMs, signal);
     }
     this.logger.info('shutting down apiserver lease garbage collector');
   }
@@ -95,18 +95,6 @@ export class APIServerLeaseGC {
     return deleted;
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        cancel();
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const cancel = this.clock.setTimer(ms, done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
 }
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
