@@ -1,4 +1,11 @@
+import { join } from 'node:path';
+import { leases as leasesDef } from '../../src/apis/coordination/v1/leases.js';
 import type { LogFields, Logger } from '../../src/observability/logger.js';
+import type { ResourceDefinition } from '../../src/registry/resource-definition.js';
+import { Store } from '../../src/registry/store.js';
+import { Cacher } from '../../src/storage/cacher/index.js';
+import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 /**
  * Waits for a condition by yielding to the event loop a bounded number of
@@ -40,5 +47,21 @@ export function capturingLogger(): Logger & { entries: LogEntry[] } {
     error: at('error'),
     v: () => ({ info: at('info') }),
     enabled: () => true,
+  };
+}
+
+/** The server's own leases Store over a watch cache on SQLite in a temporary directory; close() removes it all. */
+export async function sqliteLeasesStore(prefix: string): Promise<{ leases: Store; close(): Promise<void> }> {
+  const dir = await makeTempDir(prefix);
+  const backend = SqliteStorage.open({ path: join(dir.path, 'state.db'), compactionIntervalMs: 0 });
+  const cacher = new Cacher({ storage: backend, resourcePrefix: '/coordination.k8s.io/leases' });
+  await cacher.start();
+  return {
+    leases: new Store(leasesDef as unknown as ResourceDefinition, cacher),
+    async close() {
+      await cacher.stop();
+      await backend.close();
+      await dir.remove();
+    },
   };
 }

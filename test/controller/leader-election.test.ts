@@ -4,7 +4,6 @@
  * two electors on a real SQLite-backed leases Store.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isConflict } from '../../src/apimachinery/status-error.js';
 import { leases as leasesDef } from '../../src/apis/coordination/v1/leases.js';
@@ -16,11 +15,9 @@ import type { LeaderElectionRecord, ObservedRecord, ResourceLock } from '../../s
 import type { ResourceDefinition } from '../../src/registry/resource-definition.js';
 import { Store } from '../../src/registry/store.js';
 import { Cacher } from '../../src/storage/cacher/index.js';
-import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { Etcd3Storage } from '../../src/storage/etcd3/etcd3-storage.js';
 import { startEtcd, startTcpProxy, type EtcdServer } from '../helpers/etcd.js';
-import { makeTempDir, type TempDir } from '../helpers/tmp.js';
-import { capturingLogger, waitForReal } from './helpers.js';
+import { capturingLogger, sqliteLeasesStore, waitForReal } from './helpers.js';
 
 /** A lock in memory whose calls can be made to fail or to hang, as an unreachable store would. */
 class MemoryLock implements ResourceLock {
@@ -294,23 +291,13 @@ describe('LeaderControllers', () => {
 });
 
 describe('LeaseLock and two electors on a real leases Store (SQLite)', () => {
-  let dir: TempDir;
-  let backend: SqliteStorage;
-  let cacher: Cacher;
   let leases: Store;
+  let close: () => Promise<void>;
 
   before(async () => {
-    dir = await makeTempDir('frontdoor-leader-');
-    backend = SqliteStorage.open({ path: join(dir.path, 'state.db'), compactionIntervalMs: 0 });
-    cacher = new Cacher({ storage: backend, resourcePrefix: '/coordination.k8s.io/leases' });
-    await cacher.start();
-    leases = new Store(leasesDef as unknown as ResourceDefinition, cacher);
+    ({ leases, close } = await sqliteLeasesStore('frontdoor-leader-'));
   });
-  after(async () => {
-    await cacher.stop();
-    await backend.close();
-    await dir.remove();
-  });
+  after(() => close());
 
   it('writes kube\'s Lease fields, MicroTime included, and refuses a stale resourceVersion', async () => {
     const lock = new LeaseLock(leases, 'kube-system', 'lock-test');

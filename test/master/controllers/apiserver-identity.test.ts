@@ -5,22 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseLabelSelector } from '../../../src/apimachinery/labels.js';
 import { isNotFound } from '../../../src/apimachinery/status-error.js';
-import { leases as leasesDef } from '../../../src/apis/coordination/v1/leases.js';
 import { microTime } from '../../../src/controller/leaderelection/lease-lock.js';
 import { LeaseHeartbeat } from '../../../src/controller/lease/heartbeat.js';
 import { APIServerLeaseGC, isLeaseExpired } from '../../../src/master/controllers/apiserver-lease-gc.js';
 import { apiServerID, IDENTITY_LEASE_LABEL } from '../../../src/master/controllers/apiserver-identity.js';
 import type { KubeObject } from '../../../src/registry/object.js';
-import type { ResourceDefinition } from '../../../src/registry/resource-definition.js';
-import { Store } from '../../../src/registry/store.js';
-import { Cacher } from '../../../src/storage/cacher/index.js';
-import { SqliteStorage } from '../../../src/storage/sqlite/sqlite-storage.js';
-import { makeTempDir, type TempDir } from '../../helpers/tmp.js';
-import { capturingLogger } from '../../controller/helpers.js';
+import type { Store } from '../../../src/registry/store.js';
+import { capturingLogger, sqliteLeasesStore } from '../../controller/helpers.js';
 
 const NS = 'kube-system';
 const HOUR_MS = 3_600_000;
@@ -63,23 +57,13 @@ describe('apiServerID', () => {
 });
 
 describe('identity Leases on a SQLite leases Store', () => {
-  let dir: TempDir;
-  let backend: SqliteStorage;
-  let cacher: Cacher;
   let leases: Store;
+  let close: () => Promise<void>;
 
   before(async () => {
-    dir = await makeTempDir('frontdoor-identity-');
-    backend = SqliteStorage.open({ path: join(dir.path, 'state.db'), compactionIntervalMs: 0 });
-    cacher = new Cacher({ storage: backend, resourcePrefix: '/coordination.k8s.io/leases' });
-    await cacher.start();
-    leases = new Store(leasesDef as unknown as ResourceDefinition, cacher);
+    ({ leases, close } = await sqliteLeasesStore('frontdoor-identity-'));
   });
-  after(async () => {
-    await cacher.stop();
-    await backend.close();
-    await dir.remove();
-  });
+  after(() => close());
 
   const read = async (name: string): Promise<LeaseView | undefined> => {
     try {
