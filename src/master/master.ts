@@ -193,6 +193,7 @@ export function createMasterServer(delegate: GenericAPIServer, opts: MasterOptio
     server.addPostStartHook('start-leader-election', ({ signal }) => {
       // In the background: a follower is ready without ever leading. The Lease lives in kube-system, created first.
       const done = (async () => {
+        // A failure there is logged and reported by its own post-start hook; the elector goes on regardless.
         await systemNamespaces.catch(() => undefined);
         await elector.run(signal);
       })().catch((err: unknown) => logger.error('leader election stopped', { err: err instanceof Error ? err.message : String(err) }));

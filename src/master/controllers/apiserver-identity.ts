@@ -116,6 +116,7 @@ export function addAPIServerIdentityHooks(server: GenericAPIServer, opts: APISer
     logger.info('starting apiserver identity lease controller', { lease: heartbeat.describe(), servingAddress: opts.servingAddress() });
     // In the background, as kube's hook: readiness does not wait for the first write.
     void (async () => {
+      // Waits for kube-system; a failure there is logged and reported by its own post-start hook.
       await opts.systemNamespaces().catch(() => undefined);
       await heartbeat.run(signal);
     })().catch((err: unknown) => logger.error('apiserver identity lease controller stopped', { err: err instanceof Error ? err.message : String(err) }));
