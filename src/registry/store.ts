@@ -400,7 +400,6 @@ export class Store {
    */
   async update(namespace: string, name: string, updated: UpdatedObject, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const key = this.keyFor(namespace, name);
-    let created = false;
     let result: KubeObject | undefined;
     try {
       // A create that loses a race with another one becomes an update of what won (kube's GuaranteedUpdate
@@ -435,9 +434,9 @@ export class Store {
       if (this.readyToGo(obj)) {
         await this.storage.delete(key, { preconditions: { uid: obj.metadata?.uid } }).catch((err: unknown) => this.fail(err, name));
       }
-      return { obj, created };
+      return { obj, created: false };
     } catch (err) {
-      if (err instanceof DryRunDone && result) return { obj: await this.typed(result), created };
+      if (err instanceof DryRunDone && result) return { obj: await this.typed(result), created: false };
       this.fail(err, name);
     }
   }

@@ -52,7 +52,6 @@ export interface WebExchangeOptions extends ExchangeOptions {
  */
 export class WebExchange implements Dispatcher.DispatchHandler {
   private abortBackend: ((err: Error) => void) | undefined;
-  private resumeBackend: (() => void) | undefined;
   /** No later answer or failure reaches the client. */
   private done = false;
   /** The client's response is being relayed. */
@@ -111,7 +110,6 @@ export class WebExchange implements Dispatcher.DispatchHandler {
     }
     if (streaming) this.res.flushHeaders();
     this.relaying = true;
-    this.resumeBackend = resume;
     this.res.on('drain', resume);
     this.cleanups.push(() => this.res.off('drain', resume));
     return true;
@@ -159,7 +157,6 @@ export class WebExchange implements Dispatcher.DispatchHandler {
     if (this.done) return;
     this.done = true;
     for (const cleanup of this.cleanups) cleanup();
-    this.resumeBackend = undefined;
   }
 }
 
