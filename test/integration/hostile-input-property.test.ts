@@ -91,6 +91,11 @@ describe('hostile input, property-based, over HTTPS', () => {
   };
 
   const kind = () => fc.constantFrom(...KINDS);
+  /** The autoscaling/v1 Scale of a valid object (the seed's name: a fresh name has no object to scale). */
+  const scaleOf = (valid: unknown, replicas: number) => {
+    const { namespace } = (valid as { metadata: { namespace?: string } }).metadata;
+    return { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'seed', ...(namespace ? { namespace } : {}) }, spec: { replicas } };
+  };
   const dryRun = () => fc.constantFrom('', '', '&dryRun=All', '&dryRun=bogus');
 
   for (const { label, seed } of SEEDS) {
@@ -154,20 +159,52 @@ describe('hostile input, property-based, over HTTPS', () => {
         fc.asyncProperty(
           kind(), fc.array(mutation(), { maxLength: 3 }), fc.constantFrom<Encoding>('json', 'yaml', 'yaml', 'truncated', 'garbage'), fc.string({ maxLength: 30 }), fc.nat(),
           fieldManagerParam(), fc.constantFrom('', '&force=true', '&force=false', '&force=maybe'), fc.constantFrom('', '', '/status', '/scale'), fieldValidation(), dryRun(), fc.boolean(),
-          async (k, mutations, enc, garbage, cut, manager, force, sub, fv, dry, fresh) => {
-            const valid = k.valid(fresh ? `a-${Math.random().toString(36).slice(2, 10)}` : 'seed');
+          fc.integer({ min: -2, max: 5 }),
+          async (k, mutations, enc, garbage, cut, manager, force, sub, fv, dry, fresh, replicas) => {
+            const asScale = sub === '/scale' && fresh;
+            const valid = k.valid(fresh && !asScale ? `a-${Math.random().toString(36).slice(2, 10)}` : 'seed');
             const name = encodeURIComponent((valid as { metadata: { name: string } }).metadata.name);
-            const { text } = encode(mutate(valid, mutations), enc, garbage, cut);
+            // To /scale, half the time a Scale of the seed (what client-go's ApplyScale sends), mutated like the rest.
+            const applied = asScale ? scaleOf(valid, replicas) : valid;
+            const { text } = encode(mutate(applied, mutations), enc, garbage, cut);
             const type = enc === 'json' ? 'application/apply-patch+json' : 'application/apply-patch+yaml';
             const path = `${k.collection}/${name}${sub}?fieldValidation=${fv}${manager}${force}${dry}`;
             const r = await send('PATCH', path, { body: text, contentType: type });
             noServerError(r, `PATCH apply ${path} ${text.slice(0, 200)}`);
-            if ((r.status === 200 || r.status === 201) && sub === '' && !dry) await checkStored(k, r, `apply ${path} ${text.slice(0, 200)}`);
-            if (r.status === 201 && fresh && !dry) await send('DELETE', `${k.collection}/${name}`);
+            // A Scale's answer names the object: what the apply left there must read back clean.
+            if ((r.status === 200 || r.status === 201) && (sub === '' || sub === '/scale') && !dry) await checkStored(k, r, `apply ${path} ${text.slice(0, 200)}`);
+            if (r.status === 201 && fresh && !asScale && !dry) await send('DELETE', `${k.collection}/${name}`);
           },
         ),
         { seed, numRuns: RUNS, includeErrorInReport: true },
       );
+    });
+
+    it(`apply to /scale: mutated Scales of the kinds that have one (${label} ${seed})`, async (t) => {
+      const scaled = KINDS.filter((k) => k.name === 'Deployment' || k.name === 'Widget');
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...scaled), fc.array(mutation(), { maxLength: 3 }), fc.constantFrom<Encoding>('json', 'yaml', 'truncated', 'garbage'), fc.string({ maxLength: 30 }), fc.nat(),
+          // Mostly good parameters (the apply test above covers junk ones), so that the Scale itself is what varies.
+          fc.oneof({ weight: 4, arbitrary: fc.constantFrom('&fieldManager=hpa', '&fieldManager=keda') }, { weight: 1, arbitrary: fieldManagerParam() }),
+          fc.constantFrom('&force=true', '&force=true', ''), fc.constantFrom('Strict', 'Warn', 'Ignore', ''), fc.constantFrom('', '', '&dryRun=All'), fc.integer({ min: -2, max: 5 }),
+          async (k, mutations, enc, garbage, cut, manager, force, fv, dry, replicas) => {
+            const { text } = encode(mutate(scaleOf(k.valid('seed'), replicas), mutations), enc, garbage, cut);
+            const type = enc === 'json' ? 'application/apply-patch+json' : 'application/apply-patch+yaml';
+            const path = `${k.collection}/seed/scale?fieldValidation=${fv}${manager}${force}${dry}`;
+            const r = await send('PATCH', path, { body: text, contentType: type });
+            noServerError(r, `PATCH apply ${path} ${text.slice(0, 200)}`);
+            if (r.status === 200 && !dry) {
+              accepted++;
+              await checkStored(k, r, `apply ${path} ${text.slice(0, 200)}`);
+            }
+          },
+        ),
+        { seed, numRuns: RUNS, includeErrorInReport: true },
+      );
+      t.diagnostic(`${accepted} of ${RUNS} Scale applies accepted and checked`);
+      assert.ok(accepted > 0);
     });
 
     it(`managedFields: hostile entries sent with PUT and merge patch (${label} ${seed})`, async () => {

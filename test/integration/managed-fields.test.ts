@@ -23,6 +23,7 @@ interface Obj {
     resourceVersion?: string;
     uid?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
     managedFields?: ManagedFieldsEntry[];
   };
   data?: Record<string, string>;
@@ -587,6 +588,112 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
       assert.deepEqual(entries.find((e) => e.manager === 'applier')?.fieldsV1, { 'f:spec': { 'f:color': {} } }, 'the applier lost replicas to the scale');
       const s = status(await apply(`${DIALS}/d1`, dial({ replicas: 1, color: 'red' }), 'fieldManager=applier'), 409);
       assert.equal(s.message, `Apply failed with 1 conflict: conflict with "scaler" with subresource "scale" using ${GROUP}/v1: .spec.replicas`);
+    });
+
+    describe('an apply to /scale (client-go\'s ApplyScale)', () => {
+      const SCALE = `${DIALS}/d1/scale`;
+      const scale = (replicas?: number, extra: Record<string, unknown> = {}) => ({
+        apiVersion: 'autoscaling/v1',
+        kind: 'Scale',
+        metadata: { name: 'd1' },
+        spec: replicas === undefined ? {} : { replicas },
+        ...extra,
+      });
+      const entriesOf = async () => (ok(await send('GET', `${DIALS}/d1`)).metadata.managedFields ?? []).map(timeless);
+
+      it('conflicts with the manager that owns the replicas, naming the Scale\'s field; force takes them, recorded on the parent', async () => {
+        const before = ok(await send('GET', `${DIALS}/d1`));
+        const s = status(await apply(SCALE, scale(7), 'fieldManager=autoscaler'), 409);
+        assert.equal(s.message, `Apply failed with 1 conflict: conflict with "scaler" with subresource "scale" using ${GROUP}/v1: .spec.replicas`);
+        assert.deepEqual(s.details?.causes, [{ reason: 'FieldManagerConflict', message: `conflict with "scaler" with subresource "scale" using ${GROUP}/v1`, field: '.spec.replicas' }]);
+        assert.equal(ok(await send('GET', `${DIALS}/d1`)).metadata.resourceVersion, before.metadata.resourceVersion, 'a conflict changes nothing');
+
+        const forced = ok(await apply(SCALE, scale(7), 'fieldManager=autoscaler&force=true'));
+        assert.equal(forced.kind, 'Scale');
+        assert.deepEqual(forced.spec, { replicas: 7 });
+        const obj = ok(await send('GET', `${DIALS}/d1`));
+        assert.equal((obj.spec as { replicas: number; color: string }).replicas, 7);
+        assert.equal((obj.spec as { replicas: number; color: string }).color, 'red', 'nothing else of the object moves');
+        const entries = (obj.metadata.managedFields ?? []).map(timeless);
+        assert.deepEqual(entries.filter((e) => e.subresource === 'scale'), [
+          { manager: 'autoscaler', operation: 'Apply', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' },
+        ], 'the scaler lost the replicas to the forced apply');
+        assert.equal(obj.metadata.annotations, undefined);
+      });
+
+      it('re-applying the same count writes nothing; the main resource\'s applier now conflicts with the Scale\'s', async () => {
+        const before = ok(await send('GET', `${DIALS}/d1`));
+        ok(await apply(SCALE, scale(7), 'fieldManager=autoscaler'));
+        const after = ok(await send('GET', `${DIALS}/d1`));
+        assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+        assert.deepEqual(after.metadata.managedFields, before.metadata.managedFields, 'not even the time moves');
+        const s = status(await apply(`${DIALS}/d1`, dial({ replicas: 2, color: 'red' }), 'fieldManager=applier'), 409);
+        assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "autoscaler" with subresource "scale": .spec.replicas');
+        // The same count is shared, not a conflict.
+        ok(await apply(`${DIALS}/d1`, dial({ replicas: 7, color: 'red' }), 'fieldManager=applier'));
+        const shared = await entriesOf();
+        assert.deepEqual(shared.find((e) => e.manager === 'applier')?.fieldsV1, { 'f:spec': { 'f:color': {}, 'f:replicas': {} } });
+        assert.ok(shared.some((e) => e.manager === 'autoscaler'), JSON.stringify(shared));
+      });
+
+      it('a Scale that stops applying the replicas releases them; the count stays while another manager owns it', async () => {
+        ok(await apply(SCALE, scale(), 'fieldManager=autoscaler'));
+        const obj = ok(await send('GET', `${DIALS}/d1`));
+        assert.equal((obj.spec as { replicas: number }).replicas, 7, 'the applier still owns 7');
+        assert.equal((obj.metadata.managedFields ?? []).some((e) => e.manager === 'autoscaler'), false);
+      });
+
+      it('dryRun answers the Scale and stores nothing', async () => {
+        const before = ok(await send('GET', `${DIALS}/d1`));
+        const dry = ok(await apply(SCALE, scale(9), 'fieldManager=dry&force=true&dryRun=All'));
+        assert.deepEqual(dry.spec, { replicas: 9 });
+        const after = ok(await send('GET', `${DIALS}/d1`));
+        assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+        assert.equal((after.spec as { replicas: number }).replicas, 7);
+      });
+
+      it('bad Scales are refused with kube\'s Status and change nothing', async () => {
+        const before = ok(await send('GET', `${DIALS}/d1`));
+        const cases: [unknown, string, number, RegExp][] = [
+          [scale(3), '', 422, /fieldManager: Required value: is required for apply patch/],
+          [dial({ replicas: 3 }), 'fieldManager=x', 400, new RegExp(`^invalid object type: ${GROUP}/v1, Kind=Dial$`)],
+          [{ ...scale(3), metadata: { name: 'other' } }, 'fieldManager=x', 400, /name/],
+          [scale(-1), 'fieldManager=x&force=true', 422, /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/],
+          [{ ...scale(), spec: { replicas: 'many' } }, 'fieldManager=x&force=true', 422, /replicas/],
+          [{ ...scale(), spec: { replicas: 1.5 } }, 'fieldManager=x&force=true', 422, /replicas/],
+          [[scale(3)], 'fieldManager=x', 400, /must be an object/],
+          [{ ...scale(3), metadata: { name: 'd1', resourceVersion: '1' } }, 'fieldManager=x&force=true', 409, /the object has been modified/],
+          [scale(3, { status: { replicas: 'x' } }), 'fieldManager=x&force=true', 422, /status\.replicas/],
+        ];
+        for (const [body, query, code, message] of cases) {
+          const s = status(await apply(SCALE, body, query), code);
+          assert.match(s.message, message, JSON.stringify(body));
+        }
+        assert.equal(status(await apply(`${DIALS}/absent/scale`, { ...scale(3), metadata: { name: 'absent' } }, 'fieldManager=x'), 404).reason, 'NotFound');
+        const strict = status(await apply(SCALE, scale(3, { spec: { replicas: 3, surplus: 1 } }), 'fieldManager=x&force=true&fieldValidation=Strict'), 422);
+        assert.match(strict.message, /unknown field "spec\.surplus"/);
+        const after = ok(await send('GET', `${DIALS}/d1`));
+        assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+      });
+
+      it('a Deployment\'s Scale: the replicas owned by its applier conflict, and force moves them to the Scale\'s manager', async () => {
+        const name = 'mf-scale-apply';
+        ok(await apply(`${DEPLOY}/${name}`, { ...createdDeployment(name), status: undefined }, 'fieldManager=deployer'), 201);
+        const path = `${DEPLOY}/${name}/scale`;
+        const body = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace: 'default' }, spec: { replicas: 3 } };
+        const s = status(await apply(path, body, 'fieldManager=hpa'), 409);
+        assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "deployer": .spec.replicas');
+        const scaled = ok(await apply(path, body, 'fieldManager=hpa&force=true'));
+        assert.deepEqual(scaled.spec, { replicas: 3 });
+        assert.equal(scaled.status?.replicas, 0);
+        const d = byManager(ok(await send('GET', `${DEPLOY}/${name}`)));
+        assert.deepEqual(d['hpa/Apply/scale'], { manager: 'hpa', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' });
+        assert.equal((d['deployer/Apply']!.fieldsV1['f:spec'] as Record<string, unknown>)['f:replicas'], undefined);
+        // The parent's own apply of its other fields no longer conflicts: replicas left its configuration's ownership.
+        const { replicas: _r, ...spec } = createdDeployment(name).spec;
+        ok(await apply(`${DEPLOY}/${name}`, { ...createdDeployment(name), spec, status: undefined }, 'fieldManager=deployer'));
+        assert.equal((ok(await send('GET', `${DEPLOY}/${name}`)).spec as { replicas: number }).replicas, 3, 'the Scale\'s manager still owns 3');
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import { newBadRequest, StatusError } from '../../apimachinery/status-error.js';
 import { failureStatus } from '../../apimachinery/status.js';
-import { FieldSet, fieldElement, pathString } from '../../apimachinery/managedfields/field-set.js';
+import { FieldSet, fieldElement, pathString, type Path } from '../../apimachinery/managedfields/field-set.js';
 import { conflictStatusError } from '../../apimachinery/managedfields/conflict-status.js';
 import {
   capUpdateManagers,
@@ -105,7 +105,9 @@ export class FieldManager {
    * when the configuration changes nothing). Throws kube's 409 on conflicts
    * and a 422 for a configuration the merge type cannot place.
    */
-  apply(live: KubeObject | undefined, config: KubeObject, manager: string, subresource: string, force: boolean): KubeObject {
+  apply(live: KubeObject | undefined, config: KubeObject, manager: string, subresource: string, force: boolean, options: ApplyOptions = {}): KubeObject {
+    // The migration from client-side apply concerns the object's own configuration, not a view of it (/scale).
+    const lastApplied = manager === KUBECTL && options.lastApplied !== false;
     let managers: Managers;
     try {
       managers = decodeManagers(live?.metadata?.managedFields);
@@ -137,18 +139,21 @@ export class FieldManager {
       } catch (err) {
         // kubectl's own manager may take over what it applied client-side before (kube's lastAppliedManager).
         // A refused apply left `managers` as they were.
-        if (!(err instanceof ConflictsError) || manager !== KUBECTL) throw err;
+        if (!(err instanceof ConflictsError) || !lastApplied) throw err;
         const allowed = this.allowedFromLastApplied(base);
         const left = err.conflicts.filter((c) => !allowed?.has(c.path));
         if (left.length > 0) throw new ConflictsError(left);
         attempt(managers, true);
       }
       const next = structuredClone((object ?? base) as KubeObject);
-      if (manager === KUBECTL) syncLastApplied(next, config);
+      if (lastApplied) syncLastApplied(next, config);
       this.finish(next, managers);
       return next;
     } catch (err) {
-      if (err instanceof ConflictsError) throw conflictStatusError(err.conflicts);
+      if (err instanceof ConflictsError) {
+        const { reportPath } = options;
+        throw conflictStatusError(reportPath ? err.conflicts.map((c) => ({ ...c, path: reportPath(c.path) })) : err.conflicts);
+      }
       if (err instanceof TypedValueError) {
         throw new StatusError(
           failureStatus(422, 'Invalid', `failed to create typed patch object (${this.apiVersion}, Kind=${this.def.info.kind}): ${pathString(err.path)}: ${err.message}`),
@@ -196,6 +201,13 @@ export class FieldManager {
     if (entries.length > 0) (next.metadata ??= {}).managedFields = entries as NonNullable<KubeObject['metadata']>['managedFields'];
     else if (next.metadata) delete next.metadata.managedFields;
   }
+}
+
+export interface ApplyOptions {
+  /** false: leave kubectl's last-applied-configuration alone (the configuration is a view of the object). */
+  lastApplied?: boolean;
+  /** The path a conflict names, when the client applied a view of the object with other paths. */
+  reportPath?: (path: Path) => Path;
 }
 
 const KUBECTL = 'kubectl';

@@ -19,7 +19,7 @@ export const APPLY_YAML = 'application/apply-patch+yaml';
 export const APPLY_JSON = 'application/apply-patch+json';
 
 /** The applied configuration: a YAML (or JSON) object, within the body bounds. */
-async function decodeConfiguration(text: string, json: boolean): Promise<unknown> {
+export async function decodeConfiguration(text: string, json: boolean): Promise<unknown> {
   if (json) {
     if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding YAML: exceeded max depth');
     try {
@@ -35,6 +35,36 @@ async function decodeConfiguration(text: string, json: boolean): Promise<unknown
 }
 
 /**
+ * What kube checks of an applied configuration before merging it: an
+ * object of the served group, version and kind (its versionCheckManager),
+ * with no managedFields, named as the URL names it.
+ */
+export function checkConfiguration(
+  config: unknown,
+  apiVersion: string,
+  kind: string,
+  info: { namespace: string; name: string },
+  namespaced: boolean,
+): asserts config is KubeObject {
+  if (!isJSONObject(config)) {
+    const what = config === null ? 'null' : Array.isArray(config) ? 'array' : typeof config;
+    throw newBadRequest(`error decoding YAML: the applied configuration must be an object, not ${what}`);
+  }
+  // kube's versionCheckManager: the applied object must be of the served group, version and kind.
+  const sentVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+  const sentKind = typeof config.kind === 'string' ? config.kind : '';
+  if (sentVersion !== apiVersion || sentKind !== kind) {
+    const slash = sentVersion.lastIndexOf('/');
+    const gv = slash < 0 ? `/${sentVersion}` : `${sentVersion.slice(0, slash)}/${sentVersion.slice(slash + 1)}`;
+    throw newBadRequest(`invalid object type: ${gv}, Kind=${sentKind}`);
+  }
+  const meta = config.metadata;
+  if (meta !== undefined && meta !== null && !isJSONObject(meta)) throw newBadRequest('metadata of the applied configuration must be an object');
+  if (isJSONObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) throw newBadRequest('metadata.managedFields must be nil');
+  checkNamesMatchURL(config as KubeObject, info.namespace, info.name, namespaced);
+}
+
+/**
  * PATCH with an apply patch (server-side apply): the configuration is
  * merged into the object by its schema, owned by `fieldManager`, and a
  * change to a field another manager owns is a 409 unless `force`. Creates
@@ -47,22 +77,7 @@ export async function handleApply(ctx: ResourceContext, req: Request, res: Respo
   const { dryRun, fieldValidation: mode, fieldManager, force } = writeOptions(req, 'PatchOptions', { apply: true });
   const config = await decodeConfiguration(raw.toString('utf8'), mediaType === APPLY_JSON);
   auditRequestPatch(req, config);
-  if (!isJSONObject(config)) {
-    const what = config === null ? 'null' : Array.isArray(config) ? 'array' : typeof config;
-    throw newBadRequest(`error decoding YAML: the applied configuration must be an object, not ${what}`);
-  }
-  // kube's versionCheckManager: the applied object must be of the served group, version and kind.
-  const sentVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
-  const sentKind = typeof config.kind === 'string' ? config.kind : '';
-  if (sentVersion !== apiVersionOf(ctx.def.info) || sentKind !== ctx.def.info.kind) {
-    const slash = sentVersion.lastIndexOf('/');
-    const gv = slash < 0 ? `/${sentVersion}` : `${sentVersion.slice(0, slash)}/${sentVersion.slice(slash + 1)}`;
-    throw newBadRequest(`invalid object type: ${gv}, Kind=${sentKind}`);
-  }
-  const meta = config.metadata;
-  if (meta !== undefined && meta !== null && !isJSONObject(meta)) throw newBadRequest('metadata of the applied configuration must be an object');
-  if (isJSONObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) throw newBadRequest('metadata.managedFields must be nil');
-  checkNamesMatchURL(config as KubeObject, info.namespace, info.name, ctx.def.info.namespaced);
+  checkConfiguration(config, apiVersionOf(ctx.def.info), ctx.def.info.kind, info, ctx.def.info.namespaced);
 
   // What kube's typed decoding makes of it: a wrong type is a 422; a custom resource's unknown fields are pruned.
   const schema = schemaOf(ctx);

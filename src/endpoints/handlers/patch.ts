@@ -26,6 +26,9 @@ const SUPPORTED = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_YAML];
 const SUPPORTED_UNTYPED = [JSON_PATCH, MERGE_PATCH, APPLY_YAML];
 const KIND_OF: Record<string, fv.PatchKind> = { [JSON_PATCH]: 'json', [MERGE_PATCH]: 'merge', [STRATEGIC_PATCH]: 'strategic' };
 
+/** The patch types kube lists in its 415 for this resource (an apply patch in JSON is accepted besides). */
+export const supportedPatchTypes = (ctx: ResourceContext): readonly string[] => (ctx.def.strategicMergePatch === false ? SUPPORTED_UNTYPED : SUPPORTED);
+
 /** RFC 7386: objects merge key by key, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
@@ -68,7 +71,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const type = mediaTypeOf(req);
-  const supported = ctx.def.strategicMergePatch === false ? SUPPORTED_UNTYPED : SUPPORTED;
+  const supported = supportedPatchTypes(ctx);
   if (!supported.includes(type) && type !== APPLY_JSON) {
     throw newUnsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`);
   }
