@@ -107,6 +107,20 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
    * the models are made when a document first needs them, not at install.
    */
   openAPIModels?: () => OpenAPIModels;
+  /**
+   * The other versions of the same objects, for managedFields entries
+   * recorded in them: kube compares each manager's fields in the manager's
+   * own version, converting the objects there. Absent: every entry is read
+   * as if recorded in this version (a kind with one version).
+   */
+  otherVersions?: OtherVersions;
+}
+
+export interface OtherVersions {
+  /** The OpenAPI models of `apiVersion` ("group/version"), or undefined when the objects have no such version. */
+  models(apiVersion: string): OpenAPIModels | undefined;
+  /** `objs`, in any version of the objects, converted to `apiVersion`; the input is not changed. */
+  convert(objs: readonly KubeObject[], apiVersion: string): Promise<KubeObject[]>;
 }
 
 /** A JSON (OpenAPI) schema object; `$ref`s point at the document's definitions by kube's model names. */

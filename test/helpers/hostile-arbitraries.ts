@@ -398,4 +398,12 @@ export const managedFieldsEntry = (): fc.Arbitrary<unknown> =>
       { manager: 'm', operation: 'Update', time: 'yesterday', fieldsType: 'FieldsV1', fieldsV1: {} },
     ),
     fc.record({ manager: hostileValue(), operation: fc.constantFrom('Apply', 'Update', 'x'), fieldsType: fc.constantFrom('FieldsV1', ''), fieldsV1: hostileValue() }, { requiredKeys: [] }),
+    // Well formed, recorded in versions the kinds have or not (kube compares in each manager's version, or drops it).
+    fc.record({
+      manager: fc.constantFrom('m', 'n'),
+      operation: fc.constantFrom('Apply', 'Update'),
+      apiVersion: fc.constantFrom('v1', 'apps/v1', 'fuzz.example.com/v1', 'fuzz.example.com/v2', '', 'x/y/z'),
+      fieldsType: fc.constant('FieldsV1'),
+      fieldsV1: fc.constantFrom({ 'f:spec': { 'f:replicas': {} } }, { 'f:data': { 'f:a': {} } }, { 'f:metadata': { 'f:labels': { 'f:a': {} } } }),
+    }),
   );

@@ -2,7 +2,7 @@ import type { KindSchema } from '../../apimachinery/type-node.js';
 import type { FieldError } from '../../apimachinery/validation/field-error.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import type { KubeObject } from '../../registry/object.js';
-import type { ResourceDefinition } from '../../registry/resource-definition.js';
+import type { OtherVersions, ResourceDefinition } from '../../registry/resource-definition.js';
 import type { Strategy } from '../../registry/strategy.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../customresourcedefinition/types.js';
 import { newConverter, type CRConverter } from '../conversion/converter.js';
@@ -137,6 +137,17 @@ export function customResourceDefinitionFor(
     },
     storagePrefix: `/${group}/${crd.spec.names.plural}`,
     openAPIModels: once(() => openAPIModelsFor(crd, version)),
+    otherVersions: otherVersionsOf(crd, converter),
+  };
+}
+
+/** Every version of the CRD (served or not, as kube's type converter has them all), by "group/version". */
+function otherVersionsOf(crd: CustomResourceDefinition, converter: CRConverter): OtherVersions {
+  const prefix = `${crd.spec.group}/`;
+  const models = new Map(crd.spec.versions.map((v) => [`${prefix}${v.name}`, once(() => openAPIModelsFor(crd, v))]));
+  return {
+    models: (apiVersion) => models.get(apiVersion)?.(),
+    convert: (objs, apiVersion) => converter.convert(objs, apiVersion.slice(prefix.length)),
   };
 }
 

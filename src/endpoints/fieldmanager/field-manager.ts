@@ -6,6 +6,7 @@ import {
   capUpdateManagers,
   decodeManagers,
   encodeManagers,
+  identityOf,
   isReset,
   ManagedFieldsError,
   type ManagerInfo,
@@ -13,7 +14,18 @@ import {
 } from '../../apimachinery/managedfields/managers.js';
 import type { MergeType } from '../../apimachinery/managedfields/merge-type.js';
 import { compare, TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
-import { applyConfiguration, ConflictsError, updateOwnership } from '../../apimachinery/managedfields/updater.js';
+import {
+  ConflictsError,
+  dropUnowned,
+  mergeApplied,
+  ownedByOthers,
+  pruneApplied,
+  settleApply,
+  updateOwnership,
+  type InVersion,
+  type OtherVersions,
+  type PendingApply,
+} from '../../apimachinery/managedfields/updater.js';
 import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
@@ -31,6 +43,8 @@ export class FieldManager {
   /** Fields nobody owns (kube's stripMetaManager): what the server sets. */
   private readonly stripped: FieldSet;
   private readonly defaults: ((obj: KubeObject) => void) | undefined;
+  /** Merge types of the other versions managers recorded fields in (undefined: no such version). */
+  private readonly versionTypes = new Map<string, MergeType | undefined>();
 
   constructor(private readonly def: ResourceDefinition) {
     this.apiVersion = apiVersionOf(def.info);
@@ -66,7 +80,7 @@ export class FieldManager {
    * a 400. An object the merge type cannot place keeps no managedFields,
    * as kube's UpdateNoErrors does, rather than failing the write.
    */
-  update(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string, sent: unknown = next.metadata?.managedFields): KubeObject {
+  update(live: KubeObject | undefined, next: KubeObject, manager: string, subresource: string, sent: unknown = next.metadata?.managedFields): KubeObject | Promise<KubeObject> {
     const meta = next.metadata;
     if (!meta) return next;
     let managers: Managers;
@@ -85,18 +99,68 @@ export class FieldManager {
     // An existing object nobody tracks (its managedFields reset) stays untracked until an apply
     // (kube's skipNonAppliedManager); a create is tracked.
     if (managers.size === 0 && live?.metadata?.uid) return next;
+    const info = this.info(manager, 'Update', subresource);
+    let before: KubeObject;
     try {
       this.defaults?.(next);
-      const before = live ? withoutManagedFields(live) : zeroObjectOf(this.def, this.mergeType);
-      updateOwnership(before, next, this.mergeType, managers, this.info(manager, 'Update', subresource), this.ignoredFor(subresource), now());
-      this.finish(next, managers);
+      before = live ? withoutManagedFields(live) : zeroObjectOf(this.def, this.mergeType);
     } catch (err) {
-      // An object the merge type cannot place (a list-map item without its key): validation refuses it
-      // next; until then nothing is tracked, as kube's UpdateNoErrors drops managedFields.
-      if (!(err instanceof TypedValueError)) throw err;
-      delete meta.managedFields;
+      return this.untracked(err, next);
     }
+    const settle = (others?: OtherVersions): KubeObject => {
+      try {
+        updateOwnership(before, next, this.mergeType, managers, info, this.ignoredFor(subresource), now(), others);
+        this.finish(next, managers);
+      } catch (err) {
+        return this.untracked(err, next);
+      }
+      return next;
+    };
+    const versions = this.otherVersionsOf(managers, identityOf(info));
+    // Only managers recorded in another version need the objects converted (a webhook may answer).
+    if (versions.length === 0) return settle();
+    return this.inVersions(versions, before, next).then(settle);
+  }
+
+  /**
+   * An object the merge type cannot place (a list-map item without its key):
+   * validation refuses it next; until then nothing is tracked, as kube's
+   * UpdateNoErrors drops managedFields.
+   */
+  private untracked(err: unknown, next: KubeObject): KubeObject {
+    if (!(err instanceof TypedValueError)) throw err;
+    if (next.metadata) delete next.metadata.managedFields;
     return next;
+  }
+
+  /** The versions, other than this one, that managers other than `self` recorded their fields in. */
+  private otherVersionsOf(managers: Managers, self: string): string[] {
+    if (!this.def.otherVersions) return [];
+    const out = new Set<string>();
+    for (const [id, o] of managers) if (id !== self && o.apiVersion !== this.apiVersion) out.add(o.apiVersion);
+    return [...out];
+  }
+
+  private typeOf(apiVersion: string): MergeType | undefined {
+    if (!this.versionTypes.has(apiVersion)) {
+      const models = this.def.otherVersions?.models(apiVersion);
+      this.versionTypes.set(apiVersion, models ? modelsMergeType(models) : undefined);
+    }
+    return this.versionTypes.get(apiVersion);
+  }
+
+  /** `before` and `after` as each of `versions` sees them: converted there (one conversion per version). */
+  private async inVersions(versions: readonly string[], before: KubeObject, after: KubeObject): Promise<OtherVersions> {
+    const out = new Map<string, InVersion>();
+    await Promise.all(
+      versions.map(async (v) => {
+        const t = this.typeOf(v);
+        if (!t) return void out.set(v, 'missing');
+        const [b, a] = await this.def.otherVersions!.convert([before, after], v);
+        out.set(v, { before: b, after: a, t });
+      }),
+    );
+    return out;
   }
 
   /**
@@ -105,7 +169,7 @@ export class FieldManager {
    * when the configuration changes nothing). Throws kube's 409 on conflicts
    * and a 422 for a configuration the merge type cannot place.
    */
-  apply(live: KubeObject | undefined, config: KubeObject, manager: string, subresource: string, force: boolean, options: ApplyOptions = {}): KubeObject {
+  async apply(live: KubeObject | undefined, config: KubeObject, manager: string, subresource: string, force: boolean, options: ApplyOptions = {}): Promise<KubeObject> {
     // The migration from client-side apply concerns the object's own configuration, not a view of it (/scale).
     const lastApplied = manager === KUBECTL && options.lastApplied !== false;
     let managers: Managers;
@@ -125,17 +189,16 @@ export class FieldManager {
         updateOwnership(zeroObjectOf(this.def, this.mergeType), base, this.mergeType, managers, this.info('before-first-apply', 'Update', ''), new FieldSet(), now());
         this.strip(managers);
       }
-      const finalize = (o: unknown): unknown => {
-        this.defaults?.(o as KubeObject);
-        return o;
-      };
       const info = this.info(manager, 'Apply', subresource);
+      const p = mergeApplied(base, config, this.mergeType, managers, info, ignored);
+      // The merge shares structure with its inputs: what finishes it (defaulting) works on a copy.
+      const merged = structuredClone(await this.prune(p)) as KubeObject;
+      this.defaults?.(merged);
+      const versions = this.otherVersionsOf(p.work, p.self);
+      const others = versions.length > 0 ? await this.inVersions(versions, base, merged) : undefined;
       let object: unknown;
-      const attempt = (managers: Managers, forced: boolean): void => {
-        ({ object } = applyConfiguration(base, config, this.mergeType, managers, info, ignored, forced, now(), finalize));
-      };
       try {
-        attempt(managers, force);
+        ({ object } = settleApply(p, managers, merged, force, now(), others));
       } catch (err) {
         // kubectl's own manager may take over what it applied client-side before (kube's lastAppliedManager).
         // A refused apply left `managers` as they were.
@@ -143,7 +206,7 @@ export class FieldManager {
         const allowed = this.allowedFromLastApplied(base);
         const left = err.conflicts.filter((c) => !allowed?.has(c.path));
         if (left.length > 0) throw new ConflictsError(left);
-        attempt(managers, true);
+        ({ object } = settleApply(p, managers, merged, true, now(), others));
       }
       const next = structuredClone((object ?? base) as KubeObject);
       if (lastApplied) syncLastApplied(next, config);
@@ -161,6 +224,27 @@ export class FieldManager {
       }
       throw err;
     }
+  }
+
+  /**
+   * The merged object without what the applier applied last time and no
+   * longer applies, unless someone owns it. Applied last time in another
+   * version: removed there (kube converts the merged object to that
+   * version), then whatever the removal took that the new configuration or
+   * this version's managers own is kept. A version the objects no longer
+   * have prunes nothing, as in kube.
+   */
+  private async prune(p: PendingApply): Promise<unknown> {
+    const last = p.last;
+    if (!last || last.set.empty() || last.apiVersion === this.apiVersion || !this.def.otherVersions) return pruneApplied(p);
+    const t = this.typeOf(last.apiVersion);
+    if (!t) return p.merged;
+    const convert = this.def.otherVersions.convert;
+    const [there] = await convert([p.merged as KubeObject], last.apiVersion);
+    const prunedThere = dropUnowned(there, last.set, ownedByOthers(p, new FieldSet(), last.apiVersion), t) as KubeObject;
+    const [back] = await convert([prunedThere], this.apiVersion);
+    const removed = compare(p.merged, back, this.mergeType).removed;
+    return dropUnowned(p.merged, removed, ownedByOthers(p, p.configSet, this.apiVersion), this.mergeType);
   }
 
   /**

@@ -92,8 +92,8 @@ export async function handleApply(ctx: ResourceContext, req: Request, res: Respo
   const { obj, created } = await ctx.store.update(
     info.namespace,
     info.name,
-    (current) => {
-      const next = fm.apply(current, typed, manager, info.subresource, force);
+    async (current) => {
+      const next = await fm.apply(current, typed, manager, info.subresource, force);
       if (!current && next.metadata) {
         // A created object starts from the configuration alone: what the server sets it sets itself.
         next.metadata.name = info.name;

@@ -57,10 +57,10 @@ export async function handleApplyScale(ctx: ResourceContext, req: Request, res: 
   const { obj } = await ctx.store.update(
     info.namespace,
     info.name,
-    (current) => {
+    async (current) => {
       if (!current) throw newNotFound({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name);
       checkScaleVersion(ctx, wanted, current, info.name);
-      const next = fm.apply(current, objectConfig, manager, 'scale', force, {
+      const next = await fm.apply(current, objectConfig, manager, 'scale', force, {
         lastApplied: false,
         // A conflict names the Scale's field, as the client applied it.
         reportPath: (p) => (samePath(p, replicasPath) ? SCALE_REPLICAS : p),

@@ -36,7 +36,7 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun, manager } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
-  const tracked = fieldManagerFor(ctx.def).update(undefined, body, manager, '');
+  const tracked = await fieldManagerFor(ctx.def).update(undefined, body, manager, '');
   const obj = await ctx.store.create(info.namespace, tracked, { dryRun, handOver: true, requester: requesterOf(req) });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }

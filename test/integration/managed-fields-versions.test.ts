@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { newCA, newServingCert } from '../dynamiccertificates/helpers.js';
+import { base64, ConversionWebhook } from '../helpers/conversion-webhook.js';
+import { eventually } from '../helpers/https.js';
+import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
+import { startedClient, type Client, type Obj } from './api-helpers.js';
+
+const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+const GROUP = 'mfv.example.com';
+const APPLY = 'application/apply-patch+yaml';
+
+interface Entry {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  time?: string;
+  fieldsType: string;
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+interface Status {
+  kind: string;
+  message: string;
+  details?: { causes?: { reason: string; message: string; field?: string }[] };
+}
+
+/** v1alpha1 names the field spec.colour, v1 (storage) spec.color (the test webhook renames it); spec.shape is the same in both. */
+const versionSchema = (colourField: string) => ({
+  openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { [colourField]: { type: 'string' }, shape: { type: 'string' } } } } },
+});
+
+/**
+ * Issue 14, managedFields across versions: each manager's fields are kept
+ * in the version it wrote in and compared there (kube's Updater converts
+ * the objects to each manager's version), so a field a webhook renames
+ * between versions is still the same field: a conflict names it as its
+ * owner wrote it, a write in the other version takes it, an applier that
+ * drops it from a configuration in the other version removes it.
+ */
+describe('managedFields across the versions of a CRD converted by a webhook', () => {
+  const ca = newCA('mfv-webhook-ca');
+  const hook = new ConversionWebhook(newServingCert(ca, 'mfv.hooks.svc', ['mfv.hooks.svc']));
+  let fd: Frontdoor;
+  let c: Client;
+  const path = (version: string, name: string) => `/apis/${GROUP}/${version}/namespaces/default/tints/${name}`;
+  const tint = (version: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: `${GROUP}/${version}`, kind: 'Tint', metadata: { name }, spec });
+  const apply = (version: string, name: string, spec: Record<string, unknown>, query: string) =>
+    c.send('PATCH', `${path(version, name)}?${query}`, { body: tint(version, name, spec), contentType: APPLY });
+  const read = async (version: string, name: string): Promise<Obj & { metadata: { managedFields?: Entry[]; resourceVersion?: string } }> => {
+    const r = await c.get(path(version, name));
+    assert.equal(r.status, 200, r.body);
+    return r.json();
+  };
+  const entries = async (name: string) => ((await read('v1', name)).metadata.managedFields ?? []).map(({ time: _t, ...e }) => e);
+  const entryOf = (all: Omit<Entry, 'time'>[], manager: string) => all.find((e) => e.manager === manager);
+
+  before(async () => {
+    const port = await hook.listen();
+    fd = await startFrontdoor();
+    c = await startedClient(fd);
+    const created = await c.post(CRDS, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `tints.${GROUP}` },
+      spec: {
+        group: GROUP,
+        scope: 'Namespaced',
+        names: { plural: 'tints', singular: 'tint', kind: 'Tint' },
+        versions: [
+          { name: 'v1alpha1', served: true, storage: false, schema: versionSchema('colour') },
+          { name: 'v1', served: true, storage: true, schema: versionSchema('color') },
+        ],
+        conversion: { strategy: 'Webhook', webhook: { clientConfig: { url: `https://127.0.0.1:${port}/convert`, caBundle: base64(ca.certPem) }, conversionReviewVersions: ['v1'] } },
+      },
+    });
+    assert.equal(created.status, 201, created.body);
+    await eventually(() => c.get(`/apis/${GROUP}/v1/namespaces/default/tints`), (r) => r.status === 200);
+    await eventually(() => c.get(`/apis/${GROUP}/v1alpha1/namespaces/default/tints`), (r) => r.status === 200);
+  });
+  after(async () => {
+    await fd?.stop();
+    await hook.stop();
+  });
+
+  it('an apply in v1 that changes a field owned in v1alpha1 conflicts, named as its owner wrote it; the same value is shared', async () => {
+    assert.equal((await apply('v1alpha1', 't1', { colour: 'blue', shape: 'round' }, 'fieldManager=alpha')).status, 201);
+    const before = await read('v1', 't1');
+    assert.deepEqual(before.spec, { color: 'blue', shape: 'round' });
+    assert.deepEqual(entryOf(await entries('t1'), 'alpha'), {
+      manager: 'alpha', operation: 'Apply', apiVersion: `${GROUP}/v1alpha1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:colour': {}, 'f:shape': {} } },
+    });
+
+    const conflict = await apply('v1', 't1', { color: 'red' }, 'fieldManager=beta');
+    assert.equal(conflict.status, 409, conflict.body);
+    const s = conflict.json<Status>();
+    assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "alpha": .spec.colour');
+    assert.deepEqual(s.details?.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "alpha"', field: '.spec.colour' }]);
+    assert.equal((await read('v1', 't1')).metadata.resourceVersion, before.metadata.resourceVersion, 'a conflict changes nothing');
+
+    const same = await apply('v1', 't1', { color: 'blue' }, 'fieldManager=beta');
+    assert.equal(same.status, 200, same.body);
+    const shared = await entries('t1');
+    assert.deepEqual(entryOf(shared, 'beta')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
+    assert.deepEqual(entryOf(shared, 'alpha')?.fieldsV1, { 'f:spec': { 'f:colour': {}, 'f:shape': {} } }, 'both own the colour, each in its version');
+  });
+
+  it('force takes the field from the other version\'s owner, who keeps the rest', async () => {
+    const forced = await apply('v1', 't1', { color: 'red' }, 'fieldManager=beta&force=true');
+    assert.equal(forced.status, 200, forced.body);
+    assert.deepEqual(forced.json<Obj>().spec, { color: 'red', shape: 'round' });
+    const all = await entries('t1');
+    assert.deepEqual(entryOf(all, 'alpha')?.fieldsV1, { 'f:spec': { 'f:shape': {} } });
+    assert.deepEqual(entryOf(all, 'beta')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
+    assert.deepEqual((await read('v1alpha1', 't1')).spec, { colour: 'red', shape: 'round' });
+  });
+
+  it('a merge patch in v1 takes what an applier owns in v1alpha1', async () => {
+    assert.equal((await apply('v1alpha1', 't2', { colour: 'blue', shape: 'square' }, 'fieldManager=alpha')).status, 201);
+    const patched = await c.send('PATCH', `${path('v1', 't2')}?fieldManager=patcher`, { body: { spec: { color: 'green' } }, contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 200, patched.body);
+    const all = await entries('t2');
+    assert.deepEqual(entryOf(all, 'alpha')?.fieldsV1, { 'f:spec': { 'f:shape': {} } }, 'the colour moved to the patcher');
+    assert.deepEqual(entryOf(all, 'patcher'), {
+      manager: 'patcher', operation: 'Update', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:color': {} } },
+    });
+    // Now the applier's colour conflicts with the patcher, named in v1 where the patcher wrote it.
+    const conflict = await apply('v1alpha1', 't2', { colour: 'blue', shape: 'square' }, 'fieldManager=alpha');
+    assert.equal(conflict.status, 409, conflict.body);
+    assert.equal(conflict.json<Status>().message, `Apply failed with 1 conflict: conflict with "patcher" using ${GROUP}/v1: .spec.color`);
+  });
+
+  it('an applier that drops a field it applied in v1alpha1 from its configuration in v1 removes it; kept while someone else owns it', async () => {
+    assert.equal((await apply('v1alpha1', 't3', { colour: 'blue', shape: 'oval' }, 'fieldManager=alpha')).status, 201);
+    const moved = await apply('v1', 't3', { shape: 'oval' }, 'fieldManager=alpha');
+    assert.equal(moved.status, 200, moved.body);
+    assert.deepEqual(moved.json<Obj>().spec, { shape: 'oval' }, 'the colour it no longer applies is gone');
+    assert.deepEqual(entryOf(await entries('t3'), 'alpha'), {
+      manager: 'alpha', operation: 'Apply', apiVersion: `${GROUP}/v1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:shape': {} } },
+    });
+
+    assert.equal((await apply('v1alpha1', 't4', { colour: 'blue', shape: 'oval' }, 'fieldManager=alpha')).status, 201);
+    assert.equal((await apply('v1', 't4', { color: 'blue' }, 'fieldManager=keeper')).status, 200);
+    const kept = await apply('v1', 't4', { shape: 'oval' }, 'fieldManager=alpha');
+    assert.equal(kept.status, 200, kept.body);
+    assert.deepEqual(kept.json<Obj>().spec, { color: 'blue', shape: 'oval' }, 'the keeper still owns the colour');
+
+    // Re-applied in v1 with the field under its v1 name: kept, now owned in v1.
+    assert.equal((await apply('v1alpha1', 't5', { colour: 'blue' }, 'fieldManager=alpha')).status, 201);
+    const renamed = await apply('v1', 't5', { color: 'blue' }, 'fieldManager=alpha');
+    assert.equal(renamed.status, 200, renamed.body);
+    assert.deepEqual(renamed.json<Obj>().spec, { color: 'blue' });
+    assert.deepEqual(entryOf(await entries('t5'), 'alpha')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
+  });
+
+  it('an entry in a version the CRD does not have is dropped by the write that meets it, as kube drops it', async () => {
+    assert.equal((await apply('v1', 't6', { color: 'blue' }, 'fieldManager=alpha')).status, 201);
+    const obj = await read('v1', 't6');
+    const ghost: Entry = { manager: 'ghost', operation: 'Update', apiVersion: `${GROUP}/v9`, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:x': {} } } } };
+    const withGhost = { ...obj, metadata: { ...obj.metadata, managedFields: [...(obj.metadata.managedFields ?? []), ghost] } };
+    const put = await c.put(path('v1', 't6'), withGhost);
+    assert.equal(put.status, 200, put.body);
+    const patched = await c.send('PATCH', `${path('v1', 't6')}?fieldManager=patcher`, { body: { spec: { color: 'green' } }, contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 200, patched.body);
+    const all = await entries('t6');
+    // The ghost's field was not touched: read in this version it would have stayed.
+    assert.equal(entryOf(all, 'ghost'), undefined, JSON.stringify(all));
+    assert.deepEqual(entryOf(all, 'patcher')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
+  });
+});
