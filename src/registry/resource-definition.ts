@@ -117,8 +117,12 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
 }
 
 export interface OtherVersions {
-  /** The OpenAPI models of `apiVersion` ("group/version"), or undefined when the objects have no such version. */
-  models(apiVersion: string): OpenAPIModels | undefined;
+  /**
+   * How `apiVersion` ("group/version") types the objects: a runtime kind's
+   * OpenAPI models, 'builtin' for a built-in kind's definitions, undefined
+   * when the objects have no such version.
+   */
+  models(apiVersion: string): OpenAPIModels | 'builtin' | undefined;
   /** `objs`, in any version of the objects, converted to `apiVersion`; the input is not changed. */
   convert(objs: readonly KubeObject[], apiVersion: string): Promise<KubeObject[]>;
 }

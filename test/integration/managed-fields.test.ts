@@ -697,6 +697,32 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
     });
   });
 
+  it('a HorizontalPodAutoscaler applied in autoscaling/v2: an apply in v1 that changes its metrics conflicts as v2 names them; force moves them', async () => {
+    const HPA2 = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
+    const HPA1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
+    const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+    const v2 = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'mf-hpa' },
+      spec: { scaleTargetRef: target, minReplicas: 1, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
+    };
+    ok(await apply(`${HPA2}/mf-hpa`, v2, 'fieldManager=v2-applier'), 201);
+    const v1 = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'mf-hpa' }, spec: { targetCPUUtilizationPercentage: 80 } };
+    const s = status(await apply(`${HPA1}/mf-hpa`, v1, 'fieldManager=v1-applier'), 409);
+    assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "v2-applier": .spec.metrics');
+    // The same maxReplicas in v1 is the same field: shared, no conflict.
+    ok(await apply(`${HPA1}/mf-hpa`, { ...v1, spec: { maxReplicas: 5 } }, 'fieldManager=v1-applier'));
+    ok(await apply(`${HPA1}/mf-hpa`, v1, 'fieldManager=v1-applier&force=true'));
+    const got = ok(await send('GET', `${HPA2}/mf-hpa`));
+    assert.deepEqual((got.spec as { metrics: unknown[] }).metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+    const owners = byManager(got);
+    assert.deepEqual(owners['v2-applier/Apply']!.fieldsV1, { 'f:spec': { 'f:maxReplicas': {}, 'f:minReplicas': {}, 'f:scaleTargetRef': { 'f:apiVersion': {}, 'f:kind': {}, 'f:name': {} } } }, 'the metrics went to the v1 applier');
+    assert.deepEqual(owners['v1-applier/Apply'], {
+      manager: 'v1-applier', operation: 'Apply', apiVersion: 'autoscaling/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:targetCPUUtilizationPercentage': {} } },
+    });
+  });
+
   it('an object with 100 appliers and 100 updaters still applies, with updates capped as kube caps them', async () => {
     const path = `${CM}/mf-many`;
     for (let i = 0; i < 100; i++) ok(await apply(path, cm('mf-many', { [`apply-${i}`]: String(i) }), `fieldManager=applier-${i}`), i === 0 ? 201 : 200);

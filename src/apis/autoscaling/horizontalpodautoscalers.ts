@@ -7,7 +7,7 @@ import * as field from '../../apimachinery/validation/field-error.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { FieldPath } from '../../apimachinery/validation/path.js';
 import type { KubeObject } from '../../registry/object.js';
-import type { ResourceDefinition } from '../../registry/resource-definition.js';
+import type { OtherVersions, ResourceDefinition } from '../../registry/resource-definition.js';
 import type { Strategy, TableColumn } from '../../registry/strategy.js';
 import { ageColumn } from '../shared/age.js';
 import { hpaV1ToV2, hpaV2ToV1 } from './conversion.js';
@@ -118,12 +118,23 @@ const info = (version: string) => ({
   categories: ['all'],
 });
 
+const V1 = 'autoscaling/v1';
+const V2 = 'autoscaling/v2';
+
+/** Both versions, for managedFields recorded in the other one. */
+const otherVersions: OtherVersions = {
+  models: (apiVersion) => (apiVersion === V1 || apiVersion === V2 ? 'builtin' : undefined),
+  convert: (objs, apiVersion) =>
+    Promise.resolve(objs.map((o) => (o.apiVersion === apiVersion ? o : apiVersion === V2 ? hpaV1ToV2(o) : hpaV2ToV1(o)))),
+};
+
 /** autoscaling/v2: the storage version. */
-export const horizontalPodAutoscalersV2: ResourceDefinition = { ...base, info: info('v2') };
+export const horizontalPodAutoscalersV2: ResourceDefinition = { ...base, info: info('v2'), otherVersions };
 
 /** autoscaling/v1: the same objects, converted at the boundary. */
 export const horizontalPodAutoscalersV1: ResourceDefinition = {
   ...base,
   info: info('v1'),
   conversion: { toStorage: hpaV1ToV2, fromStorage: (objs) => objs.map(hpaV2ToV1) },
+  otherVersions,
 };

@@ -144,7 +144,9 @@ export class FieldManager {
   private typeOf(apiVersion: string): MergeType | undefined {
     if (!this.versionTypes.has(apiVersion)) {
       const models = this.def.otherVersions?.models(apiVersion);
-      this.versionTypes.set(apiVersion, models ? modelsMergeType(models) : undefined);
+      const slash = apiVersion.lastIndexOf('/');
+      const gvk = { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind: this.def.info.kind };
+      this.versionTypes.set(apiVersion, models === 'builtin' ? builtinMergeType(gvk) : models ? modelsMergeType(models) : undefined);
     }
     return this.versionTypes.get(apiVersion);
   }
