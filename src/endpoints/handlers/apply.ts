@@ -8,7 +8,7 @@ import { readBody, MAX_REQUEST_BODY_BYTES } from '../request-body.js';
 import { jsonNestsDeeperThan } from '../decode-bounds.js';
 import { decodeYAMLBody } from '../yaml/yaml-decoder.js';
 import { writeObject } from '../responsewriters/object.js';
-import { managerOf, writeOptions } from '../query.js';
+import { managerOf, writeOptions, type WriteOptions } from '../query.js';
 import { auditRequestPatch } from '../../audit/context.js';
 import * as fv from '../field-validation/index.js';
 import { fieldManagerFor } from '../fieldmanager/field-manager.js';
@@ -19,7 +19,7 @@ export const APPLY_YAML = 'application/apply-patch+yaml';
 export const APPLY_JSON = 'application/apply-patch+json';
 
 /** The applied configuration: a YAML (or JSON) object, within the body bounds. */
-export async function decodeConfiguration(text: string, json: boolean): Promise<unknown> {
+async function decodeConfiguration(text: string, json: boolean): Promise<unknown> {
   if (json) {
     if (jsonNestsDeeperThan(text)) throw newBadRequest('error decoding YAML: exceeded max depth');
     try {
@@ -39,7 +39,7 @@ export async function decodeConfiguration(text: string, json: boolean): Promise<
  * object of the served group, version and kind (its versionCheckManager),
  * with no managedFields, named as the URL names it.
  */
-export function checkConfiguration(
+function checkConfiguration(
   config: unknown,
   apiVersion: string,
   kind: string,
@@ -64,6 +64,39 @@ export function checkConfiguration(
   checkNamesMatchURL(config as KubeObject, info.namespace, info.name, namespaced);
 }
 
+/** What an apply request asks, read and checked: its options, the configuration typed as the served kind sees it, field validation's warnings. */
+export interface ApplyRequest {
+  options: WriteOptions;
+  /** The configuration as typed decoding leaves it (a custom resource's unknown fields pruned). */
+  typed: KubeObject;
+  warnings: string[];
+}
+
+/**
+ * Reads an apply patch for `kind`: the options (fieldManager required), the
+ * configuration decoded and checked (kube's versionCheckManager and names),
+ * typed by `schema` (a wrong type is a 422) and field-validated.
+ */
+export async function decodeApplyRequest(
+  req: Request,
+  mediaType: string,
+  kind: { apiVersion: string; kind: string; namespaced: boolean; schema: fv.KindSchema | undefined; prune?: (o: Record<string, unknown>) => { pruned: Record<string, unknown> } },
+): Promise<ApplyRequest> {
+  const info = infoOf(req);
+  const raw = await readBody(req);
+  const options = writeOptions(req, 'PatchOptions', { apply: true });
+  const config = await decodeConfiguration(raw.toString('utf8'), mediaType === APPLY_JSON);
+  auditRequestPatch(req, config);
+  checkConfiguration(config, kind.apiVersion, kind.kind, info, kind.namespaced);
+  const typed = fv.typedPatchedObject(config, config, kind.schema, 'merge', kind.prune) as KubeObject;
+  let warnings: string[] = [];
+  if (options.fieldValidation !== 'Ignore') {
+    const unknown = fv.findPatchedObjectUnknownFields(config, kind.schema, 'merge');
+    ({ warnings } = fv.applyPatchFieldValidation(options.fieldValidation, fv.noFindings(), unknown, config, 'merge'));
+  }
+  return { options, typed, warnings };
+}
+
 /**
  * PATCH with an apply patch (server-side apply): the configuration is
  * merged into the object by its schema, owned by `fieldManager`, and a
@@ -73,20 +106,15 @@ export function checkConfiguration(
 export async function handleApply(ctx: ResourceContext, req: Request, res: Response, mediaType: string): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const raw = await readBody(req);
-  const { dryRun, fieldValidation: mode, fieldManager, force } = writeOptions(req, 'PatchOptions', { apply: true });
-  const config = await decodeConfiguration(raw.toString('utf8'), mediaType === APPLY_JSON);
-  auditRequestPatch(req, config);
-  checkConfiguration(config, apiVersionOf(ctx.def.info), ctx.def.info.kind, info, ctx.def.info.namespaced);
-
   // What kube's typed decoding makes of it: a wrong type is a 422; a custom resource's unknown fields are pruned.
-  const schema = schemaOf(ctx);
-  const typed = fv.typedPatchedObject(config, config, schema, 'merge', ctx.def.prune as ((o: Record<string, unknown>) => { pruned: Record<string, unknown> }) | undefined) as KubeObject;
-  let warnings: string[] = [];
-  if (mode !== 'Ignore') {
-    const unknown = fv.findPatchedObjectUnknownFields(config, schema, 'merge');
-    ({ warnings } = fv.applyPatchFieldValidation(mode, fv.noFindings(), unknown, config, 'merge'));
-  }
+  const { options, typed, warnings } = await decodeApplyRequest(req, mediaType, {
+    apiVersion: apiVersionOf(ctx.def.info),
+    kind: ctx.def.info.kind,
+    namespaced: ctx.def.info.namespaced,
+    schema: schemaOf(ctx),
+    prune: ctx.def.prune as ((o: Record<string, unknown>) => { pruned: Record<string, unknown> }) | undefined,
+  });
+  const { dryRun, fieldManager, force } = options;
   const fm = fieldManagerFor(ctx.def);
   const manager = managerOf(req, fieldManager);
   const { obj, created } = await ctx.store.update(

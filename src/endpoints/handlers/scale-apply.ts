@@ -3,13 +3,11 @@ import { newNotFound } from '../../apimachinery/status-error.js';
 import { fieldElement, type Path } from '../../apimachinery/managedfields/field-set.js';
 import type { KubeObject } from '../../registry/object.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
-import { readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
-import { managerOf, writeOptions } from '../query.js';
-import { auditRequestPatch } from '../../audit/context.js';
+import { managerOf } from '../query.js';
 import * as fv from '../field-validation/index.js';
 import { fieldManagerFor } from '../fieldmanager/field-manager.js';
-import { APPLY_JSON, checkConfiguration, decodeConfiguration } from './apply.js';
+import { decodeApplyRequest } from './apply.js';
 import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
 import { checkReplicas, checkScaleVersion, getPath, setPath, toScale } from './scale-view.js';
 
@@ -28,18 +26,13 @@ const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every
 export async function handleApplyScale(ctx: ResourceContext, req: Request, res: Response, mediaType: string): Promise<void> {
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
-  const raw = await readBody(req);
-  const { dryRun, fieldValidation: mode, fieldManager, force } = writeOptions(req, 'PatchOptions', { apply: true });
-  const config = await decodeConfiguration(raw.toString('utf8'), mediaType === APPLY_JSON);
-  auditRequestPatch(req, config);
-  checkConfiguration(config, SCALE_VERSION, 'Scale', info, ctx.def.info.namespaced);
-  const schema = fv.schemaForKind(SCALE_VERSION, 'Scale');
-  const wanted = fv.typedPatchedObject(config, config, schema, 'merge') as KubeObject;
-  let warnings: string[] = [];
-  if (mode !== 'Ignore') {
-    const unknown = fv.findPatchedObjectUnknownFields(config, schema, 'merge');
-    ({ warnings } = fv.applyPatchFieldValidation(mode, fv.noFindings(), unknown, config, 'merge'));
-  }
+  const { options, typed: wanted, warnings } = await decodeApplyRequest(req, mediaType, {
+    apiVersion: SCALE_VERSION,
+    kind: 'Scale',
+    namespaced: ctx.def.info.namespaced,
+    schema: fv.schemaForKind(SCALE_VERSION, 'Scale'),
+  });
+  const { dryRun, fieldManager, force } = options;
   const replicas = (wanted.spec as { replicas?: unknown } | undefined)?.replicas;
   if (replicas !== undefined) checkReplicas(replicas, info.name);
 
