@@ -153,6 +153,16 @@ describe('managedFields across the versions of a CRD converted by a webhook', ()
     assert.deepEqual(entryOf(await entries('t5'), 'alpha')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
   });
 
+  it('a create that sends an entry recorded in the other version is tracked (no conversion of an empty object fails it)', async () => {
+    const sent: Entry = { manager: 'importer', operation: 'Update', apiVersion: `${GROUP}/v1alpha1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:colour': {} } } };
+    const created = await c.post(`/apis/${GROUP}/v1/namespaces/default/tints?fieldManager=creator`, { ...tint('v1', 't7', { color: 'blue', shape: 'cube' }), metadata: { name: 't7', managedFields: [sent] } });
+    assert.equal(created.status, 201, created.body);
+    const all = await entries('t7');
+    // Everything the create adds is the creator's, in whichever version another entry named it (kube's Updater forces it).
+    assert.deepEqual(entryOf(all, 'creator')?.fieldsV1, { 'f:spec': { '.': {}, 'f:color': {}, 'f:shape': {} } });
+    assert.equal(entryOf(all, 'importer'), undefined, JSON.stringify(all));
+  });
+
   it('an entry in a version the CRD does not have is dropped by the write that meets it, as kube drops it', async () => {
     assert.equal((await apply('v1', 't6', { color: 'blue' }, 'fieldManager=alpha')).status, 201);
     const obj = await read('v1', 't6');

@@ -119,7 +119,7 @@ export class FieldManager {
     const versions = this.otherVersionsOf(managers, identityOf(info));
     // Only managers recorded in another version need the objects converted (a webhook may answer).
     if (versions.length === 0) return settle();
-    return this.inVersions(versions, before, next).then(settle);
+    return this.inVersions(versions, before, next, live !== undefined).then(settle);
   }
 
   /**
@@ -151,13 +151,22 @@ export class FieldManager {
     return this.versionTypes.get(apiVersion);
   }
 
-  /** `before` and `after` as each of `versions` sees them: converted there (one conversion per version). */
-  private async inVersions(versions: readonly string[], before: KubeObject, after: KubeObject): Promise<OtherVersions> {
+  /**
+   * `before` and `after` as each of `versions` sees them: converted there
+   * (one conversion per version). `fromLive` false: `before` is the empty
+   * object a create starts from.
+   */
+  private async inVersions(versions: readonly string[], before: KubeObject, after: KubeObject, fromLive: boolean): Promise<OtherVersions> {
     const out = new Map<string, InVersion>();
     await Promise.all(
       versions.map(async (v) => {
         const t = this.typeOf(v);
         if (!t) return void out.set(v, 'missing');
+        if (!fromLive) {
+          // A create compares with an empty object, the same in every version: only the new one converts.
+          const [a] = await this.def.otherVersions!.convert([after], v);
+          return void out.set(v, { before, after: a, t });
+        }
         const [b, a] = await this.def.otherVersions!.convert([before, after], v);
         out.set(v, { before: b, after: a, t });
       }),
@@ -197,7 +206,7 @@ export class FieldManager {
       const merged = structuredClone(await this.prune(p)) as KubeObject;
       this.defaults?.(merged);
       const versions = this.otherVersionsOf(p.work, p.self);
-      const others = versions.length > 0 ? await this.inVersions(versions, base, merged) : undefined;
+      const others = versions.length > 0 ? await this.inVersions(versions, base, merged, true) : undefined;
       let object: unknown;
       try {
         ({ object } = settleApply(p, managers, merged, force, now(), others));
