@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { newCA, newServingCert } from '../dynamiccertificates/helpers.js';
 import { base64, ConversionWebhook } from '../helpers/conversion-webhook.js';
 import { eventually } from '../helpers/https.js';
 import { startFrontdoor, type Frontdoor } from '../helpers/frontdoor.js';
+import { managedFieldsEntry } from '../helpers/hostile-arbitraries.js';
 import { startedClient, type Client, type Obj } from './api-helpers.js';
+
+const RUNS = Number(process.env.FRONTDOOR_FC_RUNS ?? 200) / 2;
+const SEED = Number(process.env.FRONTDOOR_FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const GROUP = 'mfv.example.com';
@@ -176,5 +181,50 @@ describe('managedFields across the versions of a CRD converted by a webhook', ()
     // The ghost's field was not touched: read in this version it would have stayed.
     assert.equal(entryOf(all, 'ghost'), undefined, JSON.stringify(all));
     assert.deepEqual(entryOf(all, 'patcher')?.fieldsV1, { 'f:spec': { 'f:color': {} } });
+  });
+
+  it(`property: managedFields in either version, hostile or not, with every write in either version, never answer 5xx and leave readable objects (seed ${SEED})`, async () => {
+    const versioned = fc.record({
+      manager: fc.constantFrom('m', 'n', 'alpha'),
+      operation: fc.constantFrom('Apply', 'Update'),
+      apiVersion: fc.constantFrom(`${GROUP}/v1alpha1`, `${GROUP}/v1`, `${GROUP}/v9`, '', 'v1'),
+      fieldsType: fc.constant('FieldsV1'),
+      fieldsV1: fc.constantFrom({ 'f:spec': { 'f:colour': {} } }, { 'f:spec': { 'f:color': {}, 'f:shape': {} } }, { 'f:spec': { '.': {} } }, { 'f:metadata': { 'f:labels': { 'f:a': {} } } }, {}),
+    });
+    const spec = fc.record({ colour: fc.constantFrom('red', 'blue', 7), color: fc.constantFrom('red', 'blue', null), shape: fc.constantFrom('cube', '') }, { requiredKeys: [] });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(versioned, managedFieldsEntry()), { maxLength: 3 }),
+        fc.constantFrom('create', 'put', 'merge', 'apply', 'apply-force'),
+        fc.constantFrom('v1', 'v1alpha1'),
+        spec,
+        async (entries, write, version, s) => {
+          const name = `p${n++}`;
+          // A seed object with an applier in the other version, so every write meets one.
+          const seeded = await apply(version === 'v1' ? 'v1alpha1' : 'v1', name, version === 'v1' ? { colour: 'blue' } : { color: 'blue' }, 'fieldManager=seed');
+          assert.equal(seeded.status, 201, seeded.body);
+          const obj = { ...tint(version, name, s), metadata: { name, managedFields: entries } };
+          let r;
+          if (write === 'create') r = await c.post(`/apis/${GROUP}/${version}/namespaces/default/tints?fieldManager=w`, { ...obj, metadata: { name: `${name}-new`, managedFields: entries } });
+          else if (write === 'put') {
+            const cur = (await c.get(path(version, name))).json<Obj & { metadata: Record<string, unknown> }>();
+            r = await c.put(path(version, name), { ...cur, spec: s, metadata: { ...cur.metadata, managedFields: entries } });
+          } else if (write === 'merge') {
+            r = await c.send('PATCH', `${path(version, name)}?fieldManager=w`, { body: { metadata: { managedFields: entries }, spec: s }, contentType: 'application/merge-patch+json' });
+          } else {
+            r = await c.send('PATCH', `${path(version, name)}?fieldManager=w${write === 'apply-force' ? '&force=true' : ''}`, { body: tint(version, name, s), contentType: APPLY });
+          }
+          assert.ok(r.status < 500, `${write} ${version} ${JSON.stringify(entries)} ${JSON.stringify(s)}: ${r.status} ${r.body.slice(0, 300)}`);
+          for (const v of ['v1', 'v1alpha1']) {
+            const got = await c.get(path(v, name));
+            assert.equal(got.status, 200, got.body);
+          }
+          await c.del(path('v1', name));
+          if (write === 'create' && r.status === 201) await c.del(path('v1', `${name}-new`));
+        },
+      ),
+      { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
+    );
   });
 });
