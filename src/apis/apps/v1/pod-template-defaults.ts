@@ -4,13 +4,12 @@
  * _ObjectFieldSelector and the volume-source modes). SetDefaults_Pod's extras
  * (enableServiceLinks, requests from limits) are for Pods only, not templates.
  */
+import { defaultVolume } from '../../core/v1/volume-defaults.js';
 import { isRecord, listOf, type Container, type PodSpec, type PodTemplateSpec, type Probe } from './types.js';
 
 const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 const TERMINATION_MESSAGE_PATH_DEFAULT = '/dev/termination-log';
-/** 0644, kube's default file mode for secret, configMap, downwardAPI and projected volumes. */
-const DEFAULT_VOLUME_MODE = 0o644;
 
 /**
  * The tag kube's parsers.ParseImageName finds: the part after the last ':' of
@@ -68,17 +67,9 @@ function defaultContainer(c: Container, hostNetwork: boolean): void {
   }
 }
 
+/** core/v1 volume-defaults: an emptyDir when no source, modes, host path type, token lifetime, fieldRef apiVersion. */
 function defaultVolumes(spec: PodSpec): void {
-  for (const vol of listOf(spec.volumes)) {
-    if (!isRecord(vol)) continue;
-    const sources = Object.keys(vol).filter((k) => k !== 'name');
-    // A volume with no source is an emptyDir (SetDefaults_Volume).
-    if (sources.length === 0) vol.emptyDir = {};
-    for (const kind of ['secret', 'configMap', 'downwardAPI', 'projected']) {
-      const source = vol[kind];
-      if (isRecord(source) && source.defaultMode === undefined) source.defaultMode = DEFAULT_VOLUME_MODE;
-    }
-  }
+  for (const vol of listOf(spec.volumes)) if (isRecord(vol)) defaultVolume(vol);
 }
 
 /** Fills a pod template's defaults in place. */

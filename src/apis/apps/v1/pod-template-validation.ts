@@ -3,8 +3,8 @@
  * validateContainers) that a Deployment's template needs for kube's common
  * errors, with kube's paths and messages: containers, volume names and the
  * volume mounts that must name them, and (core/v1 pod-spec-rules, shared with
- * Pods) resources, security contexts, hooks, probes and host ports. Volume
- * sources, affinity and the rest of the pod spec are stored as given.
+ * Pods) volume sources, env sources, resources, security contexts, hooks,
+ * probes and host ports. Affinity and the rest of the pod spec are stored as given.
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../../apimachinery/validation/path.js';
@@ -12,6 +12,8 @@ import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { validateAnnotations } from '../../../apimachinery/validation/metadata-fields.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
 import { validateEnv } from '../../core/v1/container-env.js';
+import { validateEnvFrom } from '../../core/v1/env-value-from.js';
+import { validateVolumeSource } from '../../core/v1/volume-sources.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -79,8 +81,9 @@ function validateEnum(value: unknown, path: FieldPath, allowed: readonly string[
 }
 
 /**
- * kube's ValidateVolumes, for names only: required, a DNS label, unique. Like
- * kube, a volume with an error is not one a mount may name.
+ * kube's ValidateVolumes: the source (core/v1 volume-sources), then the name:
+ * required, a DNS label, unique. Like kube, a volume with an error is not one
+ * a mount may name.
  */
 function validateVolumes(volumes: readonly Volume[], path: FieldPath): { errs: field.FieldError[]; names: Set<string> } {
   const errs: field.FieldError[] = [];
@@ -88,7 +91,8 @@ function validateVolumes(volumes: readonly Volume[], path: FieldPath): { errs: f
   volumes.forEach((v, i) => {
     const p = path.index(i).child('name');
     const name = isRecord(v) ? str(v.name) : '';
-    const el = name ? isDNS1123Label(name).map((m) => field.invalid(p, name, m)) : [field.required(p)];
+    const el = validateVolumeSource(isRecord(v) ? v : {}, path.index(i));
+    el.push(...(name ? isDNS1123Label(name).map((m) => field.invalid(p, name, m)) : [field.required(p)]));
     if (names.has(name)) el.push(field.duplicate(p, name));
     if (el.length === 0) names.add(name);
     errs.push(...el);
@@ -124,6 +128,7 @@ function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, pod
   errs.push(...validateEnum(c.terminationMessagePolicy, path.child('terminationMessagePolicy'), TERMINATION_MESSAGE_POLICIES));
   errs.push(...validateContainerPorts(listOf(c.ports), path.child('ports')));
   errs.push(...validateEnv(c.env, path.child('env')));
+  errs.push(...validateEnvFrom(c.envFrom, path.child('envFrom')));
   errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, path.child('volumeMounts')));
   errs.push(...validateEnum(c.imagePullPolicy, path.child('imagePullPolicy'), PULL_POLICIES));
   errs.push(...validateContainerCommonRules(c, pod, path));

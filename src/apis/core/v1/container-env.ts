@@ -1,9 +1,10 @@
 /**
- * kube's ValidateEnv for names, and the host-port conflict check
+ * kube's ValidateEnv (names here, valueFrom in env-value-from), and the host-port conflict check
  * (checkHostPortConflicts), both shared by Pods and pod templates.
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../../apimachinery/validation/path.js';
+import { relaxedEnvVarNameErrors, validateEnvVarValueFrom } from './env-value-from.js';
 import { isRecord, numberOf, recordsOf, stringOf, type JsonObject } from './values.js';
 
 /** kube 1.32 checks env names the relaxed way (RelaxedEnvironmentVariableValidation is on by default). */
@@ -12,11 +13,11 @@ export function validateEnv(env: unknown, path: FieldPath): field.FieldError[] {
   if (!Array.isArray(env)) return errs;
   env.forEach((ev, i) => {
     const p = path.index(i).child('name');
-    const name = isRecord(ev) ? stringOf(ev.name) : '';
+    const entry = isRecord(ev) ? ev : {};
+    const name = stringOf(entry.name);
     if (!name) errs.push(field.required(p));
-    else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) > 126 || ch === '=')) {
-      errs.push(field.invalid(p, name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
-    }
+    else errs.push(...relaxedEnvVarNameErrors(name).map((msg) => field.invalid(p, name, msg)));
+    errs.push(...validateEnvVarValueFrom(entry, path.index(i).child('valueFrom')));
   });
   return errs;
 }

@@ -5,6 +5,7 @@
  * tolerate not-ready and unreachable nodes for 300s).
  */
 import { isRecord, objectAt, recordsOf, stringOf, type JsonObject } from './values.js';
+import { defaultEnvFieldRefs, defaultVolume } from './volume-defaults.js';
 
 const absent = (v: unknown): boolean => v === undefined || v === null;
 
@@ -40,6 +41,7 @@ function defaultContainer(c: JsonObject): void {
   if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
   if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
   for (const port of recordsOf(c.ports)) if (!port.protocol) port.protocol = 'TCP';
+  defaultEnvFieldRefs(c);
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
@@ -49,16 +51,6 @@ function defaultContainer(c: JsonObject): void {
     const requests = objectAt(c.resources, 'requests');
     for (const [name, value] of Object.entries(c.resources.limits)) if (absent(requests[name])) requests[name] = value;
   }
-}
-
-const MODE_0644 = 420;
-
-function defaultVolume(v: JsonObject): void {
-  for (const key of ['secret', 'configMap', 'downwardAPI', 'projected'] as const) {
-    const source = v[key];
-    if (isRecord(source) && absent(source.defaultMode)) source.defaultMode = MODE_0644;
-  }
-  if (isRecord(v.hostPath) && absent(v.hostPath.type)) v.hostPath.type = '';
 }
 
 /** kube's SetDefaults_PodSpec and what it defaults inside. */

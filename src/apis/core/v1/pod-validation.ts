@@ -1,8 +1,8 @@
 /**
  * kube's ValidatePod, ValidatePodUpdate and ValidatePodStatusUpdate (1.32)
  * for what clients commonly send: containers (names, images, ports, pull and
- * termination-message policies, env names, and through pod-spec-rules their
- * resources, security contexts, hooks and probes), volumes and their mounts, the spec's enums
+ * termination-message policies, env (names, valueFrom, envFrom), and through pod-spec-rules their
+ * resources, security contexts, hooks and probes), volumes (names and sources) and their mounts, the spec's enums
  * and names, and the update rule that only images, activeDeadlineSeconds,
  * tolerations (additions) and a negative grace period may change.
  */
@@ -12,6 +12,8 @@ import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/valida
 import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { isValidIP, isValidPortName, isValidPortNum, validateProtocol } from './network.js';
 import { validateEnv } from './container-env.js';
+import { validateEnvFrom } from './env-value-from.js';
+import { validateVolumeSource } from './volume-sources.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -78,6 +80,7 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
   }
   errs.push(...validateContainerPorts(recordsOf(c.ports), path.child('ports')));
   errs.push(...validateEnv(c.env, path.child('env')));
+  errs.push(...validateEnvFrom(c.envFrom, path.child('envFrom')));
   const mountPaths = new Set<string>();
   recordsOf(c.volumeMounts).forEach((m, i) => {
     const p = path.child('volumeMounts').index(i);
@@ -99,12 +102,13 @@ function validateVolumes(spec: JsonObject): { errs: field.FieldError[]; names: S
   recordsOf(spec.volumes).forEach((v, i) => {
     const p = SPEC.child('volumes').index(i).child('name');
     const name = stringOf(v.name);
-    if (!name) errs.push(field.required(p));
-    else {
-      errs.push(...dnsLabel(name, p));
-      if (names.has(name)) errs.push(field.duplicate(p, name));
-      names.add(name);
-    }
+    // As kube: the source first, and only a volume without errors is one a mount may name.
+    const el = validateVolumeSource(v, SPEC.child('volumes').index(i));
+    if (!name) el.push(field.required(p));
+    else el.push(...dnsLabel(name, p));
+    if (names.has(name)) el.push(field.duplicate(p, name));
+    if (el.length === 0) names.add(name);
+    errs.push(...el);
   });
   return { errs, names };
 }
