@@ -14,6 +14,7 @@ import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/valida
 import { validateEnv } from '../../core/v1/container-env.js';
 import { validateEnvFrom } from '../../core/v1/env-value-from.js';
 import { validateVolumeSource } from '../../core/v1/volume-sources.js';
+import { validateMountOptions } from '../../core/v1/volume-mounts.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -100,8 +101,8 @@ function validateVolumes(volumes: readonly Volume[], path: FieldPath): { errs: f
   return { errs, names };
 }
 
-/** kube's ValidateVolumeMounts: a name that is a volume of the pod, a mount path, each path once. */
-function validateVolumeMounts(mounts: readonly unknown[], volumes: ReadonlySet<string>, path: FieldPath): field.FieldError[] {
+/** kube's ValidateVolumeMounts: a name that is a volume of the pod, a mount path, each path once, and the mount's options. */
+function validateVolumeMounts(mounts: readonly unknown[], volumes: ReadonlySet<string>, c: Container, path: FieldPath): field.FieldError[] {
   const errs: field.FieldError[] = [];
   const paths = new Set<string>();
   mounts.forEach((m, i) => {
@@ -114,6 +115,7 @@ function validateVolumeMounts(mounts: readonly unknown[], volumes: ReadonlySet<s
     if (!mountPath) errs.push(field.required(p.child('mountPath')));
     if (paths.has(mountPath)) errs.push(field.invalid(p.child('mountPath'), mountPath, 'must be unique'));
     paths.add(mountPath);
+    errs.push(...validateMountOptions(mount, isRecord(c) ? c : {}, path, p));
   });
   return errs;
 }
@@ -129,7 +131,7 @@ function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, pod
   errs.push(...validateContainerPorts(listOf(c.ports), path.child('ports')));
   errs.push(...validateEnv(c.env, path.child('env')));
   errs.push(...validateEnvFrom(c.envFrom, path.child('envFrom')));
-  errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, path.child('volumeMounts')));
+  errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, c, path.child('volumeMounts')));
   errs.push(...validateEnum(c.imagePullPolicy, path.child('imagePullPolicy'), PULL_POLICIES));
   errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;

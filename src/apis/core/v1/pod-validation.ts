@@ -14,6 +14,7 @@ import { isValidIP, isValidPortName, isValidPortNum, validateProtocol } from './
 import { validateEnv } from './container-env.js';
 import { validateEnvFrom } from './env-value-from.js';
 import { validateVolumeSource } from './volume-sources.js';
+import { validateMountOptions } from './volume-mounts.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -91,6 +92,7 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
     if (!mountPath) errs.push(field.required(p.child('mountPath')));
     if (mountPaths.has(mountPath)) errs.push(field.invalid(p.child('mountPath'), mountPath, 'must be unique'));
     mountPaths.add(mountPath);
+    errs.push(...validateMountOptions(m, c, path.child('volumeMounts'), p));
   });
   errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;

@@ -179,3 +179,23 @@ test('Deployment templates get the same checks at spec.template.spec', () => {
     'spec.template.spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty',
   ]);
 });
+
+test('volume mounts: subPath inside the volume, propagation and recursive read-only (kube paths, some at the list)', () => {
+  const M = 'spec.containers[0].volumeMounts';
+  const mount = (extra: Obj, container: Obj = {}): string[] => {
+    const spec = withVolumes({ name: 'v', emptyDir: {} });
+    (spec.containers as Obj[])[0] = { name: 'c', image: 'nginx:1.27', ...container, volumeMounts: [{ name: 'v', mountPath: '/v', ...extra }] };
+    return errsOf(spec);
+  };
+  assert.deepEqual(mount({ subPath: 'logs/app', readOnly: true, recursiveReadOnly: 'IfPossible', mountPropagation: 'None' }), []);
+  assert.deepEqual(mount({ mountPropagation: 'Bidirectional' }, { securityContext: { privileged: true } }), []);
+  assert.deepEqual(mount({ subPath: '/etc' }), [`${M}.subPath: Invalid value: "/etc": must be a relative path`]);
+  assert.deepEqual(mount({ subPath: 'a', subPathExpr: '../$(POD)' }), [
+    `${M}[0].subPathExpr: Invalid value: "../$(POD)": subPathExpr and subPath are mutually exclusive`,
+    `${M}.subPathExpr: Invalid value: "../$(POD)": must not contain '..'`,
+  ]);
+  assert.deepEqual(mount({ mountPropagation: 'Shared' }), [`${M}.mountPropagation: Unsupported value: "Shared": supported values: "Bidirectional", "HostToContainer", "None"`]);
+  assert.deepEqual(mount({ mountPropagation: 'Bidirectional' }), [`${M}.mountPropagation: Forbidden: Bidirectional mount propagation is available only to privileged containers`]);
+  assert.deepEqual(mount({ recursiveReadOnly: 'Enabled' }), [`${M}.recursiveReadOnly: Forbidden: may only be specified when readOnly is true`]);
+  assert.deepEqual(mount({ recursiveReadOnly: 'Always' }), [`${M}.recursiveReadOnly: Unsupported value: "Always": supported values: "Disabled", "Enabled", "IfPossible"`]);
+});
