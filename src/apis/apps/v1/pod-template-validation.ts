@@ -14,7 +14,7 @@ import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/valida
 import { validateEnv } from '../../core/v1/container-env.js';
 import { validateEnvFrom } from '../../core/v1/env-value-from.js';
 import { validateVolumeSource } from '../../core/v1/volume-sources.js';
-import { validateMountOptions } from '../../core/v1/volume-mounts.js';
+import { validateMountOptions, validateVolumeDevices } from '../../core/v1/volume-mounts.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -132,6 +132,7 @@ function validateContainerCommon(c: Container, volumes: ReadonlySet<string>, pod
   errs.push(...validateEnv(c.env, path.child('env')));
   errs.push(...validateEnvFrom(c.envFrom, path.child('envFrom')));
   errs.push(...validateVolumeMounts(listOf(c.volumeMounts), volumes, c, path.child('volumeMounts')));
+  errs.push(...validateVolumeDevices(c, volumes, pod.blockVolumes, path.child('volumeDevices')));
   errs.push(...validateEnum(c.imagePullPolicy, path.child('imagePullPolicy'), PULL_POLICIES));
   errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;

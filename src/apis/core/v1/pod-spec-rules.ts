@@ -11,7 +11,7 @@ import { checkHostPortConflicts } from './container-env.js';
 import { forbidLifecycleAndProbes, validateLifecycleAndProbes } from './container-probes.js';
 import { validateContainerResources } from './container-resources.js';
 import { validateContainerSecurityContext, validatePodSecurityContext } from './security-context.js';
-import { isRecord, type JsonObject } from './values.js';
+import { isRecord, recordsOf, type JsonObject } from './values.js';
 
 /** What container checks need from the pod around them. */
 export interface PodContext {
@@ -19,14 +19,19 @@ export interface PodContext {
   readonly gracePeriod: number | undefined;
   /** The pod shares the host's user namespace unless spec.hostUsers is false. */
   readonly hostUsers: boolean;
+  /** Names of the volumes backed by a claim (persistentVolumeClaim or ephemeral): only these may be block devices. */
+  readonly blockVolumes: ReadonlySet<string>;
 }
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+const isClaimBacked = (v: JsonObject): boolean => isSet(v.persistentVolumeClaim) || isSet(v.ephemeral);
 
 export const podContextOf = (spec: JsonObject): PodContext => ({
   gracePeriod: typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : undefined,
   hostUsers: spec.hostUsers !== false,
+  blockVolumes: new Set(recordsOf(spec.volumes).filter(isClaimBacked).map((v) => (typeof v.name === 'string' ? v.name : ''))),
 });
 
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** The tail of kube's validateContainerCommon: resources, then the security context. */
 export function validateContainerCommonRules(c: JsonObject, pod: PodContext, path: FieldPath): field.FieldError[] {

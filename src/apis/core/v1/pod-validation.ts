@@ -14,7 +14,7 @@ import { isValidIP, isValidPortName, isValidPortNum, validateProtocol } from './
 import { validateEnv } from './container-env.js';
 import { validateEnvFrom } from './env-value-from.js';
 import { validateVolumeSource } from './volume-sources.js';
-import { validateMountOptions } from './volume-mounts.js';
+import { validateMountOptions, validateVolumeDevices } from './volume-mounts.js';
 import {
   podContextOf,
   validateContainerCommonRules,
@@ -94,6 +94,7 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
     mountPaths.add(mountPath);
     errs.push(...validateMountOptions(m, c, path.child('volumeMounts'), p));
   });
+  errs.push(...validateVolumeDevices(c, volumes, pod.blockVolumes, path.child('volumeDevices')));
   errs.push(...validateContainerCommonRules(c, pod, path));
   return errs;
 }

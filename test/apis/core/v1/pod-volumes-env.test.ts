@@ -199,3 +199,24 @@ test('volume mounts: subPath inside the volume, propagation and recursive read-o
   assert.deepEqual(mount({ recursiveReadOnly: 'Enabled' }), [`${M}.recursiveReadOnly: Forbidden: may only be specified when readOnly is true`]);
   assert.deepEqual(mount({ recursiveReadOnly: 'Always' }), [`${M}.recursiveReadOnly: Unsupported value: "Always": supported values: "Disabled", "Enabled", "IfPossible"`]);
 });
+
+test('volume devices: claim-backed volumes only, unique, apart from the mounts', () => {
+  const D = 'spec.containers[0].volumeDevices';
+  const devices = (container: Obj): string[] => {
+    const spec = withVolumes({ name: 'blk', persistentVolumeClaim: { claimName: 'c' } }, { name: 'tmp', emptyDir: {} });
+    (spec.containers as Obj[])[0] = { name: 'c', image: 'nginx:1.27', ...container };
+    return errsOf(spec);
+  };
+  assert.deepEqual(devices({ volumeDevices: [{ name: 'blk', devicePath: '/dev/xvda' }] }), []);
+  assert.deepEqual(devices({ volumeDevices: [{ name: 'tmp', devicePath: '/dev/x/../y' }] }), [
+    `${D}[0].name: Invalid value: "tmp": can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode`,
+    `${D}[0].devicePath: Invalid value: "/dev/x/../y": can not contain backsteps ('..')`,
+  ]);
+  assert.deepEqual(devices({ volumeDevices: [{ name: 'nope' }] }), [`${D}[0].name: Not found: "nope"`, `${D}[0].devicePath: Required value`]);
+  assert.deepEqual(devices({ volumeMounts: [{ name: 'blk', mountPath: '/data' }], volumeDevices: [{ name: 'blk', devicePath: '/data' }] }), [
+    'spec.containers[0].volumeMounts[0].name: Invalid value: "blk": must not already exist in volumeDevices',
+    'spec.containers[0].volumeMounts[0].mountPath: Invalid value: "/data": must not already exist as a path in volumeDevices',
+    `${D}[0].name: Invalid value: "blk": must not already exist in volumeMounts`,
+    `${D}[0].devicePath: Invalid value: "/data": must not already exist as a path in volumeMounts`,
+  ]);
+});
