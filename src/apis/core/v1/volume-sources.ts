@@ -24,6 +24,21 @@ const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'Director
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 const MAX_CSI_DRIVER_NAME = 63;
 
+/**
+ * ObjectMeta's other fields in Go's order, as JSON key and the name kube
+ * reports (the Go field name, first letter lowered: `uID`).
+ */
+const TEMPLATE_META_FORBIDDEN: ReadonlyArray<[string, string]> = [
+  ['name', 'name'], ['generateName', 'generateName'], ['namespace', 'namespace'], ['selfLink', 'selfLink'], ['uid', 'uID'],
+  ['resourceVersion', 'resourceVersion'], ['generation', 'generation'], ['creationTimestamp', 'creationTimestamp'],
+  ['deletionTimestamp', 'deletionTimestamp'], ['deletionGracePeriodSeconds', 'deletionGracePeriodSeconds'],
+  ['ownerReferences', 'ownerReferences'], ['finalizers', 'finalizers'], ['managedFields', 'managedFields'],
+];
+
+/** Go's "differs from the zero value", for JSON. */
+const isNonZero = (v: unknown): boolean =>
+  v !== undefined && v !== null && v !== '' && v !== 0 && v !== false && !(Array.isArray(v) && v.length === 0);
+
 type SourceCheck = (src: JsonObject, path: FieldPath) => field.FieldError[];
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
@@ -88,8 +103,8 @@ function validateCSI(src: JsonObject, path: FieldPath): field.FieldError[] {
 
 /**
  * kube's validateEphemeralVolumeSource: a claim template whose metadata has
- * only labels and annotations, and a claim spec with access modes and a
- * storage request. Other claim-spec rules are not checked here.
+ * only labels and annotations, and a claim spec with access modes (kube's,
+ * ReadWriteOncePod alone) and a storage request. Other claim-spec rules are not checked here.
  */
 function validateEphemeral(src: JsonObject, path: FieldPath): field.FieldError[] {
   const p = path.child('volumeClaimTemplate');
@@ -97,14 +112,18 @@ function validateEphemeral(src: JsonObject, path: FieldPath): field.FieldError[]
   const template = isRecord(src.volumeClaimTemplate) ? src.volumeClaimTemplate : {};
   const meta = isRecord(template.metadata) ? template.metadata : {};
   const errs = [...validateAnnotations(stringMapOf(meta.annotations), p.child('metadata', 'annotations')), ...validateLabels(stringMapOf(meta.labels), p.child('metadata', 'labels'))];
-  for (const key of Object.keys(meta)) {
-    if (key !== 'labels' && key !== 'annotations' && isSet(meta[key])) errs.push(field.forbidden(p.child('metadata', key), 'cannot be set'));
+  for (const [key, goName] of TEMPLATE_META_FORBIDDEN) {
+    if (isNonZero(meta[key])) errs.push(field.forbidden(p.child('metadata', goName), 'cannot be set'));
   }
   const spec = isRecord(template.spec) ? template.spec : {};
   const modes = Array.isArray(spec.accessModes) ? spec.accessModes : [];
   if (modes.length === 0) errs.push(field.required(p.child('spec', 'accessModes'), 'at least 1 access mode is required'));
   for (const mode of modes) {
     if (typeof mode !== 'string' || !ACCESS_MODES.includes(mode)) errs.push(field.notSupported(p.child('spec', 'accessModes'), mode, ACCESS_MODES));
+  }
+  const onePod = modes.includes('ReadWriteOncePod');
+  if (onePod && modes.some((m) => m !== 'ReadWriteOncePod' && ACCESS_MODES.includes(m as string))) {
+    errs.push(field.forbidden(p.child('spec', 'accessModes'), 'may not use ReadWriteOncePod with other access modes'));
   }
   const resources = isRecord(spec.resources) ? spec.resources : {};
   const requests = isRecord(resources.requests) ? resources.requests : {};

@@ -84,6 +84,14 @@ test('common sources: kube checks and messages', () => {
       { ephemeral: { volumeClaimTemplate: { spec: {} } } },
       [`${V0}.ephemeral.volumeClaimTemplate.spec.accessModes: Required value: at least 1 access mode is required`, `${V0}.ephemeral.volumeClaimTemplate.spec.resources[storage]: Required value`],
     ],
+    [
+      { ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOncePod', 'ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+      [`${V0}.ephemeral.volumeClaimTemplate.spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes`],
+    ],
+    [
+      { ephemeral: { volumeClaimTemplate: { metadata: { uid: 'x', name: 'n', labels: { a: 'b' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+      [`${V0}.ephemeral.volumeClaimTemplate.metadata.name: Forbidden: cannot be set`, `${V0}.ephemeral.volumeClaimTemplate.metadata.uID: Forbidden: cannot be set`],
+    ],
     [{ gcePersistentDisk: {} }, [`${V0}.persistentDisk.pdName: Required value`]],
     [{ azureDisk: { diskName: 'd' } }, [`${V0}.azureDisk.diskURI: Required value`]],
   ];
