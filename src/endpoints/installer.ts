@@ -4,6 +4,7 @@ import type { ResourceDefinition } from '../registry/resource-definition.js';
 import type { ResourceInfo } from '../registry/resource-info.js';
 import type { Store } from '../registry/store.js';
 import type { Lifecycle } from '../server/lifecycle.js';
+import type { Logger } from '../observability/logger.js';
 import { requestInfoFrom } from './request/context.js';
 import type { RequestInfo } from './request/request-info.js';
 import { handleGet, handleList } from './handlers/read.js';
@@ -70,11 +71,11 @@ export class APIInstaller {
   private readonly createOnly = new Map<string, CreateOnlyResource>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly opts: { lifecycle?: Lifecycle; minRequestTimeoutSeconds?: number } = {}) {}
+  constructor(private readonly opts: { lifecycle?: Lifecycle; minRequestTimeoutSeconds?: number; logger?: Logger } = {}) {}
 
   install(def: ResourceDefinition, store: Store, extra: ExtraHandlers = {}): void {
     const { group, version, resource } = def.info;
-    this.installed.set(key(group, version, resource), { ctx: { def, store, lifecycle: this.opts.lifecycle, minRequestTimeoutSeconds: this.opts.minRequestTimeoutSeconds }, routes: routesOf(def, extra) });
+    this.installed.set(key(group, version, resource), { ctx: { def, store, lifecycle: this.opts.lifecycle, minRequestTimeoutSeconds: this.opts.minRequestTimeoutSeconds, logger: this.opts.logger }, routes: routesOf(def, extra) });
     this.changed();
   }
 

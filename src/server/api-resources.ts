@@ -41,7 +41,7 @@ export class APIResources {
   private published = new Map<string, string>();
 
   constructor(private readonly opts: APIResourcesOptions) {
-    this.installer = new APIInstaller({ lifecycle: opts.lifecycle, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds });
+    this.installer = new APIInstaller({ lifecycle: opts.lifecycle, minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds, logger: opts.logger });
     this.installer.onChange(() => this.publish());
   }
 

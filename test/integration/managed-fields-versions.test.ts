@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { newCA, newServingCert } from '../dynamiccertificates/helpers.js';
@@ -60,8 +62,32 @@ describe('managedFields across the versions of a CRD converted by a webhook', ()
   const entries = async (name: string) => ((await read('v1', name)).metadata.managedFields ?? []).map(({ time: _t, ...e }) => e);
   const entryOf = (all: Omit<Entry, 'time'>[], manager: string) => all.find((e) => e.manager === manager);
 
+  let hookPort = 0;
+  /** A CRD of `plural` converted by `url`, with v1 (storage, spec.color) and each of `older` (spec.colour). */
+  const crdOf = (plural: string, kind: string, url: string, older: string[]) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}` },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: { plural, singular: kind.toLowerCase(), kind },
+      versions: [
+        ...older.map((name) => ({ name, served: true, storage: false, schema: versionSchema('colour') })),
+        { name: 'v1', served: true, storage: true, schema: versionSchema('color') },
+      ],
+      conversion: { strategy: 'Webhook', webhook: { clientConfig: { url, caBundle: base64(ca.certPem) }, conversionReviewVersions: ['v1'] } },
+    },
+  });
+  const install = async (crd: ReturnType<typeof crdOf>) => {
+    const created = await c.post(CRDS, crd);
+    assert.equal(created.status, 201, created.body);
+    for (const v of crd.spec.versions) await eventually(() => c.get(`/apis/${GROUP}/${v.name}/namespaces/default/${crd.spec.names.plural}`), (r) => r.status === 200);
+  };
+
   before(async () => {
     const port = await hook.listen();
+    hookPort = port;
     fd = await startFrontdoor();
     c = await startedClient(fd);
     const created = await c.post(CRDS, {
@@ -226,5 +252,73 @@ describe('managedFields across the versions of a CRD converted by a webhook', ()
       ),
       { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
     );
+  });
+
+  it('three versions: what a manager owns in a third version survives an applier moving between the other two (kube\'s addBackOwnedItems)', async () => {
+    await install(crdOf('hues', 'Hue', `https://127.0.0.1:${hookPort}/convert`, ['v1alpha1', 'v1beta1']));
+    const hue = (version: string, spec: Record<string, unknown>) => ({ apiVersion: `${GROUP}/${version}`, kind: 'Hue', metadata: { name: 'h1' }, spec });
+    const at = (version: string) => `/apis/${GROUP}/${version}/namespaces/default/hues/h1`;
+    const applyHue = (version: string, spec: Record<string, unknown>, manager: string) =>
+      c.send('PATCH', `${at(version)}?fieldManager=${manager}`, { body: hue(version, spec), contentType: APPLY });
+    assert.equal((await applyHue('v1beta1', { colour: 'blue', shape: 'round' }, 'a')).status, 201);
+    assert.equal((await applyHue('v1alpha1', { colour: 'blue' }, 'b')).status, 200);
+    const moved = await applyHue('v1', { shape: 'round' }, 'a');
+    assert.equal(moved.status, 200, moved.body);
+    assert.deepEqual(moved.json<Obj>().spec, { color: 'blue', shape: 'round' }, 'b still owns the colour, in v1alpha1');
+    const all = (moved.json<Obj & { metadata: { managedFields?: Entry[] } }>().metadata.managedFields ?? []).map(({ time: _t, ...e }) => e);
+    assert.deepEqual(entryOf(all, 'b'), { manager: 'b', operation: 'Apply', apiVersion: `${GROUP}/v1alpha1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:colour': {} } } });
+    assert.deepEqual(entryOf(all, 'a')?.fieldsV1, { 'f:spec': { 'f:shape': {} } });
+    // With b gone, the next move of a's configuration removes the colour nobody owns any more.
+    const alone = await c.send('PATCH', `${at('v1')}?fieldManager=b`, { body: hue('v1', {}), contentType: APPLY });
+    assert.equal(alone.status, 200, alone.body);
+    assert.deepEqual(alone.json<Obj>().spec, { shape: 'round' });
+  });
+
+  it('a body naming another version or none answers as it does without entries of other versions (never the converter\'s 500)', async () => {
+    const name = 't8';
+    assert.equal((await apply('v1alpha1', name, { colour: 'blue' }, 'fieldManager=alpha')).status, 201);
+    assert.equal((await apply('v1alpha1', 't9', { colour: 'blue' }, 'fieldManager=v1manager-free')).status, 201);
+    const probes: [string, (n: string) => Promise<{ status: number; body: string }>][] = [
+      ['merge patch to a version the CRD lacks', (n) => c.send('PATCH', path('v1', n), { body: { apiVersion: `${GROUP}/v9` }, contentType: 'application/merge-patch+json' })],
+      ['JSON patch removing apiVersion', (n) => c.send('PATCH', path('v1', n), { body: [{ op: 'remove', path: '/apiVersion' }], contentType: 'application/json-patch+json' })],
+      ['PUT without apiVersion', async (n) => {
+        const { apiVersion: _a, ...rest } = await read('v1', n);
+        return c.put(path('v1', n), rest);
+      }],
+    ];
+    for (const [what, probe] of probes) {
+      const withOther = await probe(name);
+      assert.ok(withOther.status < 500, `${what}: ${withOther.status} ${withOther.body}`);
+    }
+    // The same probes on an object whose only manager wrote in v1 (nothing to convert) answer the same.
+    const plain = 't10';
+    assert.equal((await apply('v1', plain, { color: 'blue' }, 'fieldManager=beta')).status, 201);
+    for (const [what, probe] of probes) {
+      const a = await probe(name);
+      const b = await probe(plain);
+      assert.equal(a.status, b.status, `${what}: ${a.body} / ${b.body}`);
+    }
+  });
+
+  it('with the conversion webhook down, a write in the storage version still succeeds and drops managedFields it cannot update (kube\'s UpdateNoErrors)', async () => {
+    const gone = https.createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const deadPort = (gone.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    await install(crdOf('shades', 'Shade', `https://127.0.0.1:${deadPort}/convert`, ['v1alpha1']));
+    const at = `/apis/${GROUP}/v1/namespaces/default/shades`;
+    const other: Entry = { manager: 'old', operation: 'Update', apiVersion: `${GROUP}/v1alpha1`, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:colour': {} } } };
+    const created = await c.post(`${at}?fieldManager=creator`, { apiVersion: `${GROUP}/v1`, kind: 'Shade', metadata: { name: 's1', managedFields: [other] }, spec: { color: 'blue' } });
+    assert.equal(created.status, 201, created.body);
+    assert.equal(created.json<Obj & { metadata: { managedFields?: unknown } }>().metadata.managedFields, undefined);
+    const plain = await c.post(`${at}?fieldManager=creator`, { apiVersion: `${GROUP}/v1`, kind: 'Shade', metadata: { name: 's2' }, spec: { color: 'blue' } });
+    assert.equal(plain.status, 201, plain.body);
+    const added = await c.send('PATCH', `${at}/s2?fieldManager=patcher`, { body: { metadata: { managedFields: [...(plain.json<Obj & { metadata: { managedFields: Entry[] } }>().metadata.managedFields), other] }, spec: { color: 'red' } }, contentType: 'application/merge-patch+json' });
+    assert.equal(added.status, 200, added.body);
+    assert.deepEqual(added.json<Obj>().spec, { color: 'red' });
+    assert.equal(added.json<Obj & { metadata: { managedFields?: unknown } }>().metadata.managedFields, undefined);
+    // An apply cannot leave ownership undecided: it answers the webhook's failure, as kube's does.
+    const applied = await c.send('PATCH', `${at}/s2?fieldManager=x`, { body: { apiVersion: `${GROUP}/v1`, kind: 'Shade', metadata: { name: 's2' }, spec: { color: 'red' } }, contentType: APPLY });
+    assert.ok(applied.status === 200 || applied.status >= 500, `${applied.status} ${applied.body}`);
   });
 });

@@ -13,12 +13,12 @@ import {
   type Managers,
 } from '../../apimachinery/managedfields/managers.js';
 import type { MergeType } from '../../apimachinery/managedfields/merge-type.js';
-import { compare, TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
+import { compare, removeItems, TypedValueError, toFieldSet } from '../../apimachinery/managedfields/typed-value.js';
+import type { Logger } from '../../observability/logger.js';
 import {
   ConflictsError,
   dropUnowned,
   mergeApplied,
-  ownedByOthers,
   pruneApplied,
   settleApply,
   updateOwnership,
@@ -45,6 +45,9 @@ export class FieldManager {
   private readonly defaults: ((obj: KubeObject) => void) | undefined;
   /** Merge types of the other versions managers recorded fields in (undefined: no such version). */
   private readonly versionTypes = new Map<string, MergeType | undefined>();
+  /** Where a dropped managedFields update is told; set by the first caller that has one. */
+  logger: Logger | undefined;
+  private reportedAt = 0;
 
   constructor(private readonly def: ResourceDefinition) {
     this.apiVersion = apiVersionOf(def.info);
@@ -119,7 +122,25 @@ export class FieldManager {
     const versions = this.otherVersionsOf(managers, identityOf(info));
     // Only managers recorded in another version need the objects converted (a webhook may answer).
     if (versions.length === 0) return settle();
-    return this.inVersions(versions, before, next, live !== undefined).then(settle);
+    return this.inVersions(versions, before, next, live !== undefined).then(settle, (err: unknown) => {
+      // A conversion that fails (a webhook down) does not fail the write: kube's UpdateNoErrors drops the
+      // object's managedFields rather than keep ones it could not update, and logs it.
+      this.report(err);
+      delete meta.managedFields;
+      return next;
+    });
+  }
+
+  /** At most once a second, as kube logs a managedFields update it had to give up. */
+  private report(err: unknown): void {
+    const t = Date.now();
+    if (t - this.reportedAt < 1000) return;
+    this.reportedAt = t;
+    this.logger?.error('failed to update managedFields: dropped them', {
+      resource: `${this.def.info.resource}.${this.def.info.group}`,
+      version: this.def.info.version,
+      err: err instanceof Error ? err.message : String(err),
+    });
   }
 
   /**
@@ -141,7 +162,19 @@ export class FieldManager {
     return [...out];
   }
 
+  /**
+   * Objects of this version converted to `apiVersion`. They are read as this
+   * version's whatever their apiVersion says: a body naming another version
+   * or none is the Store's 400 to give, after this, not a converter's 500.
+   */
+  private convert(objs: readonly KubeObject[], apiVersion: string): Promise<KubeObject[]> {
+    const kind = this.def.info.kind;
+    const own = objs.map((o) => (o.apiVersion === this.apiVersion && o.kind === kind ? o : { ...o, apiVersion: this.apiVersion, kind }));
+    return this.def.otherVersions!.convert(own, apiVersion);
+  }
+
   private typeOf(apiVersion: string): MergeType | undefined {
+    if (apiVersion === this.apiVersion) return this.mergeType;
     if (!this.versionTypes.has(apiVersion)) {
       const models = this.def.otherVersions?.models(apiVersion);
       const slash = apiVersion.lastIndexOf('/');
@@ -164,10 +197,10 @@ export class FieldManager {
         if (!t) return void out.set(v, 'missing');
         if (!fromLive) {
           // A create compares with an empty object, the same in every version: only the new one converts.
-          const [a] = await this.def.otherVersions!.convert([after], v);
+          const [a] = await this.convert([after], v);
           return void out.set(v, { before, after: a, t });
         }
-        const [b, a] = await this.def.otherVersions!.convert([before, after], v);
+        const [b, a] = await this.convert([before, after], v);
         out.set(v, { before: b, after: a, t });
       }),
     );
@@ -239,23 +272,34 @@ export class FieldManager {
 
   /**
    * The merged object without what the applier applied last time and no
-   * longer applies, unless someone owns it. Applied last time in another
-   * version: removed there (kube converts the merged object to that
-   * version), then whatever the removal took that the new configuration or
-   * this version's managers own is kept. A version the objects no longer
-   * have prunes nothing, as in kube.
+   * longer applies, unless someone owns it. With managers in other versions
+   * this is kube's prune: what was applied last is removed in the version it
+   * was applied in, then, version by version (that one first), whatever the
+   * managers of a version own there comes back (addBackOwnedItems); the
+   * applier owns its new configuration, in this version. A last apply in a
+   * version the objects no longer have prunes nothing, as in kube.
    */
   private async prune(p: PendingApply): Promise<unknown> {
     const last = p.last;
-    if (!last || last.set.empty() || last.apiVersion === this.apiVersion || !this.def.otherVersions) return pruneApplied(p);
-    const t = this.typeOf(last.apiVersion);
-    if (!t) return p.merged;
-    const convert = this.def.otherVersions.convert;
-    const [there] = await convert([p.merged as KubeObject], last.apiVersion);
-    const prunedThere = dropUnowned(there, last.set, ownedByOthers(p, new FieldSet(), last.apiVersion), t) as KubeObject;
-    const [back] = await convert([prunedThere], this.apiVersion);
-    const removed = compare(p.merged, back, this.mergeType).removed;
-    return dropUnowned(p.merged, removed, ownedByOthers(p, p.configSet, this.apiVersion), this.mergeType);
+    if (!last || last.set.empty()) return p.merged;
+    if (last.apiVersion === this.apiVersion && this.otherVersionsOf(p.work, p.self).length === 0) return pruneApplied(p);
+    const lastType = this.typeOf(last.apiVersion);
+    if (!lastType) return p.merged;
+    const owned = new Map<string, FieldSet>([[this.apiVersion, p.configSet]]);
+    for (const [id, o] of p.work) if (id !== p.self) owned.set(o.apiVersion, (owned.get(o.apiVersion) ?? new FieldSet()).union(o.set));
+    let at = last.apiVersion;
+    let merged = last.apiVersion === this.apiVersion ? (p.merged as KubeObject) : (await this.convert([p.merged as KubeObject], at))[0]!;
+    let pruned = removeItems(merged, last.set, lastType) as KubeObject;
+    for (const v of [at, ...[...owned.keys()].filter((k) => k !== at)]) {
+      const set = owned.get(v);
+      const t = this.typeOf(v);
+      // A version the objects do not have: its managers are dropped when the apply settles.
+      if (!set || !t) continue;
+      if (v !== at) [merged, pruned] = await this.def.otherVersions!.convert([merged, pruned], v);
+      at = v;
+      pruned = dropUnowned(merged, toFieldSet(merged, t), toFieldSet(pruned, t).union(set), t) as KubeObject;
+    }
+    return at === this.apiVersion ? pruned : (await this.def.otherVersions!.convert([pruned], this.apiVersion))[0];
   }
 
   /**
@@ -343,8 +387,9 @@ function now(): string {
 const managers = new WeakMap<ResourceDefinition, FieldManager>();
 
 /** The field manager of a served resource definition, made on first use. */
-export function fieldManagerFor(def: ResourceDefinition): FieldManager {
+export function fieldManagerFor(def: ResourceDefinition, logger?: Logger): FieldManager {
   let fm = managers.get(def);
   if (!fm) managers.set(def, (fm = new FieldManager(def)));
+  fm.logger ??= logger;
   return fm;
 }

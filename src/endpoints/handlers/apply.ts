@@ -115,7 +115,7 @@ export async function handleApply(ctx: ResourceContext, req: Request, res: Respo
     prune: ctx.def.prune as ((o: Record<string, unknown>) => { pruned: Record<string, unknown> }) | undefined,
   });
   const { dryRun, fieldManager, force } = options;
-  const fm = fieldManagerFor(ctx.def);
+  const fm = fieldManagerFor(ctx.def, ctx.logger);
   const manager = managerOf(req, fieldManager);
   const { obj, created } = await ctx.store.update(
     info.namespace,

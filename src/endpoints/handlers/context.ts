@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Lifecycle } from '../../server/lifecycle.js';
+import type { Logger } from '../../observability/logger.js';
 import type { KubeObject } from '../../registry/object.js';
 import type { ResourceDefinition } from '../../registry/resource-definition.js';
 import type { Requester, Store } from '../../registry/store.js';
@@ -20,6 +21,8 @@ export interface ResourceContext {
   lifecycle?: Lifecycle;
   /** kube's --min-request-timeout: a watch without timeoutSeconds lasts between this and twice this; 0: until ended. */
   minRequestTimeoutSeconds?: number;
+  /** Where a write's trouble that does not fail it is told (managedFields dropped). */
+  logger?: Logger;
 }
 
 /** The served kind's schema: its definition's, or a built-in's Go type by group, version and kind. */

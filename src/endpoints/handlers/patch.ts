@@ -78,7 +78,7 @@ export async function handlePatch(ctx: ResourceContext, req: Request, res: Respo
   if (type === APPLY_YAML || type === APPLY_JSON) return handleApply(ctx, req, res, type);
   const raw = await readBody(req);
   const { dryRun, fieldValidation: mode, fieldManager } = writeOptions(req, 'PatchOptions');
-  const fm = fieldManagerFor(ctx.def);
+  const fm = fieldManagerFor(ctx.def, ctx.logger);
   const manager = managerOf(req, fieldManager);
   const text = raw.toString('utf8');
   // Every walker after the parse recurses: a deep patch is refused before it is parsed.

@@ -45,7 +45,7 @@ export async function handleApplyScale(ctx: ResourceContext, req: Request, res: 
   };
   if (replicas !== undefined) setPath(objectConfig, specPath, replicas);
   const replicasPath = specPath.split('.').map(fieldElement);
-  const fm = fieldManagerFor(ctx.def);
+  const fm = fieldManagerFor(ctx.def, ctx.logger);
   const manager = managerOf(req, fieldManager);
   const { obj } = await ctx.store.update(
     info.namespace,

@@ -66,7 +66,7 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
       const next = structuredClone(current);
       setPath(next, ctx.def.scale!.specReplicasPath, replicas);
       // Owned on the parent, as kube records a scale: the replicas field, subresource "scale".
-      return fieldManagerFor(ctx.def).update(current, next, manager, 'scale');
+      return fieldManagerFor(ctx.def, ctx.logger).update(current, next, manager, 'scale');
     },
     { dryRun, requester: requesterOf(req) },
   );

@@ -36,7 +36,7 @@ export async function handleCreate(ctx: ResourceContext, req: Request, res: Resp
   const info = infoOf(req);
   const rendering = renderingFor(req, false);
   const { body, dryRun, manager } = await decodeWriteBody(ctx, req, res, 'CreateOptions');
-  const tracked = await fieldManagerFor(ctx.def).update(undefined, body, manager, '');
+  const tracked = await fieldManagerFor(ctx.def, ctx.logger).update(undefined, body, manager, '');
   const obj = await ctx.store.create(info.namespace, tracked, { dryRun, handOver: true, requester: requesterOf(req) });
   writeObject(res, 201, transformObject(ctx, obj, rendering), rendering);
 }
@@ -48,7 +48,7 @@ export async function handleUpdate(ctx: ResourceContext, req: Request, res: Resp
   const { body, dryRun, manager } = await decodeWriteBody(ctx, req, res, 'UpdateOptions');
   // kube compares the names before it reads storage: the same 400 whether or not the object exists.
   checkNamesMatchURL(body, info.namespace, info.name, ctx.def.info.namespaced);
-  const fm = fieldManagerFor(ctx.def);
+  const fm = fieldManagerFor(ctx.def, ctx.logger);
   // What the client sent, kept for every attempt: tracking replaces the body's managedFields.
   const sent = body.metadata?.managedFields;
   const { obj, created } = await ctx.store.update(info.namespace, info.name, (current) => fm.update(current, body, manager, info.subresource, sent), {
