@@ -676,6 +676,29 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
         assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
       });
 
+      it('replicas nobody owns belong to the Scale\'s "before-first-apply" (kube\'s skipNonAppliedManager); a Scale released by its last owner reads 0', async () => {
+        const name = 'mf-scale-unowned';
+        const { replicas: _r, ...spec } = createdDeployment(name).spec;
+        ok(await apply(`${DEPLOY}/${name}`, { ...createdDeployment(name), spec, status: undefined }, 'fieldManager=deployer'), 201);
+        const path = `${DEPLOY}/${name}/scale`;
+        const body = (replicas?: number) => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name }, ...(replicas === undefined ? {} : { spec: { replicas } }) });
+        const s = status(await apply(path, body(6), 'fieldManager=h'), 409);
+        assert.equal(s.message, 'Apply failed with 1 conflict: conflict with "before-first-apply" with subresource "scale" using autoscaling/v1: .spec.replicas');
+        // The same count shares it: the first owner stays, recorded in the object's version.
+        ok(await apply(path, body(1), 'fieldManager=same'));
+        // (The sharer changed nothing, so its entry has no time, as kube leaves a no-op apply's.)
+        const sharedEntries = (ok(await send('GET', `${DEPLOY}/${name}`)).metadata.managedFields ?? []).map(timeless);
+        assert.ok(sharedEntries.some((e) => e.manager === 'same' && e.operation === 'Apply'), JSON.stringify(sharedEntries));
+        assert.deepEqual(sharedEntries.find((e) => e.manager === 'before-first-apply'), {
+          manager: 'before-first-apply', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale',
+        });
+        ok(await apply(path, body(), 'fieldManager=same'));
+        assert.deepEqual(ok(await apply(path, body(6), 'fieldManager=h&force=true')).spec, { replicas: 6 });
+        const released = ok(await apply(path, body(), 'fieldManager=h'));
+        assert.deepEqual(released.spec, { replicas: 0 }, 'kube\'s Scale reads 0 once nobody applies a count, not the Deployment\'s default of 1');
+        assert.equal((ok(await send('GET', `${DEPLOY}/${name}`)).spec as { replicas: number }).replicas, 0);
+      });
+
       it('a Deployment\'s Scale: the replicas owned by its applier conflict, and force moves them to the Scale\'s manager', async () => {
         const name = 'mf-scale-apply';
         ok(await apply(`${DEPLOY}/${name}`, { ...createdDeployment(name), status: undefined }, 'fieldManager=deployer'), 201);
@@ -720,6 +743,55 @@ describe('managedFields over HTTPS (issue 14)', { timeout: 300_000 }, () => {
     assert.deepEqual(owners['v2-applier/Apply']!.fieldsV1, { 'f:spec': { 'f:maxReplicas': {}, 'f:minReplicas': {}, 'f:scaleTargetRef': { 'f:apiVersion': {}, 'f:kind': {}, 'f:name': {} } } }, 'the metrics went to the v1 applier');
     assert.deepEqual(owners['v1-applier/Apply'], {
       manager: 'v1-applier', operation: 'Apply', apiVersion: 'autoscaling/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:targetCPUUtilizationPercentage': {} } },
+    });
+  });
+
+  describe('custom resources whose replicas a Scale cannot read or set', () => {
+    const GROUP = 'mfs.example.com';
+    before(async () => {
+      const crd = (plural: string, kind: string, schema: Record<string, unknown>) => ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `${plural}.${GROUP}` },
+        spec: {
+          group: GROUP,
+          scope: 'Namespaced',
+          names: { plural, singular: kind.toLowerCase(), kind },
+          versions: [{ name: 'v1', served: true, storage: true, subresources: { scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } }, schema: { openAPIV3Schema: schema } }],
+        },
+      });
+      ok(await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+        body: crd('knobs', 'Knob', { type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' }, color: { type: 'string' } } } } }),
+      }), 201);
+      ok(await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: crd('blobs', 'Blob', { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) }), 201);
+      await eventually(() => send('GET', `/apis/${GROUP}/v1/namespaces/default/knobs`), (r) => r.status === 200);
+      await eventually(() => send('GET', `/apis/${GROUP}/v1/namespaces/default/blobs`), (r) => r.status === 200);
+    });
+
+    it('an object without replicas: a Scale apply or patch that sets none is kube\'s 400; one that sets a count is taken', async () => {
+      const knobs = `/apis/${GROUP}/v1/namespaces/default/knobs`;
+      ok(await send('POST', knobs, { body: { apiVersion: `${GROUP}/v1`, kind: 'Knob', metadata: { name: 'k1' }, spec: { color: 'red' } } }), 201);
+      const before = ok(await send('GET', `${knobs}/k1`));
+      const scale = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'k1' } };
+      const msg = 'the spec replicas field ".spec.replicas" cannot be empty';
+      assert.equal(status(await apply(`${knobs}/k1/scale`, scale, 'fieldManager=s'), 400).message, msg);
+      assert.equal(status(await send('PATCH', `${knobs}/k1/scale`, { body: { metadata: { labels: { a: 'b' } } }, contentType: 'application/merge-patch+json' }), 400).message, msg);
+      assert.equal(ok(await send('GET', `${knobs}/k1`)).metadata.resourceVersion, before.metadata.resourceVersion);
+      assert.deepEqual(ok(await apply(`${knobs}/k1/scale`, { ...scale, spec: { replicas: 2 } }, 'fieldManager=s')).spec, { replicas: 2 });
+    });
+
+    it('an untyped spec that is not an object: the replicas cannot be set there (400), nothing changes', async () => {
+      const blobs = `/apis/${GROUP}/v1/namespaces/default/blobs`;
+      ok(await send('POST', blobs, { body: { apiVersion: `${GROUP}/v1`, kind: 'Blob', metadata: { name: 'b1' }, spec: 'abc' } }), 201);
+      const before = ok(await send('GET', `${blobs}/b1`));
+      const scale = (replicas?: number) => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'b1' }, ...(replicas === undefined ? {} : { spec: { replicas } }) });
+      const msg = 'value cannot be set because .spec is not a map[string]interface{}';
+      assert.equal(status(await apply(`${blobs}/b1/scale`, scale(2), 'fieldManager=s&force=true'), 400).message, msg);
+      assert.equal(status(await apply(`${blobs}/b1/scale`, scale(), 'fieldManager=s'), 400).message, msg);
+      assert.equal(status(await send('PATCH', `${blobs}/b1/scale`, { body: { spec: { replicas: 2 } }, contentType: 'application/merge-patch+json' }), 400).message, msg);
+      const after = ok(await send('GET', `${blobs}/b1`));
+      assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+      assert.equal(after.spec, 'abc');
     });
   });
 

@@ -1,6 +1,6 @@
 import { newBadRequest, StatusError } from '../../apimachinery/status-error.js';
 import { failureStatus } from '../../apimachinery/status.js';
-import { FieldSet, fieldElement, pathString, type Path } from '../../apimachinery/managedfields/field-set.js';
+import { FieldSet, fieldElement, pathString } from '../../apimachinery/managedfields/field-set.js';
 import { conflictStatusError } from '../../apimachinery/managedfields/conflict-status.js';
 import {
   capUpdateManagers,
@@ -18,6 +18,7 @@ import type { Logger } from '../../observability/logger.js';
 import {
   ConflictsError,
   dropUnowned,
+  type Conflict,
   mergeApplied,
   pruneApplied,
   settleApply,
@@ -237,6 +238,7 @@ export class FieldManager {
       const p = mergeApplied(base, config, this.mergeType, managers, info, ignored);
       // The merge shares structure with its inputs: what finishes it (defaulting) works on a copy.
       const merged = structuredClone(await this.prune(p)) as KubeObject;
+      options.prepare?.(merged);
       this.defaults?.(merged);
       const versions = this.otherVersionsOf(p.work, p.self);
       const others = versions.length > 0 ? await this.inVersions(versions, base, merged, true) : undefined;
@@ -258,8 +260,8 @@ export class FieldManager {
       return next;
     } catch (err) {
       if (err instanceof ConflictsError) {
-        const { reportPath } = options;
-        throw conflictStatusError(reportPath ? err.conflicts.map((c) => ({ ...c, path: reportPath(c.path) })) : err.conflicts);
+        const { report } = options;
+        throw conflictStatusError(report ? err.conflicts.map(report) : err.conflicts);
       }
       if (err instanceof TypedValueError) {
         throw new StatusError(
@@ -345,8 +347,10 @@ export class FieldManager {
 export interface ApplyOptions {
   /** false: leave kubectl's last-applied-configuration alone (the configuration is a view of the object). */
   lastApplied?: boolean;
-  /** The path a conflict names, when the client applied a view of the object with other paths. */
-  reportPath?: (path: Path) => Path;
+  /** How a conflict is told, when the client applied a view of the object with other paths and managers. */
+  report?: (conflict: Conflict) => Conflict;
+  /** Finishes the merged object before defaults run (a view's fields that cannot be absent). */
+  prepare?: (merged: KubeObject) => void;
 }
 
 const KUBECTL = 'kubectl';

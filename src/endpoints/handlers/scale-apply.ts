@@ -9,12 +9,39 @@ import * as fv from '../field-validation/index.js';
 import { fieldManagerFor } from '../fieldmanager/field-manager.js';
 import { decodeApplyRequest } from './apply.js';
 import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
-import { checkReplicas, checkScaleVersion, getPath, setPath, toScale } from './scale-view.js';
+import { checkReplicas, checkScaleVersion, checkSettable, getPath, replicasCannotBeEmpty, setPath, toScale } from './scale-view.js';
+import { decodeManagers, identityOf, ManagedFieldsError } from '../../apimachinery/managedfields/managers.js';
 
 const SCALE_VERSION = 'autoscaling/v1';
 const SCALE_REPLICAS: Path = [fieldElement('spec'), fieldElement('replicas')];
 
 const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every((e, i) => e === b[i]);
+const BEFORE_FIRST_APPLY = 'before-first-apply';
+
+/**
+ * The object as kube's Scale field manager sees its owners: only managers
+ * of the replicas come through to the Scale (ScaleHandler.ToSubresource),
+ * and a Scale nobody owns gets a "before-first-apply" owner of its replicas
+ * (kube's skipNonAppliedManager) before the apply, which an apply of
+ * another count then conflicts with. That owner is recorded here as kube's
+ * ToParent leaves it: in the object's version, with subresource "scale".
+ */
+function withScaleOwner(obj: KubeObject, replicasPath: Path): KubeObject {
+  let managers: ReturnType<typeof decodeManagers>;
+  try {
+    managers = decodeManagers(obj.metadata?.managedFields);
+  } catch (err) {
+    // The field manager refuses them with its own 400.
+    if (err instanceof ManagedFieldsError) return obj;
+    throw err;
+  }
+  for (const o of managers.values()) if (o.set.has(replicasPath)) return obj;
+  let fieldsV1: Record<string, unknown> = {};
+  for (const pe of [...replicasPath].reverse()) fieldsV1 = { [pe]: fieldsV1 };
+  const owner = { manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: obj.apiVersion, time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1, subresource: 'scale' };
+  const entries = Array.isArray(obj.metadata?.managedFields) ? obj.metadata.managedFields : [];
+  return { ...obj, metadata: { ...obj.metadata, managedFields: [...entries, owner] as NonNullable<KubeObject['metadata']>['managedFields'] } };
+}
 
 /**
  * PATCH /scale with an apply patch: the applied Scale's spec.replicas is
@@ -53,14 +80,23 @@ export async function handleApplyScale(ctx: ResourceContext, req: Request, res: 
     async (current) => {
       if (!current) throw newNotFound({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name);
       checkScaleVersion(ctx, wanted, current, info.name);
-      const next = await fm.apply(current, objectConfig, manager, 'scale', force, {
+      checkSettable(current, specPath);
+      const had = typeof getPath(current, specPath) === 'number';
+      if (!had && replicas === undefined) throw replicasCannotBeEmpty(specPath);
+      const live = had ? withScaleOwner(current, replicasPath) : current;
+      const stand = identityOf({ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: apiVersionOf(ctx.def.info), subresource: 'scale' });
+      return fm.apply(live, objectConfig, manager, 'scale', force, {
         lastApplied: false,
-        // A conflict names the Scale's field, as the client applied it.
-        reportPath: (p) => (samePath(p, replicasPath) ? SCALE_REPLICAS : p),
+        // A conflict names the Scale's field, and the Scale's own first owner as kube's Scale field manager made it.
+        report: (c) => ({
+          manager: c.manager === stand ? identityOf({ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: SCALE_VERSION, subresource: 'scale' }) : c.manager,
+          path: samePath(c.path, replicasPath) ? SCALE_REPLICAS : c.path,
+        }),
+        // A Scale always has replicas (kube's typed Scale reads 0): released and owned by nobody, the count is 0.
+        prepare: (merged) => {
+          if (typeof getPath(merged, specPath) !== 'number') setPath(merged, specPath, 0);
+        },
       });
-      // A Scale always has replicas (kube's typed Scale reads 0): released and owned by nobody, the count is 0.
-      if (typeof getPath(next, specPath) !== 'number') setPath(next, specPath, 0);
-      return next;
     },
     { dryRun, requester: requesterOf(req) },
   );

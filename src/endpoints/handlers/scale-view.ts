@@ -1,4 +1,4 @@
-import { newConflict } from '../../apimachinery/status-error.js';
+import { newBadRequest, newConflict } from '../../apimachinery/status-error.js';
 import { newInvalid } from '../../apimachinery/invalid.js';
 import { invalid } from '../../apimachinery/validation/field-error.js';
 import { labelSelectorAsSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
@@ -10,12 +10,34 @@ import type { ResourceContext } from './context.js';
 export const getPath = (obj: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 
+/**
+ * Sets `path` ("spec.replicas"), making the objects on the way. One that is
+ * there and not an object (an untyped spec holding a string) is the client's
+ * data that the path cannot go through: a 400 with kube's words.
+ */
 export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  checkSettable(obj, path);
   const keys = path.split('.');
   let o = obj;
   for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
   o[keys.at(-1)!] = value;
 }
+
+/** kube's SetNestedField refusal when something on the way to `path` is not an object. */
+export function checkSettable(obj: Record<string, unknown>, path: string): void {
+  const keys = path.split('.');
+  let o: unknown = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    o = (o as Record<string, unknown>)[keys[i]!];
+    if (o === undefined) return;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+      throw newBadRequest(`value cannot be set because .${keys.slice(0, i + 1).join('.')} is not a map[string]interface{}`);
+    }
+  }
+}
+
+/** kube's answer when a Scale write leaves replicas unset on an object that had none (a custom resource). */
+export const replicasCannotBeEmpty = (specReplicasPath: string) => newBadRequest(`the spec replicas field ".${specReplicasPath}" cannot be empty`);
 
 /** The autoscaling/v1 Scale view of an object with replicas (kube's scale subresource). */
 export function toScale(ctx: ResourceContext, obj: KubeObject): KubeObject {

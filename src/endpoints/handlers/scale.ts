@@ -5,7 +5,7 @@ import { decodeObjectBody, mediaTypeOf, readBody } from '../request-body.js';
 import { writeObject } from '../responsewriters/object.js';
 import { managerOf, writeOptions } from '../query.js';
 import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
-import { checkReplicas, checkScaleVersion, setPath, toScale } from './scale-view.js';
+import { checkReplicas, checkScaleVersion, getPath, replicasCannotBeEmpty, setPath, toScale } from './scale-view.js';
 import { applyJSONPatch, mergePatch, supportedPatchTypes } from './patch.js';
 import { APPLY_JSON, APPLY_YAML } from './apply.js';
 import { handleApplyScale } from './scale-apply.js';
@@ -52,7 +52,11 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
     info.name,
     (current) => {
       if (!current) throw newNotFound({ group: ctx.def.info.group, resource: ctx.def.info.resource }, info.name);
+      const specPath = ctx.def.scale!.specReplicasPath;
       const scale = toScale(ctx, current);
+      // A custom resource without replicas: its Scale has none for a patch to keep (kube's invalidSpecReplicas).
+      const had = typeof getPath(current, specPath) === 'number';
+      if (!had) delete (scale.spec as { replicas?: number }).replicas;
       const patched: unknown = !isPatch
         ? body
         : type === 'application/json-patch+json'
@@ -62,9 +66,10 @@ export async function handleUpdateScale(ctx: ResourceContext, req: Request, res:
       const wanted = fv.typedPatchedObject(patched, body, fv.schemaForKind('autoscaling/v1', 'Scale'), 'merge') as KubeObject;
       checkScaleVersion(ctx, wanted, current, info.name);
       const replicas = (wanted.spec as { replicas?: unknown } | undefined)?.replicas;
+      if (isPatch && !had && replicas === undefined) throw replicasCannotBeEmpty(specPath);
       checkReplicas(replicas, info.name);
       const next = structuredClone(current);
-      setPath(next, ctx.def.scale!.specReplicasPath, replicas);
+      setPath(next, specPath, replicas);
       // Owned on the parent, as kube records a scale: the replicas field, subresource "scale".
       return fieldManagerFor(ctx.def, ctx.logger).update(current, next, manager, 'scale');
     },
