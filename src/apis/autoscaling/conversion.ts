@@ -63,7 +63,8 @@ export function hpaV2ToV1(v2: KubeObject): KubeObject {
 const parseList = (text: string | undefined): Json[] => {
   if (!text) return [];
   try {
-    return list(JSON.parse(text));
+    // An element that is not an object reads as Go's zero value would (validation then names what it lacks).
+    return list(JSON.parse(text)).map(rec);
   } catch {
     return [];
   }

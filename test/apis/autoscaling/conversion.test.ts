@@ -59,3 +59,22 @@ describe('HorizontalPodAutoscaler conversion between v2 (storage) and v1', () =>
     assert.deepEqual(hpaV2ToV1(hpaV1ToV2(v1)), v1);
   });
 });
+
+describe('a v1 metrics annotation with elements that are not objects', () => {
+  it('reads them as empty metrics, which validation refuses by name (it crashed on null)', async () => {
+    const { horizontalPodAutoscalersV2 } = await import('../../../src/apis/autoscaling/horizontalpodautoscalers.js');
+    const v1: KubeObject = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'default', annotations: { [METRICS_ANNOTATION]: '[null, 5, "x"]' } },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 3 },
+    };
+    const converted = hpaV1ToV2(v1);
+    assert.deepEqual((converted.spec as { metrics: unknown[] }).metrics, [{}, {}, {}]);
+    const errs = horizontalPodAutoscalersV2.strategy.validate!(converted);
+    assert.deepEqual(
+      errs.map((e) => `${e.field}: ${e.detail}`),
+      [0, 1, 2].map((i) => `spec.metrics[${i}].type: must specify a metric source type`),
+    );
+  });
+});
