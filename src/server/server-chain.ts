@@ -42,6 +42,7 @@ import { withImpersonation } from './filters/impersonation.js';
 import { listWorkEstimator } from './filters/list-work-estimator.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
 import { withRequestTimeout } from './filters/timeout.js';
+import { withHTTP1Only } from './filters/http-version.js';
 import { withDrain } from './filters/drain.js';
 import { withHTTPLog } from './filters/http-log.js';
 import { withPanicRecovery } from './filters/panic-recovery.js';
@@ -276,6 +277,8 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // Before any filter: not a request this server reads (kube's Go server answers it before its handler).
+  app.use(withHTTP1Only());
   // The filters, once, in request order (kube's DefaultBuildHandlerChain lists them bottom-up),
   // then the servers, composed into as few express layers as the error handlers between them allow.
   const authenticated = [
