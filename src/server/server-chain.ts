@@ -342,8 +342,10 @@ export function createServerChain(opts: ServerChainOptions): ServerChain {
       const res = new ServerResponse(req);
       res.assignSocket(socket as Socket);
       // Not taken by a proxy (refused by a filter, or not an APIService's path): nothing more happens on it.
+      // Destroyed once the answer is written, not only ended: nobody reads it any more, so a client that keeps
+      // its side open (or sends more) would otherwise keep it, and server.close() waiting, forever.
       res.once('finish', () => {
-        if (takePendingUpgrade(req)) socket.end();
+        if (takePendingUpgrade(req)) (socket as Socket).destroySoon();
       });
       socket.on('error', () => socket.destroy());
       app(req as Request, res as unknown as Response);
