@@ -161,17 +161,12 @@ export function mergeApplied(live: unknown, config: unknown, t: MergeType, manag
   return { live, t, info, self, ignored, work, configSet, last: work.get(self), merged: merge(live, config, t) };
 }
 
-/** The owned sets of every manager but the applier, recorded in `apiVersion` (any version when undefined), and `plus`. */
-export function ownedByOthers(p: PendingApply, plus: FieldSet, apiVersion?: string): FieldSet {
-  let owned = plus;
-  for (const [id, o] of p.work) if (id !== p.self && (apiVersion === undefined || o.apiVersion === apiVersion)) owned = owned.union(o.set);
-  return owned;
-}
-
 /** The merged object without what the applier applied last time (in this version) and no longer applies, unless someone else owns it. */
 export function pruneApplied(p: PendingApply): unknown {
   if (!p.last || p.last.set.empty()) return p.merged;
-  return dropUnowned(p.merged, p.last.set, ownedByOthers(p, p.configSet), p.t);
+  let owned = p.configSet;
+  for (const [id, o] of p.work) if (id !== p.self) owned = owned.union(o.set);
+  return dropUnowned(p.merged, p.last.set, owned, p.t);
 }
 
 export function settleApply(p: PendingApply, managers: Managers, merged: unknown, force: boolean, now: string, others?: OtherVersions): ApplyResult {

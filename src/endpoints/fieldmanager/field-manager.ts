@@ -113,7 +113,7 @@ export class FieldManager {
     }
     const settle = (others?: OtherVersions): KubeObject => {
       try {
-        updateOwnership(before, next, this.mergeType, managers, info, this.ignoredFor(subresource), now(), others);
+        updateOwnership(before, next, this.mergeType, managers, info, this.ignoredFor(subresource), managedFieldsTime(), others);
         this.finish(next, managers);
       } catch (err) {
         return this.untracked(err, next);
@@ -231,20 +231,20 @@ export class FieldManager {
     try {
       if (managers.size === 0 && live) {
         // An object written before anything tracked it: what it holds belongs to "before-first-apply" (kube's skipNonAppliedManager).
-        updateOwnership(zeroObjectOf(this.def, this.mergeType), base, this.mergeType, managers, this.info('before-first-apply', 'Update', ''), new FieldSet(), now());
+        updateOwnership(zeroObjectOf(this.def, this.mergeType), base, this.mergeType, managers, this.info('before-first-apply', 'Update', ''), new FieldSet(), managedFieldsTime());
         this.strip(managers);
       }
       const info = this.info(manager, 'Apply', subresource);
       const p = mergeApplied(base, config, this.mergeType, managers, info, ignored);
+      const versions = this.otherVersionsOf(p.work, p.self);
       // The merge shares structure with its inputs: what finishes it (defaulting) works on a copy.
-      const merged = structuredClone(await this.prune(p)) as KubeObject;
+      const merged = structuredClone(await this.prune(p, versions.length > 0)) as KubeObject;
       options.prepare?.(merged);
       this.defaults?.(merged);
-      const versions = this.otherVersionsOf(p.work, p.self);
       const others = versions.length > 0 ? await this.inVersions(versions, base, merged, true) : undefined;
       let object: unknown;
       try {
-        ({ object } = settleApply(p, managers, merged, force, now(), others));
+        ({ object } = settleApply(p, managers, merged, force, managedFieldsTime(), others));
       } catch (err) {
         // kubectl's own manager may take over what it applied client-side before (kube's lastAppliedManager).
         // A refused apply left `managers` as they were.
@@ -252,7 +252,7 @@ export class FieldManager {
         const allowed = this.allowedFromLastApplied(base);
         const left = err.conflicts.filter((c) => !allowed?.has(c.path));
         if (left.length > 0) throw new ConflictsError(left);
-        ({ object } = settleApply(p, managers, merged, true, now(), others));
+        ({ object } = settleApply(p, managers, merged, true, managedFieldsTime(), others));
       }
       const next = structuredClone((object ?? base) as KubeObject);
       if (lastApplied) syncLastApplied(next, config);
@@ -281,10 +281,10 @@ export class FieldManager {
    * applier owns its new configuration, in this version. A last apply in a
    * version the objects no longer have prunes nothing, as in kube.
    */
-  private async prune(p: PendingApply): Promise<unknown> {
+  private async prune(p: PendingApply, othersInOtherVersions: boolean): Promise<unknown> {
     const last = p.last;
     if (!last || last.set.empty()) return p.merged;
-    if (last.apiVersion === this.apiVersion && this.otherVersionsOf(p.work, p.self).length === 0) return pruneApplied(p);
+    if (last.apiVersion === this.apiVersion && !othersInOtherVersions) return pruneApplied(p);
     const lastType = this.typeOf(last.apiVersion);
     if (!lastType) return p.merged;
     const owned = new Map<string, FieldSet>([[this.apiVersion, p.configSet]]);
@@ -384,7 +384,8 @@ function withoutManagedFields(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
-function now(): string {
+/** A managedFields entry's time: RFC 3339 in whole seconds, as kube writes it. */
+export function managedFieldsTime(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

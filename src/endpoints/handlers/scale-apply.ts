@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { newNotFound } from '../../apimachinery/status-error.js';
-import { fieldElement, type Path } from '../../apimachinery/managedfields/field-set.js';
+import { FieldSet, fieldElement, type Path } from '../../apimachinery/managedfields/field-set.js';
 import type { KubeObject } from '../../registry/object.js';
 import { apiVersionOf } from '../../registry/resource-info.js';
 import { writeObject } from '../responsewriters/object.js';
 import { managerOf } from '../query.js';
 import * as fv from '../field-validation/index.js';
-import { fieldManagerFor } from '../fieldmanager/field-manager.js';
+import { fieldManagerFor, managedFieldsTime } from '../fieldmanager/field-manager.js';
 import { decodeApplyRequest } from './apply.js';
 import { infoOf, renderingFor, requesterOf, type ResourceContext } from './context.js';
 import { checkReplicas, checkScaleVersion, checkSettable, getPath, replicasCannotBeEmpty, setPath, toScale } from './scale-view.js';
-import { decodeManagers, identityOf, ManagedFieldsError } from '../../apimachinery/managedfields/managers.js';
+import { decodeManagers, encodeManagers, identityOf, ManagedFieldsError, type ManagerInfo, type Managers } from '../../apimachinery/managedfields/managers.js';
 
 const SCALE_VERSION = 'autoscaling/v1';
 const SCALE_REPLICAS: Path = [fieldElement('spec'), fieldElement('replicas')];
@@ -26,8 +26,8 @@ const BEFORE_FIRST_APPLY = 'before-first-apply';
  * another count then conflicts with. That owner is recorded here as kube's
  * ToParent leaves it: in the object's version, with subresource "scale".
  */
-function withScaleOwner(obj: KubeObject, replicasPath: Path): KubeObject {
-  let managers: ReturnType<typeof decodeManagers>;
+function withScaleOwner(obj: KubeObject, replicasPath: Path, standIn: ManagerInfo): KubeObject {
+  let managers: Managers;
   try {
     managers = decodeManagers(obj.metadata?.managedFields);
   } catch (err) {
@@ -36,11 +36,8 @@ function withScaleOwner(obj: KubeObject, replicasPath: Path): KubeObject {
     throw err;
   }
   for (const o of managers.values()) if (o.set.has(replicasPath)) return obj;
-  let fieldsV1: Record<string, unknown> = {};
-  for (const pe of [...replicasPath].reverse()) fieldsV1 = { [pe]: fieldsV1 };
-  const owner = { manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: obj.apiVersion, time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1, subresource: 'scale' };
-  const entries = Array.isArray(obj.metadata?.managedFields) ? obj.metadata.managedFields : [];
-  return { ...obj, metadata: { ...obj.metadata, managedFields: [...entries, owner] as NonNullable<KubeObject['metadata']>['managedFields'] } };
+  managers.set(identityOf(standIn), { ...standIn, set: FieldSet.of([replicasPath]), time: managedFieldsTime() });
+  return { ...obj, metadata: { ...obj.metadata, managedFields: encodeManagers(managers) as NonNullable<KubeObject['metadata']>['managedFields'] } };
 }
 
 /**
@@ -72,6 +69,9 @@ export async function handleApplyScale(ctx: ResourceContext, req: Request, res: 
   };
   if (replicas !== undefined) setPath(objectConfig, specPath, replicas);
   const replicasPath = specPath.split('.').map(fieldElement);
+  // The Scale's own first owner, as kube's ToParent records it on the object.
+  const standIn: ManagerInfo = { manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: apiVersionOf(ctx.def.info), subresource: 'scale' };
+  const standInId = identityOf(standIn);
   const fm = fieldManagerFor(ctx.def, ctx.logger);
   const manager = managerOf(req, fieldManager);
   const { obj } = await ctx.store.update(
@@ -83,13 +83,12 @@ export async function handleApplyScale(ctx: ResourceContext, req: Request, res: 
       checkSettable(current, specPath);
       const had = typeof getPath(current, specPath) === 'number';
       if (!had && replicas === undefined) throw replicasCannotBeEmpty(specPath);
-      const live = had ? withScaleOwner(current, replicasPath) : current;
-      const stand = identityOf({ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: apiVersionOf(ctx.def.info), subresource: 'scale' });
+      const live = had ? withScaleOwner(current, replicasPath, standIn) : current;
       return fm.apply(live, objectConfig, manager, 'scale', force, {
         lastApplied: false,
         // A conflict names the Scale's field, and the Scale's own first owner as kube's Scale field manager made it.
         report: (c) => ({
-          manager: c.manager === stand ? identityOf({ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: SCALE_VERSION, subresource: 'scale' }) : c.manager,
+          manager: c.manager === standInId ? identityOf({ ...standIn, apiVersion: SCALE_VERSION }) : c.manager,
           path: samePath(c.path, replicasPath) ? SCALE_REPLICAS : c.path,
         }),
         // A Scale always has replicas (kube's typed Scale reads 0): released and owned by nobody, the count is 0.
