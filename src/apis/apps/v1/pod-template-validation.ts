@@ -13,7 +13,7 @@ import { validateAnnotations } from '../../../apimachinery/validation/metadata-f
 import { isDNS1123Label, isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
 import { validateEnv } from '../../core/v1/container-env.js';
 import { validateEnvFrom } from '../../core/v1/env-value-from.js';
-import { validateVolumeSource } from '../../core/v1/volume-sources.js';
+import { validateVolumes } from '../../core/v1/volume-sources.js';
 import { validateMountOptions, validateVolumeDevices } from '../../core/v1/volume-mounts.js';
 import {
   podContextOf,
@@ -23,7 +23,7 @@ import {
   validateRegularContainerRules,
   type PodContext,
 } from '../../core/v1/pod-spec-rules.js';
-import { isRecord, listOf, type Container, type ContainerPort, type PodSpec, type PodTemplateSpec, type Volume } from './types.js';
+import { isRecord, listOf, type Container, type ContainerPort, type PodSpec, type PodTemplateSpec } from './types.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -79,26 +79,6 @@ function validateEnum(value: unknown, path: FieldPath, allowed: readonly string[
   const v = str(value);
   if (!v) return [field.required(path)];
   return allowed.includes(v) ? [] : [field.notSupported(path, v, allowed)];
-}
-
-/**
- * kube's ValidateVolumes: the source (core/v1 volume-sources), then the name:
- * required, a DNS label, unique. Like kube, a volume with an error is not one
- * a mount may name.
- */
-function validateVolumes(volumes: readonly Volume[], path: FieldPath): { errs: field.FieldError[]; names: Set<string> } {
-  const errs: field.FieldError[] = [];
-  const names = new Set<string>();
-  volumes.forEach((v, i) => {
-    const p = path.index(i).child('name');
-    const name = isRecord(v) ? str(v.name) : '';
-    const el = validateVolumeSource(isRecord(v) ? v : {}, path.index(i));
-    el.push(...(name ? isDNS1123Label(name).map((m) => field.invalid(p, name, m)) : [field.required(p)]));
-    if (names.has(name)) el.push(field.duplicate(p, name));
-    if (el.length === 0) names.add(name);
-    errs.push(...el);
-  });
-  return { errs, names };
 }
 
 /** kube's ValidateVolumeMounts: a name that is a volume of the pod, a mount path, each path once, and the mount's options. */
@@ -178,7 +158,7 @@ function validateInitContainers(
 
 function validatePodSpec(spec: PodSpec, path: FieldPath): field.FieldError[] {
   const containers = listOf<Container>(spec.containers);
-  const volumes = validateVolumes(listOf<Volume>(spec.volumes), path.child('volumes'));
+  const volumes = validateVolumes(spec.volumes, path.child('volumes'));
   const pod = podContextOf(spec);
   const errs = [
     ...volumes.errs,

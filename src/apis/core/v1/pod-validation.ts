@@ -13,7 +13,7 @@ import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { isValidIP, isValidPortName, isValidPortNum, validateProtocol } from './network.js';
 import { validateEnv } from './container-env.js';
 import { validateEnvFrom } from './env-value-from.js';
-import { validateVolumeSource } from './volume-sources.js';
+import { validateVolumes } from './volume-sources.js';
 import { validateMountOptions, validateVolumeDevices } from './volume-mounts.js';
 import {
   podContextOf,
@@ -99,23 +99,6 @@ function validateContainer(c: JsonObject, path: FieldPath, names: Set<string>, v
   return errs;
 }
 
-function validateVolumes(spec: JsonObject): { errs: field.FieldError[]; names: Set<string> } {
-  const errs: field.FieldError[] = [];
-  const names = new Set<string>();
-  recordsOf(spec.volumes).forEach((v, i) => {
-    const p = SPEC.child('volumes').index(i).child('name');
-    const name = stringOf(v.name);
-    // As kube: the source first, and only a volume without errors is one a mount may name.
-    const el = validateVolumeSource(v, SPEC.child('volumes').index(i));
-    if (!name) el.push(field.required(p));
-    else el.push(...dnsLabel(name, p));
-    if (names.has(name)) el.push(field.duplicate(p, name));
-    if (el.length === 0) names.add(name);
-    errs.push(...el);
-  });
-  return { errs, names };
-}
-
 function validateEnum(value: unknown, valid: string[], path: FieldPath): field.FieldError[] {
   const s = stringOf(value);
   if (!s) return [field.required(path)];
@@ -123,7 +106,7 @@ function validateEnum(value: unknown, valid: string[], path: FieldPath): field.F
 }
 
 export function validatePodSpec(spec: JsonObject): field.FieldError[] {
-  const { errs, names: volumes } = validateVolumes(spec);
+  const { errs, names: volumes } = validateVolumes(spec.volumes, SPEC.child('volumes'));
   const containerNames = new Set<string>();
   const pod = podContextOf(spec);
   recordsOf(spec.initContainers).forEach((c, i) => {

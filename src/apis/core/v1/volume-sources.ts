@@ -6,7 +6,7 @@
  */
 import * as field from '../../../apimachinery/validation/field-error.js';
 import type { FieldPath } from '../../../apimachinery/validation/path.js';
-import { nameIsDNSSubdomain } from '../../../apimachinery/validation/names.js';
+import { isDNS1123Label, nameIsDNSSubdomain } from '../../../apimachinery/validation/names.js';
 import { validateLabels } from '../../../apimachinery/validation/labels.js';
 import { validateAnnotations } from '../../../apimachinery/validation/metadata-fields.js';
 import { QuantityParseError, isNegativeQuantity, parseQuantity, quantityText } from './quantity.js';
@@ -212,4 +212,26 @@ export function validateVolumeSource(volume: JsonObject, path: FieldPath): field
   }
   if (sources === 0) errs.push(field.required(path, 'must specify a volume type'));
   return errs;
+}
+
+/**
+ * kube's ValidateVolumes, for a pod spec's `volumes` at `path`: each
+ * volume's source, then its name (required, a DNS label, unique). Like
+ * kube, only a volume without errors is one a mount may name: those names
+ * are returned beside the errors.
+ */
+export function validateVolumes(volumes: unknown, path: FieldPath): { errs: field.FieldError[]; names: Set<string> } {
+  const errs: field.FieldError[] = [];
+  const names = new Set<string>();
+  (Array.isArray(volumes) ? volumes : []).forEach((v: unknown, i) => {
+    const p = path.index(i).child('name');
+    const volume = isRecord(v) ? (v as JsonObject) : {};
+    const name = stringOf(volume.name);
+    const el = validateVolumeSource(volume, path.index(i));
+    el.push(...(name ? isDNS1123Label(name).map((m) => field.invalid(p, name, m)) : [field.required(p)]));
+    if (names.has(name)) el.push(field.duplicate(p, name));
+    if (el.length === 0) names.add(name);
+    errs.push(...el);
+  });
+  return { errs, names };
 }
